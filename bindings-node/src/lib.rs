@@ -1,0 +1,1 @@
+//! testrelay-node: conversion-only binding of the testrelay core (filled by its issue).

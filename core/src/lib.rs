@@ -1,0 +1,35 @@
+//! testrelay: the decisions every test-management reporter has to make, made once, in pure
+//! Rust — no IO, no clock, no randomness, no threads. Hosts (the Playwright reporter, the
+//! pytest plugin, the in-browser preview, a CLI) pass facts and time in and perform the
+//! actions that come out.
+//!
+//! - [`classify()`]: a finished test → a status, the rule that fired and its evidence.
+//! - [`StatusMapping`] / [`StatusFilter`]: parse, then [`map_and_filter`].
+//! - [`Config`]: configuration from options, `qase.config.json` and `QASE_*` env.
+//! - [`plan_batches`], [`failure_links`], [`run_status`], [`configuration_product`].
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod batch;
+pub mod classify;
+pub mod config;
+pub mod error;
+pub mod links;
+pub mod mapping;
+pub mod result;
+pub mod runs;
+pub mod status;
+pub mod warning;
+
+pub use batch::{MAX_BATCH_SIZE, clamp_batch_size, plan_batches};
+pub use classify::{Policy, Verdict, classify};
+pub use config::{Config, Mode, Secret, TestopsConfig};
+pub use error::{Error, ErrorCode};
+pub use links::{FAILURE_LINK_PREFIX, encode_uri_component, failure_links};
+pub use mapping::{StatusFilter, StatusMapping, map_and_filter, map_and_filter_traced};
+pub use result::{
+    Attachment, ErrorInfo, Framework, JunitElement, Outcome, Phase, Step, TestResult,
+};
+pub use runs::{RunResult, configuration_product, run_status};
+pub use status::{Polarity, Status};
+pub use warning::{Level, Warning, WarningCode};

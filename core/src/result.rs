@@ -1,0 +1,212 @@
+//! What a host reports about one finished test: the [`Outcome`] that classification reads
+//! and the metadata ([`TestResult`]) that the session turns into an upload payload.
+//!
+//! One serde shape for every language: snake_case keys, `null` for absent values.
+
+use crate::status::Status;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The test framework that produced an outcome; it selects the language rules of §2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framework {
+    /// Playwright Test.
+    Playwright,
+    /// Jest.
+    Jest,
+    /// Vitest.
+    Vitest,
+    /// node:test / node:assert.
+    Node,
+    /// Mocha.
+    Mocha,
+    /// Cypress.
+    Cypress,
+    /// pytest.
+    Pytest,
+    /// Python unittest.
+    Unittest,
+    /// Java (JUnit, TestNG).
+    Java,
+    /// PHPUnit.
+    Phpunit,
+    /// A JUnit XML report (status from its elements, SPEC §2.1).
+    JunitXml,
+    /// Any other framework: only language-independent rules apply.
+    #[default]
+    #[serde(other)]
+    Other,
+}
+
+/// The language a framework's errors come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// JavaScript / TypeScript.
+    Js,
+    /// Python.
+    Python,
+    /// Java and other JVM languages.
+    Java,
+    /// PHP.
+    Php,
+    /// Unknown: only language-independent rules apply.
+    Unknown,
+}
+
+impl Framework {
+    /// The language whose assertion rules apply.
+    pub fn language(self) -> Language {
+        match self {
+            Framework::Playwright
+            | Framework::Jest
+            | Framework::Vitest
+            | Framework::Node
+            | Framework::Mocha
+            | Framework::Cypress => Language::Js,
+            Framework::Pytest | Framework::Unittest => Language::Python,
+            Framework::Java => Language::Java,
+            Framework::Phpunit => Language::Php,
+            Framework::JunitXml | Framework::Other => Language::Unknown,
+        }
+    }
+}
+
+/// Where an error was raised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// Fixtures, `beforeEach`, `beforeAll`.
+    Setup,
+    /// The test body.
+    #[default]
+    Call,
+    /// Fixture finalisers, `afterEach`, `afterAll`.
+    Teardown,
+}
+
+/// The JUnit XML element that decided a `<testcase>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JunitElement {
+    /// `<failure>`.
+    Failure,
+    /// `<error>`.
+    Error,
+    /// `<skipped>`.
+    Skipped,
+}
+
+/// One error as the runner saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ErrorInfo {
+    /// Type (class) name, e.g. `AssertionError`, `org.opentest4j.AssertionFailedError`.
+    #[serde(rename = "type")]
+    pub type_name: Option<String>,
+    /// The type and its ancestors, most specific first, where the language knows them.
+    pub chain: Vec<String>,
+    /// Module or package of the type.
+    pub module: Option<String>,
+    /// The error message.
+    pub message: Option<String>,
+    /// The stack trace, kept for display only; never used for classification.
+    pub stack: Option<String>,
+    /// True when the error carries a matcher result (jest/vitest/Playwright `expect`).
+    pub matcher: bool,
+}
+
+/// Everything classification reads about one finished test (SPEC §2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Outcome {
+    /// The framework that ran the test.
+    pub framework: Framework,
+    /// The runner's own status word (`passed`, `failed`, `timedOut`, `interrupted`, `skipped`, …).
+    pub runner_status: Option<String>,
+    /// The phase the error came from.
+    pub phase: Phase,
+    /// The expected status: `failed` for `test.fail()` / xfail.
+    pub expected_status: Option<Status>,
+    /// Strict expected failure: an unexpected pass is a failure.
+    pub strict: bool,
+    /// The error that decided the test, if any.
+    pub error: Option<ErrorInfo>,
+    /// Further errors of the same test (soft assertions), if any.
+    pub errors: Vec<ErrorInfo>,
+    /// For JUnit XML input: the deciding element, or `null` for none.
+    pub element: Option<JunitElement>,
+}
+
+/// One step of a test, possibly nested.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Step {
+    /// What the step does.
+    pub title: String,
+    /// Its status, if known.
+    pub status: Option<Status>,
+    /// Start, in milliseconds since the Unix epoch.
+    pub started_at: Option<f64>,
+    /// Duration in milliseconds.
+    pub duration: Option<f64>,
+    /// Expected result text.
+    pub expected: Option<String>,
+    /// Input data text.
+    pub data: Option<String>,
+    /// Attachments of the step.
+    pub attachments: Vec<Attachment>,
+    /// Nested steps.
+    pub steps: Vec<Step>,
+}
+
+/// A file or blob attached to a result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Attachment {
+    /// File name shown to people.
+    pub name: String,
+    /// MIME type.
+    pub content_type: Option<String>,
+    /// Path on the host's disk.
+    pub path: Option<String>,
+}
+
+/// One finished test as a host reports it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct TestResult {
+    /// The test title, as written (case-id markers may still be in it).
+    pub title: String,
+    /// Suite path, outermost first (describe blocks, file, class).
+    pub suite: Vec<String>,
+    /// Case ids given by the test (annotations, markers); `null` for none.
+    pub testops_ids: Option<Vec<i64>>,
+    /// The pytest node id, when the host is pytest (Python-flavour signature).
+    pub node_id: Option<String>,
+    /// What happened.
+    pub outcome: Outcome,
+    /// Start, in milliseconds since the Unix epoch.
+    pub started_at: Option<f64>,
+    /// Duration in milliseconds.
+    pub duration: Option<f64>,
+    /// Parameters, in insertion order.
+    pub params: IndexMap<String, String>,
+    /// Groups of parameter names that belong together.
+    pub param_groups: Vec<Vec<String>>,
+    /// Custom fields (description, severity, layer, …).
+    pub fields: BTreeMap<String, String>,
+    /// Steps.
+    pub steps: Vec<Step>,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+    /// Free message (stdout excerpt, comment).
+    pub message: Option<String>,
+    /// Attempt number, 0 for the first run, 1 for the first retry, ….
+    pub attempt: u32,
+    /// Muted results do not decide the run status.
+    pub muted: bool,
+    /// Worker / thread name.
+    pub thread: Option<String>,
+}
