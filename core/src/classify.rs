@@ -214,10 +214,7 @@ fn chain(error: &ErrorInfo) -> impl Iterator<Item = &str> {
 }
 
 /// Finds the first type of the chain accepted by `accepts`; evidence is `Type → Ancestor`.
-fn find_in_chain<'a>(
-    error: &'a ErrorInfo,
-    accepts: impl Fn(&str) -> bool,
-) -> Option<(bool, String)> {
+fn find_in_chain(error: &ErrorInfo, accepts: impl Fn(&str) -> bool) -> Option<(bool, String)> {
     let own = type_name(error);
     chain(error).find(|t| accepts(t)).map(|found| {
         let direct = found == own;

@@ -9,6 +9,8 @@
 //! - [`plan_batches`], [`failure_links`], [`run_status`], [`configuration_product`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// The core never prints: warnings and log lines are data for the host.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
 pub mod classify;
