@@ -176,6 +176,33 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
             out.insert("codes".into(), json!(codes));
             Value::Object(out)
         }
+        "signature" => {
+            let ids: Vec<u64> = serde_json::from_value(input["ids"].clone()).unwrap_or_default();
+            // Pairs, not an object: not every JSON reader keeps the order of object keys.
+            let params: indexmap::IndexMap<String, String> =
+                serde_json::from_value::<Vec<(String, String)>>(input["params"].clone())
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .collect();
+            let signature = match input["flavour"].as_str() {
+                Some("js") => {
+                    let suites: Vec<String> = serde_json::from_value(input["suites"].clone())
+                        .map_err(|e| e.to_string())?;
+                    js_signature(&ids, &suites, &params)
+                }
+                Some("python") => {
+                    python_signature(&ids, input["node_id"].as_str().ok_or("node_id")?, &params)
+                }
+                other => return Err(format!("unknown flavour {other:?}")),
+            };
+            json!({ "signature": signature })
+        }
+        "case_ids" => {
+            let explicit: Option<Vec<i64>> =
+                serde_json::from_value(input["testops_ids"].clone()).map_err(|e| e.to_string())?;
+            let got = case_ids(input["title"].as_str().ok_or("title")?, explicit.as_deref());
+            json!({ "ids": got.ids, "title": got.title, "warnings": warnings_count(&got.warnings) })
+        }
         other => return Err(format!("unknown op `{other}`")),
     })
 }
