@@ -36,6 +36,23 @@ fn status_list(input: &Value, key: &str) -> Vec<Status> {
     serde_json::from_value(input[key].clone()).unwrap_or_else(|e| panic!("{key}: {e}"))
 }
 
+/// Reads `input[key]` into `T`.
+fn from_input<T: serde::de::DeserializeOwned>(input: &Value, key: &str) -> Result<T, String> {
+    serde_json::from_value(input.get(key).cloned().unwrap_or(Value::Null))
+        .map_err(|e| format!("{key}: {e}"))
+}
+
+/// Reads `input[key]` into `T`, or `T::default()` when the key is absent.
+fn from_input_or_default<T: serde::de::DeserializeOwned + Default>(
+    input: &Value,
+    key: &str,
+) -> Result<T, String> {
+    match input.get(key) {
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| format!("{key}: {e}")),
+        None => Ok(T::default()),
+    }
+}
+
 /// Runs one op on one input; the output is compared with `expected` key by key.
 fn run(op: &str, input: &Value) -> Result<Value, String> {
     Ok(match op {
@@ -138,6 +155,22 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
                 .map(|c| c.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
                 .collect();
             json!({ "count": product.len(), "combinations": combos })
+        }
+        "match" => {
+            let index = CaseIndex::build(from_input(input, "cases")?);
+            let settings: MatchSettings = from_input_or_default(input, "settings")?;
+            let result: ResultFacts = from_input(input, "result")?;
+            let decision = index.match_result(&result, &settings);
+            let mut out = serde_json::to_value(&decision).unwrap();
+            out["display_title"] = json!(index.display_title(&result, &decision, &settings));
+            out["warnings"] = json!(settings.warnings().len());
+            out
+        }
+        "match_plan" => {
+            let index = CaseIndex::build(from_input(input, "cases")?);
+            let settings: MatchSettings = from_input_or_default(input, "settings")?;
+            let results: Vec<ResultFacts> = from_input(input, "results")?;
+            serde_json::to_value(index.plan(&results, &settings)).unwrap()
         }
         other => return Err(format!("unknown op `{other}`")),
     })
