@@ -38,6 +38,9 @@ pub use matching::{
 pub use result::{
     Attachment, ErrorInfo, Framework, JunitElement, Outcome, Phase, Step, TestResult,
 };
-pub use runs::{RunResult, configuration_product, run_status};
+pub use runs::{
+    AssignMode, Assignment, Estimate, PastResult, RunCase, RunResult, RunStats, assign, clone_run,
+    configuration_product, estimate, mean_duration, retest, run_stats, run_status,
+};
 pub use status::{Polarity, Status};
 pub use warning::{Level, Warning, WarningCode};

@@ -172,6 +172,36 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
             let results: Vec<ResultFacts> = from_input(input, "results")?;
             serde_json::to_value(index.plan(&results, &settings)).unwrap()
         }
+        "run_stats" => {
+            let cases: Vec<RunCase> = from_input(input, "cases")?;
+            let custom: BTreeMap<String, Polarity> = from_input_or_default(input, "custom")?;
+            serde_json::to_value(run_stats(&cases, &custom)).unwrap()
+        }
+        "estimate" => {
+            let case_ids: Vec<u64> = from_input(input, "case_ids")?;
+            let history: BTreeMap<u64, Vec<f64>> = from_input_or_default(input, "history")?;
+            serde_json::to_value(estimate(&case_ids, &history)).unwrap()
+        }
+        "assign" => {
+            let case_ids: Vec<u64> = from_input(input, "case_ids")?;
+            let members: Vec<String> = from_input(input, "members")?;
+            let mode: AssignMode = from_input_or_default(input, "mode")?;
+            let estimates: BTreeMap<u64, f64> = from_input_or_default(input, "estimates")?;
+            match assign(&case_ids, &members, mode, &estimates) {
+                Ok(assignments) => json!({ "assignments": assignments }),
+                Err(e) => json!({ "error": e.code() }),
+            }
+        }
+        "clone_run" => {
+            let cases: Vec<RunCase> = from_input(input, "cases")?;
+            let keep: Vec<String> = from_input(input, "keep")?;
+            json!({ "cases": clone_run(&cases, &keep) })
+        }
+        "retest" => {
+            let cases: Vec<RunCase> = from_input(input, "cases")?;
+            let statuses: Vec<String> = from_input(input, "statuses")?;
+            json!({ "cases": retest(&cases, &statuses) })
+        }
         other => return Err(format!("unknown op `{other}`")),
     })
 }
