@@ -19,6 +19,7 @@ pub mod error;
 pub mod links;
 pub mod mapping;
 pub mod matching;
+pub mod qasphere;
 pub mod result;
 pub mod runs;
 pub mod status;
@@ -34,6 +35,10 @@ pub use matching::{
     CaseDraft, CaseField, CaseIndex, CaseStep, CaseTypes, CaseUpdate, CaselessReason, Decision,
     FieldDiff, LinkedBy, MatchSettings, PlanTotals, RepoCase, ResultFacts, ResultPlan, StatusScope,
     SyncPlan, UnlinkedReason, update_diffs,
+};
+pub use qasphere::{
+    QsCase, QsFolder, QsMembership, QsPriority, QsRun, QsRunRequest, QsRunType, QsSnapshot,
+    QsStatus, QueryPlan, RunRule, RunRuleError, StatusCounts, status_counts, validate_run,
 };
 pub use result::{
     Attachment, ErrorInfo, Framework, JunitElement, Outcome, Phase, Step, TestResult,

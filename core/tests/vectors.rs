@@ -202,6 +202,32 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
             let statuses: Vec<String> = from_input(input, "statuses")?;
             json!({ "cases": retest(&cases, &statuses) })
         }
+        "qs_resolve" => {
+            let snapshot: QsSnapshot = from_input(input, "snapshot")?;
+            let plans: Vec<QueryPlan> = from_input(input, "query_plans")?;
+            json!({ "case_ids": snapshot.resolve(&plans) })
+        }
+        "qs_validate" => {
+            let request: QsRunRequest = from_input(input, "request")?;
+            let existing: Vec<String> = from_input_or_default(input, "existing_titles")?;
+            let errors = validate_run(&request, &existing);
+            let codes: Vec<RunRule> = errors.iter().map(|e| e.code).collect();
+            let plans: Vec<Option<usize>> = errors.iter().map(|e| e.plan).collect();
+            json!({ "codes": codes, "plans": plans })
+        }
+        "qs_membership" => {
+            let run_type: QsRunType = from_input(input, "type")?;
+            let plans: Vec<QueryPlan> = from_input(input, "query_plans")?;
+            let run = QsRun::create(run_type, plans, &from_input(input, "created_from")?);
+            let mut out =
+                serde_json::to_value(run.membership(&from_input(input, "current")?)).unwrap();
+            out["created"] = json!(run.case_ids);
+            out
+        }
+        "qs_status_counts" => {
+            let statuses: Vec<QsStatus> = from_input(input, "statuses")?;
+            serde_json::to_value(status_counts(&statuses)).unwrap()
+        }
         other => return Err(format!("unknown op `{other}`")),
     })
 }
