@@ -177,7 +177,7 @@ pub struct Session {
     abandoned: BTreeSet<u64>,
     local: Vec<Summary>,
     waiting_links: Vec<(Vec<u64>, String)>,
-    failed_attempts: HashSet<String>,
+    failed_attempts: HashSet<u64>,
     out: VecDeque<Action>,
     receipt: Receipt,
 }

@@ -9,7 +9,7 @@
 use super::event::{Action, Event, FileWrite, HttpRequest, LogLevel};
 use super::payload::create_run_json;
 use super::pipeline::Prepared;
-use super::report::{result_file, run_file};
+use super::report::{Summary, result_file, run_file};
 use super::retry::{self, Outcome};
 use super::{Batch, FileJob, Pending, Phase, Request, Session, Sink};
 use crate::config::Mode;
@@ -474,8 +474,9 @@ impl Session {
         let count = results.len() as u64;
         let mut files = Vec::with_capacity(results.len());
         for prepared in results {
-            files.push(result_file(&prepared.summary.id, &prepared.json));
-            self.local.push(prepared.summary);
+            let summary = Summary::of(&prepared.json);
+            files.push(result_file(&summary.id, &prepared.json));
+            self.local.push(summary);
         }
         match sink {
             Sink::Report => self.receipt.reported += count,
