@@ -61,6 +61,17 @@ impl Session {
         }
     }
 
+    /// One finished test, once the phase was checked (`test_finished`, `add_results`).
+    pub(super) fn accept(&mut self, result: &crate::result::TestResult) {
+        if self.phase == Phase::Off {
+            self.receipt.results_seen += 1;
+            return;
+        }
+        for prepared in self.prepare(result) {
+            self.enqueue(prepared);
+        }
+    }
+
     /// One fact. On `Err` nothing changed.
     pub(super) fn transition(&mut self, now: u64, event: Event) -> Result<(), Error> {
         match (self.phase, event) {
@@ -71,13 +82,7 @@ impl Session {
 
             (_, Event::TestFinished { result }) => {
                 self.check_accepts_results("test_finished")?;
-                if self.phase == Phase::Off {
-                    self.receipt.results_seen += 1;
-                    return Ok(());
-                }
-                for prepared in self.prepare(&result) {
-                    self.enqueue(prepared);
-                }
+                self.accept(&result);
                 Ok(())
             }
 
