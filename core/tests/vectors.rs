@@ -175,6 +175,14 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
                 .ok_or("import_junit needs `xml` (a string)")?;
             imported(import_junit(xml))
         }
+        "import_playwright_json" => {
+            let text = match (input.get("text"), input.get("report")) {
+                (Some(Value::String(text)), _) => text.clone(),
+                (_, Some(report)) => report.to_string(),
+                _ => return Err("import_playwright_json needs `text` or `report`".into()),
+            };
+            imported(import_playwright_json(&text))
+        }
         other => return Err(format!("unknown op `{other}`")),
     })
 }

@@ -8,12 +8,14 @@
 //! is a [`Warning`] and the rest is kept. No input panics.
 
 pub mod junit;
+pub mod playwright_json;
 
 use crate::error::Error;
 use crate::result::TestResult;
 use crate::warning::{Warning, WarningCode};
 
 pub use junit::{import_junit, import_junit_with};
+pub use playwright_json::{import_playwright_json, import_playwright_json_with};
 
 /// What a reader returns: the results in report order, and the warnings.
 pub type Imported = (Vec<TestResult>, Vec<Warning>);
@@ -120,4 +122,57 @@ pub(crate) fn line_at(text: &str, offset: usize) -> u64 {
         .iter()
         .filter(|&&b| b == b'\n')
         .count() as u64
+}
+
+/// Reads an RFC 3339 / ISO 8601 UTC-or-offset time (`2026-11-22T04:10:18.272Z`,
+/// `2026-11-22T04:10:18+02:00`) as milliseconds since the Unix epoch.
+pub(crate) fn parse_timestamp_ms(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let (date, rest) = text.split_once(['T', 't', ' '])?;
+    let mut date_parts = date.splitn(3, '-');
+    let year: i64 = date_parts.next()?.parse().ok()?;
+    let month: i64 = date_parts.next()?.parse().ok()?;
+    let day: i64 = date_parts.next()?.parse().ok()?;
+    let (time, offset_minutes) = match rest.find(['Z', 'z', '+', '-']) {
+        Some(i) => {
+            let (time, zone) = rest.split_at(i);
+            (time, zone_offset_minutes(zone)?)
+        }
+        None => return None,
+    };
+    let mut time_parts = time.splitn(3, ':');
+    let hour: i64 = time_parts.next()?.parse().ok()?;
+    let minute: i64 = time_parts.next()?.parse().ok()?;
+    let seconds: f64 = time_parts.next()?.parse().ok()?;
+    let valid = (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && (0..24).contains(&hour)
+        && (0..60).contains(&minute)
+        && (0.0..61.0).contains(&seconds);
+    if !valid {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let whole = days * 86_400 + hour * 3_600 + minute * 60 - offset_minutes * 60;
+    Some(((whole as f64 + seconds) * 1_000.0).round())
+}
+
+fn zone_offset_minutes(zone: &str) -> Option<i64> {
+    if zone.eq_ignore_ascii_case("z") {
+        return Some(0);
+    }
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let (hours, minutes) = zone.get(1..)?.split_once(':')?;
+    Some(sign * (hours.parse::<i64>().ok()? * 60 + minutes.parse::<i64>().ok()?))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
