@@ -66,6 +66,16 @@ fn pytest_xunit2_and_xunit1_read_alike() {
         find(&two, "test_quantity[2]").suite,
         ["pytest", "tests.test_shop.TestCart"]
     );
+    // Only xunit1 writes `file`, from which the node id comes back.
+    assert_eq!(find(&two, "test_quantity[2]").node_id, None);
+    assert_eq!(
+        find(&one, "test_quantity[2]").node_id.as_deref(),
+        Some("tests/test_shop.py::TestCart::test_quantity[2]")
+    );
+    assert_eq!(
+        find(&one, "test_total").node_id.as_deref(),
+        Some("tests/test_shop.py::test_total")
+    );
 }
 
 #[test]

@@ -20,6 +20,7 @@
 //!   and name, the second with `<error message="failed on teardown with …">`): the two become
 //!   one result whose error is the teardown error with `phase = teardown`. A failed call is
 //!   never replaced by a teardown error: that error is then added to `outcome.errors`.
+//!   xunit1 also writes the test's `file`, from which the pytest node id is rebuilt.
 //!
 //! DOCTYPE (and so any entity declaration) is rejected: nothing is ever expanded beyond the
 //! five predefined entities and character references.
@@ -180,6 +181,8 @@ impl Found {
 struct Case {
     name: String,
     classname: String,
+    /// pytest xunit1's `file` attribute (`tests/test_shop.py`).
+    file: Option<String>,
     line: u64,
     duration: Option<f64>,
     ids: Vec<i64>,
@@ -394,6 +397,7 @@ impl<'a> State<'a> {
         Case {
             name: attr(attrs, "name").unwrap_or_default().to_owned(),
             classname: attr(attrs, "classname").unwrap_or_default().to_owned(),
+            file: attr(attrs, "file").map(str::to_owned),
             line,
             duration,
             ..Case::default()
@@ -543,6 +547,7 @@ impl<'a> State<'a> {
             fields.insert("flaky".to_owned(), "true".to_owned());
         }
         TestResult {
+            node_id: pytest_node_id(case),
             title,
             suite,
             testops_ids: (!case.ids.is_empty()).then(|| case.ids.clone()),
@@ -563,6 +568,25 @@ impl<'a> State<'a> {
         }
         key
     }
+}
+
+/// pytest xunit1 writes the test file: with it, `classname = <module>.<Class>` and `name`
+/// give back the node id (`tests/test_a.py::TestKlass::test_b[1]`).
+fn pytest_node_id(case: &Case) -> Option<String> {
+    let file = case.file.as_deref()?;
+    let module = file.strip_suffix(".py")?.replace(['/', '\\'], ".");
+    let class = case.classname.strip_prefix(module.as_str())?;
+    if !(class.is_empty() || class.starts_with('.')) {
+        return None;
+    }
+    let mut id = file.replace('\\', "/");
+    for part in class.split('.').filter(|p| !p.is_empty()) {
+        id.push_str("::");
+        id.push_str(part);
+    }
+    id.push_str("::");
+    id.push_str(&case.name);
+    Some(id)
 }
 
 /// A Surefire rerun element as its own attempt.
