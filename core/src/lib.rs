@@ -7,6 +7,7 @@
 //! - [`StatusMapping`] / [`StatusFilter`]: parse, then [`map_and_filter`].
 //! - [`Config`]: configuration from options, `qase.config.json` and `QASE_*` env.
 //! - [`plan_batches`], [`failure_links`], [`run_status`], [`configuration_product`].
+//! - [`import_junit`] / [`import_playwright_json`]: a finished run's report → `TestResult`s.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // The core never prints: warnings and log lines are data for the host.
