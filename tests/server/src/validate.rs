@@ -1,0 +1,318 @@
+//! Checks request bodies against the official client models (`qase-api-client` `RunCreate`,
+//! `qase-api-v2-client` `ResultCreate`): required fields and the JSON type of every known
+//! field, so a reporter sending a wrong shape fails its tests here instead of at Qase.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Results per upload request the API accepts.
+pub const MAX_RESULTS_PER_UPLOAD: usize = 200;
+
+/// One invalid field, in the shape of the API's `errorFields`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub error: String,
+}
+
+/// JSON types of the model fields (pydantic strict types: no coercion).
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Str,
+    Int,
+    PositiveInt,
+    Number,
+    Bool,
+    Object,
+    StrList,
+    IntList,
+    StrMap,
+    StrListList,
+    ObjectList,
+}
+
+impl Kind {
+    fn accepts(self, value: &Value) -> bool {
+        match self {
+            Kind::Str => value.is_string(),
+            Kind::Int => value.is_i64() || value.is_u64(),
+            Kind::PositiveInt => value.as_u64().is_some_and(|n| n >= 1),
+            Kind::Number => value.is_number(),
+            Kind::Bool => value.is_boolean(),
+            Kind::Object => value.is_object(),
+            Kind::StrList => list_of(value, Value::is_string),
+            Kind::IntList => list_of(value, |v| v.is_i64() || v.is_u64()),
+            Kind::StrMap => value
+                .as_object()
+                .is_some_and(|m| m.values().all(Value::is_string)),
+            Kind::StrListList => list_of(value, |v| list_of(v, Value::is_string)),
+            Kind::ObjectList => list_of(value, Value::is_object),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Str => "a string",
+            Kind::Int => "an integer",
+            Kind::PositiveInt => "an integer >= 1",
+            Kind::Number => "a number",
+            Kind::Bool => "a boolean",
+            Kind::Object => "an object",
+            Kind::StrList => "a list of strings",
+            Kind::IntList => "a list of integers",
+            Kind::StrMap => "an object of strings",
+            Kind::StrListList => "a list of lists of strings",
+            Kind::ObjectList => "a list of objects",
+        }
+    }
+}
+
+fn list_of(value: &Value, item: impl Fn(&Value) -> bool) -> bool {
+    value.as_array().is_some_and(|items| items.iter().all(item))
+}
+
+/// Collects the errors of one object.
+struct Checker<'a> {
+    object: &'a Map<String, Value>,
+    prefix: String,
+    errors: &'a mut Vec<FieldError>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, key: &str, error: String) {
+        self.errors.push(FieldError {
+            field: format!("{}{key}", self.prefix),
+            error,
+        });
+    }
+
+    fn required(&mut self, key: &str, kind: Kind) {
+        match self.object.get(key) {
+            None | Some(Value::Null) => self.error(key, "is required".to_owned()),
+            Some(_) => self.optional(key, kind),
+        }
+    }
+
+    fn optional(&mut self, key: &str, kind: Kind) {
+        match self.object.get(key) {
+            Some(value) if !value.is_null() && !kind.accepts(value) => {
+                self.error(key, format!("must be {}", kind.name()));
+            }
+            _ => {}
+        }
+    }
+
+    fn max_chars(&mut self, key: &str, max: usize) {
+        if let Some(text) = self.object.get(key).and_then(Value::as_str) {
+            if text.chars().count() > max {
+                self.error(key, format!("must be at most {max} characters"));
+            }
+        }
+    }
+}
+
+/// Validates a `POST /v1/run/{code}` body; returns the title.
+pub fn run_create(body: &Value) -> Result<String, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let Some(object) = body.as_object() else {
+        return Err(vec![FieldError {
+            field: String::new(),
+            error: "the body must be a JSON object".to_owned(),
+        }]);
+    };
+    let mut check = Checker {
+        object,
+        prefix: String::new(),
+        errors: &mut errors,
+    };
+    check.required("title", Kind::Str);
+    check.max_chars("title", 255);
+    check.optional("description", Kind::Str);
+    check.max_chars("description", 10_000);
+    check.optional("include_all_cases", Kind::Bool);
+    check.optional("cases", Kind::IntList);
+    check.optional("is_autotest", Kind::Bool);
+    for key in ["environment_id", "milestone_id", "plan_id", "author_id"] {
+        check.optional(key, Kind::PositiveInt);
+    }
+    check.optional("environment_slug", Kind::Str);
+    check.optional("tags", Kind::StrList);
+    check.optional("configurations", Kind::IntList);
+    check.optional("custom_field", Kind::StrMap);
+    check.optional("start_time", Kind::Str);
+    check.optional("end_time", Kind::Str);
+    for key in ["start_time", "end_time"] {
+        if let Some(text) = object.get(key).and_then(Value::as_str) {
+            if !is_qase_datetime(text) {
+                check.error(key, "must be \"YYYY-MM-DD HH:MM:SS\"".to_owned());
+            }
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(object["title"].as_str().unwrap_or_default().to_owned()),
+        false => Err(errors),
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, the format of `start_time` in `RunCreate`.
+fn is_qase_datetime(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 19
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            10 => *b == b' ',
+            13 | 16 => *b == b':',
+            _ => b.is_ascii_digit(),
+        })
+}
+
+/// Why an upload body is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadError {
+    /// More than [`MAX_RESULTS_PER_UPLOAD`] results (the API answers 413).
+    TooMany(usize),
+    Invalid(Vec<FieldError>),
+}
+
+/// Validates a `POST /v2/{code}/run/{id}/results` body; returns its results.
+pub fn upload(body: Value) -> Result<Vec<Value>, UploadError> {
+    let results = match body {
+        Value::Object(mut object) => object.remove("results"),
+        _ => None,
+    };
+    let Some(Value::Array(results)) = results else {
+        return Err(UploadError::Invalid(vec![FieldError {
+            field: "results".to_owned(),
+            error: "is required and must be a list".to_owned(),
+        }]));
+    };
+    if results.len() > MAX_RESULTS_PER_UPLOAD {
+        return Err(UploadError::TooMany(results.len()));
+    }
+    let mut errors = Vec::new();
+    for (i, result) in results.iter().enumerate() {
+        result_create(result, &format!("results.{i}."), &mut errors);
+    }
+    match errors.is_empty() {
+        true => Ok(results),
+        false => Err(UploadError::Invalid(errors)),
+    }
+}
+
+fn result_create(result: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
+    let Some(object) = result.as_object() else {
+        errors.push(FieldError {
+            field: prefix.trim_end_matches('.').to_owned(),
+            error: "must be an object".to_owned(),
+        });
+        return;
+    };
+    let mut check = Checker {
+        object,
+        prefix: prefix.to_owned(),
+        errors,
+    };
+    check.optional("id", Kind::Str);
+    check.required("title", Kind::Str);
+    check.optional("signature", Kind::Str);
+    check.optional("testops_id", Kind::Int);
+    check.optional("testops_ids", Kind::IntList);
+    let both = ["testops_id", "testops_ids"]
+        .iter()
+        .all(|k| object.get(*k).is_some_and(|v| !v.is_null()));
+    if both {
+        check.error(
+            "testops_ids",
+            "cannot be specified together with testops_id".to_owned(),
+        );
+    }
+    check.required("execution", Kind::Object);
+    check.optional("fields", Kind::Object);
+    check.optional("attachments", Kind::StrList);
+    check.optional("steps", Kind::ObjectList);
+    check.optional("steps_type", Kind::Str);
+    check.optional("params", Kind::StrMap);
+    check.optional("param_groups", Kind::StrListList);
+    check.optional("relations", Kind::Object);
+    check.optional("message", Kind::Str);
+    check.optional("defect", Kind::Bool);
+    if let Some(execution) = object.get("execution").and_then(Value::as_object) {
+        let mut check = Checker {
+            object: execution,
+            prefix: format!("{prefix}execution."),
+            errors,
+        };
+        check.required("status", Kind::Str);
+        check.optional("start_time", Kind::Number);
+        check.optional("end_time", Kind::Number);
+        check.optional("duration", Kind::Int);
+        check.optional("stacktrace", Kind::Str);
+        check.optional("error_context", Kind::Str);
+        check.optional("thread", Kind::Str);
+    }
+    if let Some(fields) = object.get("fields").and_then(Value::as_object) {
+        // ResultCreateFields: every known field is a string; unknown ones are allowed.
+        let mut check = Checker {
+            object: fields,
+            prefix: format!("{prefix}fields."),
+            errors,
+        };
+        for key in fields.keys() {
+            check.optional(key, Kind::Str);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(err: UploadError) -> Vec<String> {
+        match err {
+            UploadError::Invalid(errors) => errors.into_iter().map(|e| e.field).collect(),
+            UploadError::TooMany(n) => panic!("unexpected TooMany({n})"),
+        }
+    }
+
+    #[test]
+    fn a_minimal_result_passes_and_wrong_types_are_named() {
+        let ok = json!({"results": [{"title": "A", "execution": {"status": "passed"}}]});
+        assert_eq!(upload(ok).unwrap().len(), 1);
+        let bad = json!({"results": [
+            {"title": "A", "execution": {"status": "passed", "duration": 1.5}},
+            {"id": 7, "execution": {}},
+            "nope",
+        ]});
+        assert_eq!(
+            fields(upload(bad).unwrap_err()),
+            [
+                "results.0.execution.duration",
+                "results.1.id",
+                "results.1.title",
+                "results.1.execution.status",
+                "results.2",
+            ]
+        );
+    }
+
+    #[test]
+    fn more_than_200_results_is_too_many() {
+        let one = json!({"title": "A", "execution": {"status": "passed"}});
+        let body = json!({ "results": vec![one; 201] });
+        assert_eq!(upload(body), Err(UploadError::TooMany(201)));
+    }
+
+    #[test]
+    fn run_create_checks_title_and_start_time() {
+        let ok = json!({"title": "T", "start_time": "2026-11-22 04:00:00", "is_autotest": true});
+        assert_eq!(run_create(&ok).unwrap(), "T");
+        let bad = json!({"start_time": "2026-11-22T04:00:00Z", "plan_id": 0});
+        let fields: Vec<String> = run_create(&bad)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["title", "plan_id", "start_time"]);
+    }
+}
