@@ -102,6 +102,12 @@ impl Checker<'_> {
         }
     }
 
+    fn all_optional(&mut self, fields: &[(&str, Kind)]) {
+        for (key, kind) in fields {
+            self.optional(key, *kind);
+        }
+    }
+
     fn max_chars(&mut self, key: &str, max: usize) {
         if let Some(text) = self.object.get(key).and_then(Value::as_str) {
             if text.chars().count() > max {
@@ -127,20 +133,23 @@ pub fn run_create(body: &Value) -> Result<String, Vec<FieldError>> {
     };
     check.required("title", Kind::Str);
     check.max_chars("title", 255);
-    check.optional("description", Kind::Str);
     check.max_chars("description", 10_000);
-    check.optional("include_all_cases", Kind::Bool);
-    check.optional("cases", Kind::IntList);
-    check.optional("is_autotest", Kind::Bool);
-    for key in ["environment_id", "milestone_id", "plan_id", "author_id"] {
-        check.optional(key, Kind::PositiveInt);
-    }
-    check.optional("environment_slug", Kind::Str);
-    check.optional("tags", Kind::StrList);
-    check.optional("configurations", Kind::IntList);
-    check.optional("custom_field", Kind::StrMap);
-    check.optional("start_time", Kind::Str);
-    check.optional("end_time", Kind::Str);
+    check.all_optional(&[
+        ("description", Kind::Str),
+        ("include_all_cases", Kind::Bool),
+        ("cases", Kind::IntList),
+        ("is_autotest", Kind::Bool),
+        ("environment_id", Kind::PositiveInt),
+        ("milestone_id", Kind::PositiveInt),
+        ("plan_id", Kind::PositiveInt),
+        ("author_id", Kind::PositiveInt),
+        ("environment_slug", Kind::Str),
+        ("tags", Kind::StrList),
+        ("configurations", Kind::IntList),
+        ("custom_field", Kind::StrMap),
+        ("start_time", Kind::Str),
+        ("end_time", Kind::Str),
+    ]);
     for key in ["start_time", "end_time"] {
         if let Some(text) = object.get(key).and_then(Value::as_str) {
             if !is_qase_datetime(text) {
@@ -212,11 +221,23 @@ fn result_create(result: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
         prefix: prefix.to_owned(),
         errors,
     };
-    check.optional("id", Kind::Str);
     check.required("title", Kind::Str);
-    check.optional("signature", Kind::Str);
-    check.optional("testops_id", Kind::Int);
-    check.optional("testops_ids", Kind::IntList);
+    check.required("execution", Kind::Object);
+    check.all_optional(&[
+        ("id", Kind::Str),
+        ("signature", Kind::Str),
+        ("testops_id", Kind::Int),
+        ("testops_ids", Kind::IntList),
+        ("fields", Kind::Object),
+        ("attachments", Kind::StrList),
+        ("steps", Kind::ObjectList),
+        ("steps_type", Kind::Str),
+        ("params", Kind::StrMap),
+        ("param_groups", Kind::StrListList),
+        ("relations", Kind::Object),
+        ("message", Kind::Str),
+        ("defect", Kind::Bool),
+    ]);
     let both = ["testops_id", "testops_ids"]
         .iter()
         .all(|k| object.get(*k).is_some_and(|v| !v.is_null()));
@@ -226,16 +247,6 @@ fn result_create(result: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
             "cannot be specified together with testops_id".to_owned(),
         );
     }
-    check.required("execution", Kind::Object);
-    check.optional("fields", Kind::Object);
-    check.optional("attachments", Kind::StrList);
-    check.optional("steps", Kind::ObjectList);
-    check.optional("steps_type", Kind::Str);
-    check.optional("params", Kind::StrMap);
-    check.optional("param_groups", Kind::StrListList);
-    check.optional("relations", Kind::Object);
-    check.optional("message", Kind::Str);
-    check.optional("defect", Kind::Bool);
     if let Some(execution) = object.get("execution").and_then(Value::as_object) {
         let mut check = Checker {
             object: execution,
@@ -243,12 +254,14 @@ fn result_create(result: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
             errors,
         };
         check.required("status", Kind::Str);
-        check.optional("start_time", Kind::Number);
-        check.optional("end_time", Kind::Number);
-        check.optional("duration", Kind::Int);
-        check.optional("stacktrace", Kind::Str);
-        check.optional("error_context", Kind::Str);
-        check.optional("thread", Kind::Str);
+        check.all_optional(&[
+            ("start_time", Kind::Number),
+            ("end_time", Kind::Number),
+            ("duration", Kind::Int),
+            ("stacktrace", Kind::Str),
+            ("error_context", Kind::Str),
+            ("thread", Kind::Str),
+        ]);
     }
     if let Some(fields) = object.get("fields").and_then(Value::as_object) {
         // ResultCreateFields: every known field is a string; unknown ones are allowed.
@@ -288,8 +301,8 @@ mod tests {
             fields(upload(bad).unwrap_err()),
             [
                 "results.0.execution.duration",
-                "results.1.id",
                 "results.1.title",
+                "results.1.id",
                 "results.1.execution.status",
                 "results.2",
             ]

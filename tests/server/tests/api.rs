@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Server, result};
+use common::{Server, logged, result, stored_ids};
 use serde_json::{Value, json};
 
 #[test]
@@ -141,14 +141,10 @@ fn two_hundred_results_pass_and_201_are_413() {
     assert_eq!(too_many.body["status"], false);
     let state = server.state();
     assert_eq!(state["runs"][0]["results"].as_array().unwrap().len(), 200);
-    let uploads: Vec<&Value> = state["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["endpoint"] == "upload")
-        .map(|r| &r["results"])
-        .collect();
-    assert_eq!(uploads, [&json!(200), &json!(201)]);
+    assert_eq!(
+        logged(&state, "upload", "results"),
+        [json!(200), json!(201)]
+    );
 }
 
 #[test]
@@ -170,14 +166,12 @@ fn a_result_id_seen_before_is_not_stored_twice() {
         202
     );
     assert_eq!(server.upload(id, vec![changed, anonymous]).status, 202);
-    let run = &server.state()["runs"][0];
-    let ids: Vec<&Value> = run["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| &r["id"])
-        .collect();
-    assert_eq!(ids, [&json!("a"), &Value::Null, &json!("b"), &Value::Null]);
+    let state = server.state();
+    assert_eq!(
+        stored_ids(&state, 0),
+        [json!("a"), Value::Null, json!("b"), Value::Null]
+    );
+    let run = &state["runs"][0];
     assert_eq!(run["results"][0]["payload"], result("a", "passed"));
     assert_eq!(run["duplicates"], 2);
     assert_eq!(run["conflicting_duplicates"], 1);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Server, TOKEN, result, statuses};
+use common::{Server, TOKEN, logged, result, statuses, stored_ids};
 use serde_json::{Value, json};
 
 #[test]
@@ -32,30 +32,17 @@ fn listed_requests_get_5xx_429_and_413() {
         ]
     );
     let state = server.state();
-    let faults: Vec<&Value> = state["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["endpoint"] == "upload")
-        .map(|r| &r["faults"])
-        .collect();
     assert_eq!(
-        faults,
+        logged(&state, "upload", "faults"),
         [
-            &json!(["error"]),
-            &json!(["rate_limit"]),
-            &json!(["too_large"]),
-            &json!([])
+            json!(["error"]),
+            json!(["rate_limit"]),
+            json!(["too_large"]),
+            json!([])
         ]
     );
     // Faulted requests were not processed: only the last result arrived.
-    let ids: Vec<&Value> = state["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| &r["id"])
-        .collect();
-    assert_eq!(ids, [&json!("r3")]);
+    assert_eq!(stored_ids(&state, 0), [json!("r3")]);
 }
 
 #[test]

@@ -186,13 +186,28 @@ pub fn result(id: &str, status: &str) -> Value {
     json!({"id": id, "title": format!("test {id}"), "execution": {"status": status}})
 }
 
-/// The `status` of every logged request of one endpoint, in order (`null` = dropped).
-pub fn statuses(state: &Value, endpoint: &str) -> Vec<Value> {
+/// One field of every logged request of one endpoint, in order.
+pub fn logged(state: &Value, endpoint: &str, field: &str) -> Vec<Value> {
     state["requests"]
         .as_array()
         .expect("requests")
         .iter()
         .filter(|r| r["endpoint"] == endpoint)
-        .map(|r| r["status"].clone())
+        .map(|r| r[field].clone())
+        .collect()
+}
+
+/// The `status` of every logged request of one endpoint, in order (`null` = dropped).
+pub fn statuses(state: &Value, endpoint: &str) -> Vec<Value> {
+    logged(state, endpoint, "status")
+}
+
+/// The ids of the results stored in the `index`-th run.
+pub fn stored_ids(state: &Value, index: usize) -> Vec<Value> {
+    state["runs"][index]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["id"].clone())
         .collect()
 }
