@@ -24,7 +24,8 @@ export function defaultBinary() {
  * Starts a server on a free port and resolves once it listens.
  * @param {{token?: string, faults?: object|null, seed?: number, projects?: string[], binary?: string}} [options]
  * @returns {Promise<{url: string, token: string, pid: number, state(): Promise<object>,
- *   setFaults(faults: object): Promise<object>, reset(): Promise<void>, stop(): Promise<number|null>}>}
+ *   setFaults(faults: object): Promise<object>, createRun(project: string, run?: object): Promise<number>,
+ *   reset(): Promise<void>, stop(): Promise<number|null>}>}
  */
 export async function startFakeQase({
   token = 'fake-qase-token',
@@ -70,6 +71,7 @@ export async function startFakeQase({
     pid: child.pid,
     state: () => control('GET', 'state'),
     setFaults: (config) => control('PUT', 'faults', config),
+    createRun: async (project, run = { title: 'Run' }) => (await control('POST', 'runs', { project, run })).id,
     reset: async () => {
       await control('POST', 'reset');
     },

@@ -64,6 +64,11 @@ class FakeQase:
         """Replaces the faults; their request numbers count again from 1."""
         return self._control("PUT", "faults", faults)
 
+    def create_run(self, project: str, run: Optional[dict] = None) -> int:
+        """Creates a run up front (no token, not in the request log); returns its id."""
+        body = {"project": project, "run": run or {"title": "Run"}}
+        return self._control("POST", "runs", body)["id"]
+
     def reset(self) -> None:
         """Forgets everything recorded and removes every fault."""
         self._control("POST", "reset")

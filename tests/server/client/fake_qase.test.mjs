@@ -30,6 +30,10 @@ test('start, state, faults, reset and stop', async () => {
     assert.equal(limited.headers.get('retry-after'), '4');
     assert.deepEqual((await server.state()).requests.map((r) => r.status), [200, 429]);
 
+    const shared = await server.createRun('DEMO', { title: 'shared' });
+    assert.equal(shared, result.id + 1);
+    assert.deepEqual((await server.state()).runs.map((r) => r.title), ['from node', 'shared']);
+
     await server.reset();
     assert.deepEqual((await server.state()).requests, []);
   } finally {

@@ -39,6 +39,10 @@ def test_start_state_faults_and_stop():
         statuses = [r["status"] for r in server.state()["requests"]]
         assert statuses == [200, 502]
 
+        shared = server.create_run("DEMO", {"title": "shared"})
+        assert [r["title"] for r in server.state()["runs"]] == ["from pytest", "shared"]
+        assert shared == run_id + 1
+
         server.reset()
         assert server.state()["requests"] == []
     finally:

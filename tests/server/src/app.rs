@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Extension, MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -163,6 +163,7 @@ pub fn api_error(status: StatusCode, message: &str) -> Response {
 pub async fn gate(
     State(app): State<Arc<App>>,
     route: MatchedPath,
+    Extension(killer): Extension<ConnectionKiller>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -171,7 +172,6 @@ pub async fn gate(
     };
     let path = request.uri().path().to_owned();
     let (seq, _, decision) = app.begin(endpoint, request.method(), &path);
-    let killer = request.extensions().get::<ConnectionKiller>().cloned();
     if let Some(delay) = decision.delay_ms {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
@@ -199,25 +199,13 @@ fn authorized(request: &Request, token: &str) -> bool {
 }
 
 /// Answers a fault (or drops the connection) and logs it.
-async fn answer_fault(
-    app: &App,
-    seq: u64,
-    fault: Fault,
-    killer: Option<ConnectionKiller>,
-) -> Response {
+async fn answer_fault(app: &App, seq: u64, fault: Fault, killer: ConnectionKiller) -> Response {
     let response = match fault {
         Fault::Outage { status: None } | Fault::Drop { .. } => {
             app.finish(seq, None);
-            if let Some(killer) = killer {
-                // Never answers: the connection task drops the connection, and this future.
-                killer.kill();
-                std::future::pending::<()>().await;
-            }
-            // Unreachable in the server, which always installs a killer.
-            return api_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "connection not droppable",
-            );
+            // Never answers: the connection task drops the connection, and this future.
+            killer.kill();
+            return std::future::pending().await;
         }
         Fault::Outage {
             status: Some(status),
@@ -228,9 +216,9 @@ async fn answer_fault(
         }
         Fault::RateLimit { retry_after } => {
             let mut response = api_error(StatusCode::TOO_MANY_REQUESTS, "Too Many Attempts.");
-            if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
             response
         }
         Fault::TooLarge => api_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large."),

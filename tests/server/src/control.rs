@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::app::{App, state_json};
 use crate::faults::FaultConfig;
+use crate::validate;
 
 /// `GET /__control/state`: everything recorded, the seed and the installed faults.
 pub async fn state(State(app): State<Arc<App>>) -> Json<Value> {
@@ -33,6 +34,35 @@ pub async fn set_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let mut inner = app.lock();
     inner.install_faults(faults);
     Json(json!({"ok": true, "seed": inner.seed})).into_response()
+}
+
+/// `POST /__control/runs` `{"project": "DEMO", "run": {RunCreate}}`: creates a run as if a
+/// job had created it, without a token and without a line in the request log (for tests that
+/// name a run id up front, like sharded CI jobs).
+pub async fn create_run(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let request: Value = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => return control_error(&format!("invalid JSON: {e}")),
+    };
+    let Some(project) = request.get("project").and_then(Value::as_str) else {
+        return control_error("\"project\" (a string) is required");
+    };
+    let run = request
+        .get("run")
+        .cloned()
+        .unwrap_or_else(|| json!({"title": "Run"}));
+    let title = match validate::run_create(&run) {
+        Ok(title) => title,
+        Err(errors) => {
+            let fields: Vec<String> = errors
+                .iter()
+                .map(|e| format!("run.{} {}", e.field, e.error))
+                .collect();
+            return control_error(&fields.join("; "));
+        }
+    };
+    let id = app.lock().store.create_run(project, &title, run);
+    Json(json!({"ok": true, "id": id})).into_response()
 }
 
 /// `POST /__control/reset`: forgets runs, results and the request log, and removes every

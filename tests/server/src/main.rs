@@ -99,6 +99,13 @@ async fn run(cli: Cli, faults: FaultConfig) -> ExitCode {
         seed: cli.seed,
         projects: cli.projects,
     };
+    let terminated = match terminated() {
+        Ok(terminated) => terminated,
+        Err(e) => {
+            eprintln!("fake-qase: cannot handle signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let app = App::new(options, faults);
     let router = serve::router(app.clone());
     let mut stdout = std::io::stdout().lock();
@@ -113,7 +120,7 @@ async fn run(cli: Cli, faults: FaultConfig) -> ExitCode {
     let shutdown = async move {
         tokio::select! {
             () = app.stop.notified() => {}
-            () = terminated() => {}
+            () = terminated => {}
             () = stdin_closed(), if exit_on_stdin_close => {}
         }
     };
@@ -121,28 +128,27 @@ async fn run(cli: Cli, faults: FaultConfig) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// SIGTERM or Ctrl-C.
-async fn terminated() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// Resolves on SIGTERM or SIGINT. The handlers are installed by this call, not when the
+/// future is first polled, so a signal sent right after the listening line is not missed.
+fn terminated() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut sigterm) => {
-                tokio::select! {
-                    _ = sigterm.recv() => {}
-                    () = ctrl_c => {}
-                }
+        let mut sigterm = signal(SignalKind::terminate())?;
+        let mut sigint = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = sigterm.recv() => {}
+                _ = sigint.recv() => {}
             }
-            Err(_) => ctrl_c.await,
-        }
+        })
     }
     #[cfg(not(unix))]
-    ctrl_c.await;
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
 
 /// Standard input reached its end (or failed).

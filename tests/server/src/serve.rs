@@ -56,6 +56,7 @@ pub fn router(app: Arc<App>) -> Router {
                 .put(control::set_faults)
                 .post(control::set_faults),
         )
+        .route("/__control/runs", post(control::create_run))
         .route("/__control/reset", post(control::reset))
         .route("/__control/stop", post(control::stop));
     api.merge(control)

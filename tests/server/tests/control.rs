@@ -161,3 +161,44 @@ fn a_bad_fault_file_stops_start_up_with_exit_2_and_a_clear_message() {
     assert!(!stderr.contains(TOKEN));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn control_can_create_a_run_without_token_or_log_line() {
+    let server = Server::start();
+    let created = server
+        .request(
+            "POST",
+            "/__control/runs",
+            None,
+            Some(json!({"project": "DEMO", "run": {"title": "Shared CI run", "tags": ["ci"]}})),
+        )
+        .unwrap();
+    assert_eq!(created.status, 200);
+    let id = created.body["id"].as_u64().unwrap();
+    let run = server.api("GET", &format!("/v1/run/DEMO/{id}"), None);
+    assert_eq!(run.body["result"]["title"], "Shared CI run");
+    let state = server.state();
+    assert_eq!(state["runs"][0]["body"]["tags"], json!(["ci"]));
+    assert_eq!(state["totals"]["requests"], 1, "only the GET is logged");
+    let bad = server
+        .request(
+            "POST",
+            "/__control/runs",
+            None,
+            Some(json!({"run": {"title": "no project"}})),
+        )
+        .unwrap();
+    assert_eq!(bad.status, 400);
+    let bad_run = server
+        .request(
+            "POST",
+            "/__control/runs",
+            None,
+            Some(json!({"project": "DEMO", "run": {"title": 1}})),
+        )
+        .unwrap();
+    assert_eq!(
+        (bad_run.status, bad_run.body["error"].as_str()),
+        (400, Some("run.title must be a string"))
+    );
+}
