@@ -78,7 +78,28 @@ struct Checker<'a> {
     errors: &'a mut Vec<FieldError>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(
+        object: &'a Map<String, Value>,
+        prefix: String,
+        errors: &'a mut Vec<FieldError>,
+    ) -> Self {
+        Checker {
+            object,
+            prefix,
+            errors,
+        }
+    }
+
+    /// A string field, when present, must be one of `allowed`.
+    fn one_of(&mut self, key: &str, allowed: &[&str]) {
+        if let Some(text) = self.object.get(key).and_then(Value::as_str) {
+            if !allowed.contains(&text) {
+                self.error(key, format!("must be one of {}", allowed.join(", ")));
+            }
+        }
+    }
+
     fn error(&mut self, key: &str, error: String) {
         self.errors.push(FieldError {
             field: format!("{}{key}", self.prefix),
@@ -126,11 +147,7 @@ pub fn run_create(body: &Value) -> Result<String, Vec<FieldError>> {
             error: "the body must be a JSON object".to_owned(),
         }]);
     };
-    let mut check = Checker {
-        object,
-        prefix: String::new(),
-        errors: &mut errors,
-    };
+    let mut check = Checker::new(object, String::new(), &mut errors);
     check.required("title", Kind::Str);
     check.max_chars("title", 255);
     check.max_chars("description", 10_000);
@@ -216,11 +233,7 @@ fn result_create(result: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
         });
         return;
     };
-    let mut check = Checker {
-        object,
-        prefix: prefix.to_owned(),
-        errors,
-    };
+    let mut check = Checker::new(object, prefix.to_owned(), errors);
     check.required("title", Kind::Str);
     check.required("execution", Kind::Object);
     check.all_optional(&[
@@ -238,6 +251,7 @@ fn result_create(result: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
         ("message", Kind::Str),
         ("defect", Kind::Bool),
     ]);
+    check.one_of("steps_type", &["classic", "gherkin"]);
     let both = ["testops_id", "testops_ids"]
         .iter()
         .all(|k| object.get(*k).is_some_and(|v| !v.is_null()));
@@ -247,12 +261,8 @@ fn result_create(result: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
             "cannot be specified together with testops_id".to_owned(),
         );
     }
-    if let Some(execution) = object.get("execution").and_then(Value::as_object) {
-        let mut check = Checker {
-            object: execution,
-            prefix: format!("{prefix}execution."),
-            errors,
-        };
+    if let Some(execution) = object_at(object, "execution") {
+        let mut check = Checker::new(execution, format!("{prefix}execution."), errors);
         check.required("status", Kind::Str);
         check.all_optional(&[
             ("start_time", Kind::Number),
@@ -263,17 +273,104 @@ fn result_create(result: &Value, prefix: &str, errors: &mut Vec<FieldError>) {
             ("thread", Kind::Str),
         ]);
     }
-    if let Some(fields) = object.get("fields").and_then(Value::as_object) {
-        // ResultCreateFields: every known field is a string; unknown ones are allowed.
-        let mut check = Checker {
-            object: fields,
-            prefix: format!("{prefix}fields."),
-            errors,
-        };
-        for key in fields.keys() {
-            check.optional(key, Kind::Str);
+    if let Some(fields) = object_at(object, "fields") {
+        // ResultCreateFields: the known fields are strings; other keys may hold anything.
+        let mut check = Checker::new(fields, format!("{prefix}fields."), errors);
+        check.all_optional(&KNOWN_FIELDS.map(|key| (key, Kind::Str)));
+    }
+    if let Some(steps) = object.get("steps").and_then(Value::as_array) {
+        for (i, step) in steps.iter().enumerate() {
+            result_step(step, &format!("{prefix}steps.{i}."), 1, errors);
         }
     }
+    if let Some(suite) = object_at(object, "relations").and_then(|r| object_at(r, "suite")) {
+        let prefix = format!("{prefix}relations.suite.");
+        Checker::new(suite, prefix.clone(), errors).required("data", Kind::ObjectList);
+        let items = suite.get("data").and_then(Value::as_array);
+        for (i, item) in items.into_iter().flatten().enumerate() {
+            if let Some(item) = item.as_object() {
+                let mut check = Checker::new(item, format!("{prefix}data.{i}."), errors);
+                check.required("title", Kind::Str);
+                check.optional("public_id", Kind::Int);
+            }
+        }
+    }
+}
+
+/// The fields of `ResultCreateFields` (all strings).
+const KNOWN_FIELDS: [&str; 13] = [
+    "author",
+    "description",
+    "preconditions",
+    "postconditions",
+    "layer",
+    "severity",
+    "priority",
+    "behavior",
+    "type",
+    "muted",
+    "is_flaky",
+    "tags",
+    "executed_by",
+];
+
+/// Nested steps deeper than this are refused (and keep the check's recursion bounded).
+const MAX_STEP_DEPTH: usize = 64;
+
+/// A `ResultStep`: `data` (`action` required), `execution` (`status` one of
+/// `ResultStepStatus`), nested `steps` of the same shape.
+fn result_step(step: &Value, prefix: &str, depth: usize, errors: &mut Vec<FieldError>) {
+    let Some(object) = step.as_object() else {
+        return; // the parent's list check reported it
+    };
+    let mut check = Checker::new(object, prefix.to_owned(), errors);
+    check.all_optional(&[
+        ("data", Kind::Object),
+        ("execution", Kind::Object),
+        ("steps", Kind::ObjectList),
+    ]);
+    if let Some(data) = object_at(object, "data") {
+        let mut check = Checker::new(data, format!("{prefix}data."), errors);
+        check.required("action", Kind::Str);
+        check.all_optional(&[
+            ("expected_result", Kind::Str),
+            ("input_data", Kind::Str),
+            ("attachments", Kind::StrList),
+        ]);
+    }
+    if let Some(execution) = object_at(object, "execution") {
+        let mut check = Checker::new(execution, format!("{prefix}execution."), errors);
+        check.required("status", Kind::Str);
+        check.one_of(
+            "status",
+            &["passed", "failed", "blocked", "skipped", "in_progress"],
+        );
+        check.all_optional(&[
+            ("start_time", Kind::Number),
+            ("end_time", Kind::Number),
+            ("duration", Kind::Int),
+            ("comment", Kind::Str),
+            ("attachments", Kind::StrList),
+        ]);
+    }
+    let Some(steps) = object.get("steps").and_then(Value::as_array) else {
+        return;
+    };
+    if depth >= MAX_STEP_DEPTH && !steps.is_empty() {
+        errors.push(FieldError {
+            field: format!("{prefix}steps"),
+            error: format!("steps may nest at most {MAX_STEP_DEPTH} levels"),
+        });
+        return;
+    }
+    for (i, nested) in steps.iter().enumerate() {
+        result_step(nested, &format!("{prefix}steps.{i}."), depth + 1, errors);
+    }
+}
+
+/// The object under `key`, if it is one.
+fn object_at<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Map<String, Value>> {
+    object.get(key).and_then(Value::as_object)
 }
 
 #[cfg(test)]
@@ -327,5 +424,43 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, ["title", "plan_id", "start_time"]);
+    }
+
+    #[test]
+    fn steps_relations_and_fields_are_checked_to_the_model() {
+        let body = json!({"results": [{
+            "title": "A",
+            "execution": {"status": "passed"},
+            "steps_type": "cucumber",
+            "fields": {"severity": 3, "my_custom_field": 3},
+            "relations": {"suite": {"data": [{"title": "S"}, {"public_id": 1}]}},
+            "steps": [{
+                "data": {"action": "open"},
+                "execution": {"status": "passed"},
+                "steps": [{"data": {}, "execution": {"status": "invalid"}}],
+            }],
+        }]});
+        assert_eq!(
+            fields(upload(body).unwrap_err()),
+            [
+                "results.0.steps_type",
+                "results.0.fields.severity",
+                "results.0.steps.0.steps.0.data.action",
+                "results.0.steps.0.steps.0.execution.status",
+                "results.0.relations.suite.data.1.title",
+            ]
+        );
+    }
+
+    #[test]
+    fn steps_nested_deeper_than_64_levels_are_refused() {
+        let mut step = json!({"data": {"action": "leaf"}});
+        for _ in 0..100 {
+            step = json!({"data": {"action": "a"}, "steps": [step]});
+        }
+        let body = json!({"results": [{"title": "A", "execution": {"status": "passed"}, "steps": [step]}]});
+        let errors = fields(upload(body).unwrap_err());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].ends_with(".steps"), "{errors:?}");
     }
 }
