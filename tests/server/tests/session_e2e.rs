@@ -188,14 +188,11 @@ fn faults_are_retried_or_split_and_nothing_is_lost_or_stored_twice() {
 #[test]
 fn shards_report_into_one_named_run_and_leave_it_open() {
     let server = Server::start();
-    let created = server
-        .request(
-            "POST",
-            "/__control/runs",
-            None,
-            Some(json!({"project": "DEMO", "run": {"title": "CI"}})),
-        )
-        .unwrap();
+    let created = server.control(
+        "POST",
+        "runs",
+        Some(json!({"project": "DEMO", "run": {"title": "CI"}})),
+    );
     let run = created.body["id"].as_u64().unwrap();
     for shard in ["shard-1", "shard-2", "shard-3"] {
         let receipt = run_session(config(&server, Some(run), 5), shard, 10);
