@@ -9,6 +9,7 @@
 //! - [`plan_batches`], [`failure_links`], [`run_status`], [`configuration_product`].
 //! - [`Session`]: the run lifecycle (SPEC §5) as a sans-IO state machine; [`signature`] and
 //!   [`case_ids()`] applied to every result.
+//! - [`import_junit`] / [`import_playwright_json`]: a finished run's report → `TestResult`s.
 //!
 //! # The drain loop (host duty)
 //!
@@ -67,6 +68,7 @@ pub mod case_ids;
 pub mod classify;
 pub mod config;
 pub mod error;
+pub mod import;
 pub mod links;
 pub mod mapping;
 pub mod matching;
@@ -84,6 +86,7 @@ pub use case_ids::{CaseIds, case_ids};
 pub use classify::{Policy, Verdict, classify};
 pub use config::{Config, Mode, Secret, Sources, TestopsConfig};
 pub use error::{Error, ErrorCode};
+pub use import::{Imported, Limits, import_junit, import_playwright_json};
 pub use links::{FAILURE_LINK_PREFIX, encode_uri_component, failure_links};
 pub use mapping::{StatusFilter, StatusMapping, map_and_filter, map_and_filter_traced};
 pub use matching::{
