@@ -13,6 +13,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
+pub mod case_ids;
 pub mod classify;
 pub mod config;
 pub mod error;
@@ -22,12 +23,16 @@ pub mod matching;
 pub mod qasphere;
 pub mod result;
 pub mod runs;
+pub mod session;
+pub mod shards;
+pub mod signature;
 pub mod status;
 pub mod warning;
 
 pub use batch::{MAX_BATCH_SIZE, clamp_batch_size, plan_batches};
+pub use case_ids::{CaseIds, case_ids};
 pub use classify::{Policy, Verdict, classify};
-pub use config::{Config, Mode, Secret, TestopsConfig};
+pub use config::{Config, Mode, Secret, Sources, TestopsConfig};
 pub use error::{Error, ErrorCode};
 pub use links::{FAILURE_LINK_PREFIX, encode_uri_component, failure_links};
 pub use mapping::{StatusFilter, StatusMapping, map_and_filter, map_and_filter_traced};
@@ -47,5 +52,8 @@ pub use runs::{
     AssignMode, Assignment, Estimate, PastResult, RunCase, RunResult, RunStats, assign, clone_run,
     configuration_product, estimate, mean_duration, retest, run_stats, run_status,
 };
+pub use session::{Action, Event, Receipt, Session, SessionOptions};
+pub use shards::{CompletionDecision, JobReceipt, JobVerdict, decide_completion};
+pub use signature::{js_signature, python_signature};
 pub use status::{Polarity, Status};
 pub use warning::{Level, Warning, WarningCode};

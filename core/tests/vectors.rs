@@ -36,6 +36,26 @@ fn status_list(input: &Value, key: &str) -> Vec<Status> {
     serde_json::from_value(input[key].clone()).unwrap_or_else(|e| panic!("{key}: {e}"))
 }
 
+/// Flattens the resolved config to dotted keys (`testops.batchSize`); `statusMapping`
+/// stays an object.
+fn flatten(prefix: &str, value: &Value, out: &mut serde_json::Map<String, Value>) {
+    match value {
+        Value::Object(map) if prefix != "statusMapping" => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_owned(), other.clone());
+        }
+    }
+}
+
 /// Reads `input[key]` into `T`.
 fn from_input<T: serde::de::DeserializeOwned>(input: &Value, key: &str) -> Result<T, String> {
     serde_json::from_value(input.get(key).cloned().unwrap_or(Value::Null))
@@ -156,6 +176,50 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
                 .collect();
             json!({ "count": product.len(), "combinations": combos })
         }
+        "config" => {
+            let sources: Sources =
+                serde_json::from_value(input.clone()).map_err(|e| e.to_string())?;
+            let (config, warnings) = Config::resolve(&sources);
+            let mut out = serde_json::Map::new();
+            flatten("", &serde_json::to_value(&config).unwrap(), &mut out);
+            out.insert("warnings".into(), json!(warnings_count(&warnings)));
+            let keys: Vec<&str> = warnings
+                .iter()
+                .filter(|w| w.is_warning())
+                .map(|w| w.key.as_str())
+                .collect();
+            out.insert("warning_keys".into(), json!(keys));
+            let codes: Vec<Value> = warnings.iter().map(|w| json!(w.code)).collect();
+            out.insert("codes".into(), json!(codes));
+            Value::Object(out)
+        }
+        "signature" => {
+            let ids: Vec<u64> = serde_json::from_value(input["ids"].clone()).unwrap_or_default();
+            // Pairs, not an object: not every JSON reader keeps the order of object keys.
+            let params: indexmap::IndexMap<String, String> =
+                serde_json::from_value::<Vec<(String, String)>>(input["params"].clone())
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .collect();
+            let signature = match input["flavour"].as_str() {
+                Some("js") => {
+                    let suites: Vec<String> = serde_json::from_value(input["suites"].clone())
+                        .map_err(|e| e.to_string())?;
+                    js_signature(&ids, &suites, &params)
+                }
+                Some("python") => {
+                    python_signature(&ids, input["node_id"].as_str().ok_or("node_id")?, &params)
+                }
+                other => return Err(format!("unknown flavour {other:?}")),
+            };
+            json!({ "signature": signature })
+        }
+        "case_ids" => {
+            let explicit: Option<Vec<i64>> =
+                serde_json::from_value(input["testops_ids"].clone()).map_err(|e| e.to_string())?;
+            let got = case_ids(input["title"].as_str().ok_or("title")?, explicit.as_deref());
+            json!({ "ids": got.ids, "title": got.title, "warnings": warnings_count(&got.warnings) })
+        }
         "match" => {
             let index = CaseIndex::build(from_input(input, "cases")?);
             let settings: MatchSettings = from_input_or_default(input, "settings")?;
@@ -227,6 +291,24 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
         "qs_status_counts" => {
             let statuses: Vec<QsStatus> = from_input(input, "statuses")?;
             serde_json::to_value(status_counts(&statuses)).unwrap()
+        }
+        "completion" => {
+            let receipts: Vec<JobReceipt> = from_input(input, "receipts")?;
+            let expected_jobs: Vec<String> = from_input_or_default(input, "expected_jobs")?;
+            let run_id = input["run_id"].as_u64().ok_or("run_id")?;
+            let decision = decide_completion(run_id, &receipts, &expected_jobs);
+            let short: BTreeMap<&str, u64> = decision
+                .jobs
+                .iter()
+                .map(|j| (j.job.as_str(), j.short_by))
+                .collect();
+            let never: BTreeMap<&str, u64> = decision
+                .jobs
+                .iter()
+                .map(|j| (j.job.as_str(), j.never_reported))
+                .collect();
+            json!({ "complete": decision.complete, "short": short, "never_reported": never,
+                    "missing_jobs": decision.missing_jobs, "lines": decision.lines })
         }
         other => return Err(format!("unknown op `{other}`")),
     })

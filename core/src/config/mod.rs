@@ -2,15 +2,19 @@
 //! `qase.config.json` and `QASE_*` env (later wins), plus warnings. Bad values never abort:
 //! each is a warning naming the key, the value and what was expected, and the default stays.
 //!
-//! Resolution lives in `resolve` (see [`Config::resolve`]); this file holds the types.
+//! The types live here; [`Config::resolve`] (in `resolve.rs`) reads the sources.
+
+mod resolve;
+
+pub use resolve::Sources;
 
 use crate::classify::Policy;
 use crate::mapping::{StatusFilter, StatusMapping};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 /// What a reporter does with results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Upload to Qase TestOps.
