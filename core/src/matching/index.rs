@@ -156,3 +156,50 @@ fn key_matches<S: AsRef<str>>(key: &[u8], title: &str, suite: &[S]) -> bool {
     }
     rest == title.as_bytes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(title: &str, suite: &[&str]) -> Vec<u8> {
+        let suite: Vec<String> = suite.iter().map(|s| (*s).to_owned()).collect();
+        let mut out = Vec::new();
+        encode_key(&mut out, title, &suite);
+        out
+    }
+
+    #[test]
+    fn keys_keep_piece_boundaries() {
+        let k = key("bc", &["a"]);
+        assert!(key_matches(&k, "bc", &["a"]));
+        assert!(!key_matches(&k, "c", &["ab"]));
+        assert!(!key_matches(&k, "abc", &[] as &[&str]));
+        assert!(!key_matches(&k, "bc", &["a", ""]));
+        assert!(!key_matches(&key("t", &["a", "b"]), "t", &["ab"]));
+        assert!(!key_matches(&k, "b", &["a"]));
+    }
+
+    #[test]
+    fn candidates_sharing_a_fingerprint_are_told_apart() {
+        // Force every case into one slot: the full-key check alone must decide.
+        let cases = vec![
+            RepoCase {
+                id: 5,
+                title: "x".into(),
+                suite: vec!["s".into()],
+                ..RepoCase::default()
+            },
+            RepoCase {
+                id: 6,
+                title: "y".into(),
+                suite: vec!["s".into()],
+                ..RepoCase::default()
+            },
+        ];
+        let mut index = CaseIndex::build(cases);
+        index.by_title = [(fingerprint("y", &["s"]), Slot::Many(vec![0, 1]))]
+            .into_iter()
+            .collect();
+        assert_eq!(index.by_title_suite("y", &["s"]).map(|c| c.id), Some(6));
+    }
+}
