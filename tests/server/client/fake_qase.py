@@ -25,6 +25,9 @@ from typing import Any, Iterable, Optional
 
 _LISTENING = re.compile(r"^fake-qase listening on (http://127\.0\.0\.1:\d+)$")
 
+# The server is local: never go through a proxy from the environment (CI may set one).
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
 
 def default_binary() -> str:
     """The binary that `start_fake_qase` runs unless told otherwise."""
@@ -50,7 +53,7 @@ class FakeQase:
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with _OPENER.open(request, timeout=30) as response:
                 return json.load(response)
         except urllib.error.HTTPError as error:
             detail = json.load(error).get("error", error.code)
