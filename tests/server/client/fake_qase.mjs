@@ -88,6 +88,13 @@ export async function startFakeQase({
       return code;
     },
   };
-  if (faults) await server.setFaults(faults);
+  if (faults) {
+    try {
+      await server.setFaults(faults);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
   return server;
 }

@@ -59,6 +59,10 @@ test('an invalid fault config is refused with the field name', async () => {
   }
 });
 
+test('invalid faults at start are refused and leave no server', async () => {
+  await assert.rejects(startFakeQase({ token, faults: { upload: { drop: { probability: 2 } } } }), /probability/);
+});
+
 test('a missing binary is a clear error', async () => {
   await assert.rejects(startFakeQase({ binary: '/nonexistent/fake-qase' }), /cannot start/);
 });
