@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Extension, MatchedPath, Request, State};
+use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -90,7 +90,7 @@ impl App {
     }
 
     /// Numbers a request, decides its fault and logs it (answer still unknown).
-    fn begin(&self, endpoint: Endpoint, method: &Method, path: &str) -> (u64, u64, Decision) {
+    fn begin(&self, endpoint: Endpoint, method: &Method, path: &str) -> (u64, Decision) {
         let mut inner = self.lock();
         let slot = &mut inner.counters[endpoint as usize];
         *slot += 1;
@@ -108,7 +108,7 @@ impl App {
             delay_ms: decision.delay_ms,
             results: None,
         });
-        (seq, n, decision)
+        (seq, decision)
     }
 
     /// Logs a request to a path the API does not know.
@@ -141,37 +141,28 @@ impl App {
     }
 }
 
-/// Which endpoint a matched route is.
-fn endpoint_of(method: &Method, route: &str) -> Option<Endpoint> {
-    match (method.as_str(), route) {
-        ("GET", "/v1/project/{code}") => Some(Endpoint::Project),
-        ("POST", "/v1/run/{code}") => Some(Endpoint::CreateRun),
-        ("GET", "/v1/run/{code}/{id}") => Some(Endpoint::GetRun),
-        ("POST", "/v2/{code}/run/{id}/results") => Some(Endpoint::Upload),
-        ("POST", "/v1/run/{code}/{id}/complete") => Some(Endpoint::Complete),
-        _ => None,
-    }
-}
-
 /// An error answer in the API's shape.
 pub fn api_error(status: StatusCode, message: &str) -> Response {
     let body = json!({"status": false, "errorMessage": message});
     (status, Json(body)).into_response()
 }
 
-/// The gate of every API route (a `route_layer`, so the route is known).
+/// What the gate of one route needs: the server and which endpoint the route is.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    pub app: Arc<App>,
+    pub endpoint: Endpoint,
+}
+
+/// The gate of every API route (a `route_layer` per route).
 pub async fn gate(
-    State(app): State<Arc<App>>,
-    route: MatchedPath,
+    State(Gate { app, endpoint }): State<Gate>,
     Extension(killer): Extension<ConnectionKiller>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let Some(endpoint) = endpoint_of(request.method(), route.as_str()) else {
-        return next.run(request).await;
-    };
     let path = request.uri().path().to_owned();
-    let (seq, _, decision) = app.begin(endpoint, request.method(), &path);
+    let (seq, decision) = app.begin(endpoint, request.method(), &path);
     if let Some(delay) = decision.delay_ms {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
