@@ -21,7 +21,7 @@ import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Dict, Iterable, Optional
 
 _LISTENING = re.compile(r"^fake-qase listening on (http://127\.0\.0\.1:\d+)$")
 
@@ -102,16 +102,23 @@ class FakeQase:
 
 def start_fake_qase(
     token: str = "fake-qase-token",
+    clients: Optional[Dict[str, str]] = None,
     faults: Optional[dict] = None,
     seed: int = 0,
     projects: Iterable[str] = (),
     binary: Optional[str] = None,
 ) -> FakeQase:
-    """Starts a server on a free port and returns once it listens."""
+    """Starts a server on a free port and returns once it listens.
+
+    `clients` ({name: token}) are more accepted tokens, named for client-scoped faults
+    (`faults["clients"][name]`) and the request log.
+    """
     binary = binary or default_binary()
     args = [binary, "--port", "0", "--token", token, "--seed", str(seed), "--exit-on-stdin-close"]
     for project in projects:
         args += ["--project", project]
+    for name, client_token in (clients or {}).items():
+        args += ["--client", f"{name}={client_token}"]
     try:
         process = subprocess.Popen(
             args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True

@@ -64,3 +64,17 @@ def test_an_invalid_fault_config_is_a_clear_error_and_leaves_no_server():
 def test_a_missing_binary_is_a_clear_error():
     with pytest.raises(FakeQaseError, match="cannot start"):
         start_fake_qase(binary="/nonexistent/fake-qase")
+
+
+def test_named_clients_get_their_own_faults():
+    with start_fake_qase(
+        token=TOKEN,
+        clients={"job2": "job2-token"},
+        faults={"clients": {"job2": {"create_run": {"error": {"requests": [1]}}}}},
+    ) as server:
+        create_run(server.url, TOKEN)
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            create_run(server.url, "job2-token")
+        assert failed.value.code == 503
+        log = [(r["client"], r["status"]) for r in server.state()["requests"]]
+        assert log == [("default", 200), ("job2", 503)]

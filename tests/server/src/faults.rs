@@ -6,6 +6,8 @@
 //! sequence of requests per endpoint give the same faults, however the endpoints interleave,
 //! and adding one fault kind does not shift the draws of the others.
 
+use std::collections::BTreeMap;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -55,6 +57,10 @@ pub struct FaultConfig {
     /// Every API request in the window fails, whatever its endpoint (a server restart).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outage: Option<Outage>,
+    /// Faults of one client only (a name given with `--client NAME=TOKEN`), with request
+    /// numbers counted over that client's requests; same shape, without `seed` and `clients`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub clients: BTreeMap<String, FaultConfig>,
 }
 
 /// The faults of one endpoint. Each fires on the listed request numbers (1-based, counted
@@ -230,10 +236,22 @@ const DRAWS_PER_REQUEST: u128 = 8;
 impl FaultConfig {
     /// Checks probabilities, statuses and windows; the message names the bad field.
     pub fn validate(&self) -> Result<(), String> {
+        self.validate_set("")?;
+        for (client, faults) in &self.clients {
+            let prefix = format!("clients.{client}.");
+            if faults.seed.is_some() || !faults.clients.is_empty() {
+                return Err(format!("{prefix}seed and {prefix}clients are not allowed"));
+            }
+            faults.validate_set(&prefix)?;
+        }
+        Ok(())
+    }
+
+    fn validate_set(&self, prefix: &str) -> Result<(), String> {
         for endpoint in Endpoint::ALL {
             let faults = self.for_endpoint(endpoint);
             let name = serde_json::to_value(endpoint).unwrap_or_default();
-            let name = name.as_str().unwrap_or_default();
+            let name = format!("{prefix}{}", name.as_str().unwrap_or_default());
             let probabilities = [
                 ("drop", faults.drop.as_ref().map(|f| f.probability)),
                 ("error", faults.error.as_ref().map(|f| f.probability)),
@@ -267,11 +285,11 @@ impl FaultConfig {
         }
         if let Some(outage) = &self.outage {
             if outage.start == 0 {
-                return Err("outage.start counts from 1".to_owned());
+                return Err(format!("{prefix}outage.start counts from 1"));
             }
             if !(400..=599).contains(&outage.status) {
                 return Err(format!(
-                    "outage.status must be a 4xx or 5xx status, got {}",
+                    "{prefix}outage.status must be a 4xx or 5xx status, got {}",
                     outage.status
                 ));
             }
@@ -290,9 +308,33 @@ impl FaultConfig {
         }
     }
 
-    /// Decides the fault of the `n`-th request of `endpoint`, the `total`-th API request
-    /// overall (both 1-based, since the config was installed).
-    pub fn decide(&self, seed: u64, endpoint: Endpoint, n: u64, total: u64) -> Decision {
+    /// Decides the fault of a request: the faults of its client first (if it has any), then
+    /// the server-wide ones; the first that fires wins, and a client delay replaces a
+    /// server-wide one.
+    pub fn decide(
+        &self,
+        seed: u64,
+        endpoint: Endpoint,
+        server: Count,
+        client: Option<(&str, Count)>,
+    ) -> Decision {
+        let own = client.and_then(|(name, count)| {
+            let faults = self.clients.get(name)?;
+            Some(faults.decide_set(seed, client_stream(name), endpoint, count))
+        });
+        let shared = self.decide_set(seed, 0, endpoint, server);
+        match own {
+            Some(own) => Decision {
+                delay_ms: own.delay_ms.or(shared.delay_ms),
+                fault: own.fault.or(shared.fault),
+            },
+            None => shared,
+        }
+    }
+
+    /// Decides with this set's faults only, drawing from the streams after `stream`.
+    fn decide_set(&self, seed: u64, stream: u64, endpoint: Endpoint, count: Count) -> Decision {
+        let Count { n, total } = count;
         if let Some(outage) = &self.outage {
             if total >= outage.start && total - outage.start < outage.length {
                 let status = (!outage.drop).then_some(outage.status);
@@ -302,7 +344,7 @@ impl FaultConfig {
                 };
             }
         }
-        let mut draws = Draws::new(seed, endpoint, n);
+        let mut draws = Draws::new(seed, stream + endpoint.index() as u64, n);
         let faults = self.for_endpoint(endpoint);
         let delay_ms = faults
             .slow
@@ -345,6 +387,23 @@ impl FaultConfig {
     }
 }
 
+/// Where a request stands: the `n`-th of its endpoint and the `total`-th API request (both
+/// 1-based, since the config was installed), counted server-wide or per client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub n: u64,
+    pub total: u64,
+}
+
+/// The first of a client's draw streams (one per endpoint after it): FNV-1a of its name, so
+/// a client's faults do not depend on which other clients exist. Stream 0.. are server-wide.
+fn client_stream(name: &str) -> u64 {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash | 1) << 3
+}
+
 /// The random draws of one request.
 struct Draws {
     rng: ChaCha8Rng,
@@ -352,9 +411,9 @@ struct Draws {
 }
 
 impl Draws {
-    fn new(seed: u64, endpoint: Endpoint, n: u64) -> Self {
+    fn new(seed: u64, stream: u64, n: u64) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(endpoint.index() as u64);
+        rng.set_stream(stream);
         Draws { rng, n }
     }
 
@@ -394,7 +453,13 @@ mod tests {
 
     fn hits(config: &FaultConfig, seed: u64) -> Vec<u64> {
         (1..=200)
-            .filter(|&n| config.decide(seed, Endpoint::Upload, n, n).fault.is_some())
+            .filter(|&n| {
+                let count = Count { n, total: n };
+                config
+                    .decide(seed, Endpoint::Upload, count, None)
+                    .fault
+                    .is_some()
+            })
             .collect()
     }
 
@@ -432,7 +497,13 @@ mod tests {
             ..FaultConfig::default()
         };
         let failing: Vec<u64> = (1..=6)
-            .filter(|&t| config.decide(0, Endpoint::GetRun, 1, t).fault.is_some())
+            .filter(|&total| {
+                let count = Count { n: 1, total };
+                config
+                    .decide(0, Endpoint::GetRun, count, None)
+                    .fault
+                    .is_some()
+            })
             .collect();
         assert_eq!(failing, vec![3, 4]);
     }
@@ -441,5 +512,58 @@ mod tests {
     fn invalid_probability_is_rejected_with_the_field_name() {
         let err = upload_errors(1.5).validate().unwrap_err();
         assert!(err.contains("upload.error.probability"), "{err}");
+    }
+
+    #[test]
+    fn client_faults_hit_only_that_client_and_count_its_own_requests() {
+        let config: FaultConfig = serde_json::from_value(serde_json::json!({
+            "clients": {"job3": {"upload": {"error": {"requests": [2]}}}},
+        }))
+        .unwrap();
+        let count = |n| Count { n, total: n };
+        let fault = |client| config.decide(0, Endpoint::Upload, count(9), client).fault;
+        assert_eq!(
+            fault(Some(("job3", count(2)))),
+            Some(Fault::Error {
+                status: 503,
+                after_store: false
+            })
+        );
+        assert_eq!(fault(Some(("job3", count(1)))), None);
+        assert_eq!(fault(Some(("job1", count(2)))), None);
+        assert_eq!(fault(None), None);
+    }
+
+    #[test]
+    fn a_clients_draws_do_not_depend_on_other_clients() {
+        let one: FaultConfig = serde_json::from_value(serde_json::json!({
+            "clients": {"a": {"upload": {"error": {"probability": 0.4}}}},
+        }))
+        .unwrap();
+        let mut two = one.clone();
+        two.clients.insert("b".into(), one.clients["a"].clone());
+        let hits = |config: &FaultConfig, client: &str| -> Vec<u64> {
+            (1..=100)
+                .filter(|&n| {
+                    let own = Some((client, Count { n, total: n }));
+                    let server = Count { n, total: n };
+                    config
+                        .decide(5, Endpoint::Upload, server, own)
+                        .fault
+                        .is_some()
+                })
+                .collect()
+        };
+        assert_eq!(hits(&one, "a"), hits(&two, "a"));
+        assert_ne!(hits(&two, "a"), hits(&two, "b"));
+    }
+
+    #[test]
+    fn a_client_config_may_not_nest_seed_or_clients() {
+        let config: FaultConfig = serde_json::from_value(serde_json::json!({
+            "clients": {"a": {"seed": 1}},
+        }))
+        .unwrap();
+        assert!(config.validate().unwrap_err().contains("clients.a.seed"));
     }
 }
