@@ -1,0 +1,66 @@
+//! Values in and out: JS values are read straight into the core's serde types (object key
+//! order kept, so parameters stay in insertion order) and written back the same way.
+
+use crate::error::{Result, invalid_input};
+use napi::Env;
+use napi::bindgen_prelude::{JsValue, Unknown};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Reads a JS value into `T`; a wrong shape is `INVALID_INPUT` naming `what`.
+pub fn from_js<'v, T: DeserializeOwned>(
+    env: &Env,
+    what: &str,
+    value: impl JsValue<'v>,
+) -> Result<T> {
+    env.from_js_value(value)
+        .map_err(|e| invalid_input(what, e.reason))
+}
+
+/// Reads an optional JS value (`undefined`/`null` → `None`).
+pub fn from_js_opt<T: DeserializeOwned>(
+    env: &Env,
+    what: &str,
+    value: Option<Unknown<'_>>,
+) -> Result<Option<T>> {
+    match value {
+        None => Ok(None),
+        Some(v) => from_js(env, what, v),
+    }
+}
+
+/// Writes a core value to JS.
+pub fn to_js<'env, T: Serialize>(env: &'env Env, value: &T) -> Result<Unknown<'env>> {
+    env.to_js_value(value)
+        .map_err(|e| invalid_input("output", e.reason))
+}
+
+/// `pipeline({mapping, filter, statuses})` input.
+#[derive(serde::Deserialize)]
+pub struct PipelineInput {
+    #[serde(default)]
+    pub mapping: serde_json::Value,
+    #[serde(default)]
+    pub filter: serde_json::Value,
+    pub statuses: Vec<testrelay::Status>,
+}
+
+/// `failureLinks({app, project, run_id, result})` input.
+#[derive(serde::Deserialize)]
+pub struct FailureLinksInput {
+    pub app: String,
+    pub project: String,
+    pub run_id: u64,
+    pub result: LinkedResult,
+}
+
+/// The part of a result failure links read: ids, title and the status after mapping/filter.
+#[derive(serde::Deserialize)]
+pub struct LinkedResult {
+    #[serde(default)]
+    pub testops_ids: Option<Vec<u64>>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub status: Option<testrelay::Status>,
+}

@@ -1,0 +1,95 @@
+// The conformance runner for Node: every vector file in tests/vectors/, then
+// ../shared/vectors/ when present, then each folder of TESTRELAY_VECTORS (colon-separated).
+// A case passes when every key of `expected` equals the output; an unknown op fails.
+// Runs against the napi module, or the WASM build with TESTRELAY_TARGET=wasm.
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { isDeepStrictEqual } from 'node:util'
+import { binding as t, target } from './binding.mjs'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+
+function vectorDirs() {
+  const dirs = [join(root, 'tests/vectors')]
+  const shared = join(root, '../shared/vectors')
+  if (existsSync(shared)) dirs.push(shared)
+  for (const d of (process.env.TESTRELAY_VECTORS ?? '').split(':')) if (d) dirs.push(d)
+  return dirs
+}
+
+const warningsOf = (list) => list.filter((w) => w.level === 'warning').length
+
+// One op on one input; the output is compared with `expected` key by key.
+const ops = {
+  classify: (input) => t.classify(input, input.policy ?? null),
+  status_mapping: (input) => {
+    const parsed = typeof input.env === 'string' ? t.parseStatusMappingEnv(input.env) : t.parseStatusMappingJson(input.json ?? null)
+    return { mapping: parsed.mapping, warnings: warningsOf(parsed.warnings), notes: parsed.warnings.length - warningsOf(parsed.warnings) }
+  },
+  status_filter: (input) => {
+    const parsed = typeof input.env === 'string' ? t.parseStatusFilterEnv(input.env) : t.parseStatusFilterJson(input.json ?? null)
+    return { filter: parsed.filter, warnings: warningsOf(parsed.warnings) }
+  },
+  pipeline: (input) => {
+    const out = t.pipeline(input)
+    if (warningsOf(out.warnings) > 0) throw new Error(`pipeline vector has an invalid mapping/filter: ${JSON.stringify(out.warnings)}`)
+    return out
+  },
+  batches: (input) => {
+    const out = t.planBatches(input.batch_size, input.results)
+    return { batches: out.batches, warnings: out.warnings.length }
+  },
+  failure_links: (input) => ({ links: t.failureLinks(input) }),
+  run_status: (input) => ({ status: t.runStatus(input.results, input.custom ?? null) }),
+  configurations: (input) => {
+    const combinations = t.configurationProduct(input.groups)
+    return { count: combinations.length, combinations }
+  },
+}
+
+const counts = new Map()
+let files = 0
+
+for (const dir of vectorDirs()) {
+  if (!existsSync(dir)) {
+    // tests/vectors/ may not exist yet; a folder named in TESTRELAY_VECTORS must.
+    if (dir !== join(root, 'tests/vectors')) test(`${dir}`, () => assert.fail(`${dir}: not a readable folder`))
+    continue
+  }
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const path = join(dir, name)
+    files += 1
+    const file = JSON.parse(readFileSync(path, 'utf8'))
+    test(`${target}: ${path} (${file.op})`, () => {
+      const run = ops[file.op]
+      assert.ok(run, `unknown op \`${file.op}\``)
+      assert.ok(Array.isArray(file.cases), 'no cases')
+      const failures = []
+      for (const c of file.cases) {
+        counts.set(file.op, (counts.get(file.op) ?? 0) + 1)
+        let actual
+        try {
+          actual = run(c.input)
+        } catch (e) {
+          if (e.code !== undefined && 'error' in c.expected) actual = { error: e.code }
+          else { failures.push(`${c.name}: ${e.code ?? ''} ${e.message}`); continue }
+        }
+        for (const [key, want] of Object.entries(c.expected)) {
+          if (!isDeepStrictEqual(actual[key], want)) {
+            failures.push(`${c.name}: \`${key}\` expected ${JSON.stringify(want)}, got ${JSON.stringify(actual[key])}`)
+          }
+        }
+      }
+      assert.deepEqual(failures, [], `${failures.length} vector failures in ${path}`)
+    })
+  }
+}
+
+test('vector files were found', () => assert.ok(files > 0, 'no vector files found'))
+
+after(() => {
+  for (const [op, n] of [...counts].sort()) console.log(`vectors (${target}): ${op}: ${n} cases`)
+})
