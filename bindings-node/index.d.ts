@@ -125,5 +125,11 @@ export declare function pipeline(input: { mapping?: Record<string, string> | nul
  */
 export declare function planBatches(batchSize: number, results: number): { batches: number[]; warnings: Warning[] }
 
+/**
+ * Resolves the configuration from reporter options < `qase.config.json` text < `QASE_*` env <
+ * CLI flags (SPEC §4): `{config, warnings}`; the token is shown as `***`.
+ */
+export declare function resolveConfig(sources: { options?: object | null; file?: string | null; env?: Record<string, string | undefined> | null; cli?: object | null }): { config: Record<string, any>; warnings: Warning[] }
+
 /** A run's status at completion: `"passed"` or `"failed"` (SPEC §7). */
 export declare function runStatus(results: { status: string; muted?: boolean }[], custom?: Record<string, 'positive' | 'negative'> | null): Status

@@ -844,4 +844,5 @@ module.exports.parseStatusMappingEnv = nativeBinding.parseStatusMappingEnv
 module.exports.parseStatusMappingJson = nativeBinding.parseStatusMappingJson
 module.exports.pipeline = nativeBinding.pipeline
 module.exports.planBatches = nativeBinding.planBatches
+module.exports.resolveConfig = nativeBinding.resolveConfig
 module.exports.runStatus = nativeBinding.runStatus

@@ -14,7 +14,7 @@ use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use testrelay::{Outcome, Policy, RunResult, StatusFilter, StatusMapping};
+use testrelay::{Config, Outcome, Policy, RunResult, Sources, StatusFilter, StatusMapping};
 
 /// Classifies one finished test: `{status, rule, evidence}` (SPEC §2).
 #[napi(
@@ -139,4 +139,16 @@ pub fn configuration_product<'env>(env: &'env Env, groups: Unknown<'_>) -> Resul
         .map(|combination| combination.into_iter().collect())
         .collect();
     to_js(env, &product)
+}
+
+/// Resolves the configuration from reporter options < `qase.config.json` text < `QASE_*` env <
+/// CLI flags (SPEC §4): `{config, warnings}`; the token is shown as `***`.
+#[napi(
+    ts_args_type = "sources: { options?: object | null; file?: string | null; env?: Record<string, string | undefined> | null; cli?: object | null }",
+    ts_return_type = "{ config: Record<string, any>; warnings: Warning[] }"
+)]
+pub fn resolve_config(env: &Env, sources: Unknown<'_>) -> Result<Value> {
+    let sources: Sources = from_js(env, "sources", sources)?;
+    let (config, warnings) = Config::resolve(&sources);
+    Ok(json!({ "config": config, "warnings": warnings }))
 }

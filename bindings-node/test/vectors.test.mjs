@@ -22,6 +22,17 @@ function vectorDirs() {
 
 const warningsOf = (list) => list.filter((w) => w.level === 'warning').length
 
+// The resolved config flattened to dotted keys (`testops.batch.size`); `statusMapping` stays
+// an object.
+function flatten(prefix, value, out) {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && prefix !== 'statusMapping') {
+    for (const [k, v] of Object.entries(value)) flatten(prefix ? `${prefix}.${k}` : k, v, out)
+  } else {
+    out[prefix] = value
+  }
+  return out
+}
+
 // One op on one input; the output is compared with `expected` key by key.
 const ops = {
   classify: (input) => t.classify(input, input.policy ?? null),
@@ -44,6 +55,14 @@ const ops = {
   },
   failure_links: (input) => ({ links: t.failureLinks(input) }),
   run_status: (input) => ({ status: t.runStatus(input.results, input.custom ?? null) }),
+  config: (input) => {
+    const { config, warnings } = t.resolveConfig(input)
+    const out = flatten('', config, {})
+    out.warnings = warningsOf(warnings)
+    out.warning_keys = warnings.filter((w) => w.level === 'warning').map((w) => w.key)
+    out.codes = warnings.map((w) => w.code)
+    return out
+  },
   configurations: (input) => {
     const combinations = t.configurationProduct(input.groups)
     return { count: combinations.length, combinations }
