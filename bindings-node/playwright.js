@@ -1,0 +1,109 @@
+'use strict'
+// `testrelay/playwright`: a Playwright reporter that hosts a testrelay session. It translates
+// Playwright's tests into the core's TestResult shape and performs the session's actions; every
+// decision (status, mapping, filter, batching, retries, completion) is the core's.
+//
+//   // playwright.config.ts
+//   reporter: [['list'], ['testrelay/playwright', { testops: { project: 'DEMO' } }]]
+
+const { randomUUID } = require('node:crypto')
+const { Session } = require('./index.js')
+const { Host } = require('./lib/host.js')
+const { collectSources } = require('./lib/sources.js')
+const { toTestResult } = require('./lib/translate.js')
+
+class TestrelayReporter {
+  /** @param {object} [options] reporter options, `qase.config.json` shape (SPEC §4) */
+  constructor(options = {}) {
+    this.options = options
+    this.host = null
+    this.buffer = []
+    this.flushScheduled = false
+    this.rootDir = process.cwd()
+    this.said = new Set()
+  }
+
+  printsToStdio() {
+    return false
+  }
+
+  onBegin(config) {
+    this.rootDir = config.rootDir
+    this.guard('start', () => {
+      const session = new Session(collectSources(this.options), { instance: randomUUID() }, Date.now())
+      const host = new Host(session)
+      host.drain()
+      this.host = host
+    })
+  }
+
+  onTestEnd(test, result) {
+    if (!this.host) return
+    this.guard('translate a test', () => {
+      this.buffer.push(toTestResult(test, result, { rootDir: this.rootDir, onInvalid: (m) => this.warnOnce(m) }))
+    })
+    // Results cross to the core in bulk: one addResults per turn of the event loop.
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(() => this.flush())
+    }
+  }
+
+  onError() {
+    // Global errors (config, worker crashes) are printed by Playwright itself; they are not
+    // test results and change nothing the session reports.
+  }
+
+  async onEnd() {
+    if (!this.host) return
+    this.flush()
+    if (!this.guard('finish', () => this.host.handle({ event: 'all_tests_done' }))) return
+    const receipt = await this.host.finished
+    this.printReceipt(receipt)
+  }
+
+  flush() {
+    this.flushScheduled = false
+    if (this.buffer.length === 0 || !this.host) return
+    const results = this.buffer
+    this.buffer = []
+    if (this.guard(`report ${results.length} results in bulk`, () => this.host.addResults(results))) return
+    // The bulk call changed nothing: report one by one so a bad result costs only itself.
+    for (const result of results) {
+      this.guard(`report "${result.title}"`, () => this.host.handle({ event: 'test_finished', result }))
+    }
+  }
+
+  printReceipt(receipt) {
+    console.log(`testrelay: ${receipt.summary}`)
+    if (receipt.in_fallback > 0 || receipt.lost > 0) {
+      console.error(
+        `testrelay: ATTENTION: ${receipt.in_fallback + receipt.lost} result(s) were NOT delivered to the test management system` +
+          (receipt.fallback_dir ? `; saved in ${receipt.fallback_dir}` : '') +
+          (receipt.run_id !== null && !receipt.completed ? `; run ${receipt.run_id} left open` : ''),
+      )
+    }
+  }
+
+  warnOnce(message) {
+    if (this.said.has(message)) return
+    this.said.add(message)
+    console.error(`testrelay: ${message}`)
+  }
+
+  // Reporting problems never change Playwright's outcome: they are printed, loudly, and the
+  // session (if any) keeps going.
+  guard(what, fn) {
+    try {
+      fn()
+      return true
+    } catch (error) {
+      const code = error?.code ? ` [${error.code}]` : ''
+      console.error(`testrelay: ERROR: could not ${what}${code}: ${error?.message ?? error}`)
+      return false
+    }
+  }
+}
+
+module.exports = TestrelayReporter
+module.exports.default = TestrelayReporter
