@@ -13,6 +13,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
+pub mod case_ids;
 pub mod classify;
 pub mod config;
 pub mod error;
@@ -20,10 +21,13 @@ pub mod links;
 pub mod mapping;
 pub mod result;
 pub mod runs;
+pub mod session;
+pub mod signature;
 pub mod status;
 pub mod warning;
 
 pub use batch::{MAX_BATCH_SIZE, clamp_batch_size, plan_batches};
+pub use case_ids::{CaseIds, case_ids};
 pub use classify::{Policy, Verdict, classify};
 pub use config::{Config, Mode, Secret, Sources, TestopsConfig};
 pub use error::{Error, ErrorCode};
@@ -33,5 +37,7 @@ pub use result::{
     Attachment, ErrorInfo, Framework, JunitElement, Outcome, Phase, Step, TestResult,
 };
 pub use runs::{RunResult, configuration_product, run_status};
+pub use session::{Action, Event, Receipt, Session, SessionOptions};
+pub use signature::{js_signature, python_signature};
 pub use status::{Polarity, Status};
 pub use warning::{Level, Warning, WarningCode};
