@@ -87,6 +87,67 @@ export interface TestResult {
   thread?: string | null
 }
 
+/** Configuration sources, lowest precedence first (docs/api.md). */
+export interface Sources {
+  options?: object | null
+  file?: string | null
+  env?: Record<string, string | undefined> | null
+  cli?: object | null
+}
+
+/** A fact fed to a session. */
+export type SessionEvent =
+  | { event: 'test_finished'; result: TestResult }
+  | { event: 'http_response'; request_id: number; status: number; body: string; retry_after: string | null }
+  | { event: 'http_failed'; request_id: number; message: string }
+  | { event: 'report_written'; request_id: number }
+  | { event: 'report_failed'; request_id: number; message: string }
+  | { event: 'complete_run_requested' }
+  | { event: 'all_tests_done' }
+
+/** An HTTP request to send with `Token` and `Content-Type: application/json` headers. */
+export interface HttpRequest {
+  request_id: number
+  method: 'GET' | 'POST'
+  url: string
+  path: string
+  body: string
+  count?: number
+}
+
+/** Files to write under `dir`. */
+export interface FileWrite {
+  request_id: number
+  dir: string
+  files: { path: string; content: string }[]
+}
+
+/** What a session did, returned by the `finished` action. */
+export interface Receipt {
+  run_id: number | null
+  run_created: boolean
+  mode: 'testops' | 'report' | 'off'
+  results_seen: number
+  filtered: number
+  sent: number
+  acknowledged: number
+  retried: number
+  in_fallback: number
+  reported: number
+  lost: number
+  completed: boolean
+  fallback_dir: string | null
+  summary: string
+}
+
+/** What the host must do next. */
+export type SessionAction =
+  | ({ action: 'create_run' | 'check_run' | 'upload_results' | 'complete_run' } & HttpRequest)
+  | ({ action: 'write_report' | 'save_fallback' } & FileWrite)
+  | { action: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { action: 'wait'; until: number | null }
+  | { action: 'finished'; receipt: Receipt }
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -94,6 +155,28 @@ export interface TestResult {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * The sans-IO run session. After every `handle`/`addResults`, call `poll(now)` until it
+ * answers `wait` or `finished`; perform every action and feed back what happened.
+ */
+export declare class Session {
+  /**
+   * A session for the configuration resolved from `sources`; the resolution warnings come
+   * out once each as `log` actions. `options.instance` is a host-made unique id (a UUID).
+   */
+  constructor(sources: Sources, options: { instance: string }, now: number)
+  /** Feeds one event (`{event: "http_response", …}`). */
+  handle(now: number, event: SessionEvent): void
+  /** Feeds many finished tests in one call (bulk `test_finished`). */
+  addResults(now: number, results: TestResult[]): void
+  /** The next action. */
+  poll(now: number): SessionAction
+  /** The run id, `null` until known; export it for workers and shards. */
+  get runId(): number | null
+  /** The API token, for the `Token` header only. Never log it. */
+  token(): string | null
+}
 
 /** Classifies one finished test: `{status, rule, evidence}` (SPEC §2). */
 export declare function classify(outcome: Outcome, policy?: Policy | null): Verdict
@@ -129,7 +212,7 @@ export declare function planBatches(batchSize: number, results: number): { batch
  * Resolves the configuration from reporter options < `qase.config.json` text < `QASE_*` env <
  * CLI flags (SPEC §4): `{config, warnings}`; the token is shown as `***`.
  */
-export declare function resolveConfig(sources: { options?: object | null; file?: string | null; env?: Record<string, string | undefined> | null; cli?: object | null }): { config: Record<string, any>; warnings: Warning[] }
+export declare function resolveConfig(sources: Sources): { config: Record<string, any>; warnings: Warning[] }
 
 /** A run's status at completion: `"passed"` or `"failed"` (SPEC §7). */
 export declare function runStatus(results: { status: string; muted?: boolean }[], custom?: Record<string, 'positive' | 'negative'> | null): Status

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Session = nativeBinding.Session
 module.exports.classify = nativeBinding.classify
 module.exports.configurationProduct = nativeBinding.configurationProduct
 module.exports.failureLinks = nativeBinding.failureLinks

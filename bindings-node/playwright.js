@@ -15,7 +15,7 @@ const { toTestResult } = require('./lib/translate.js')
 class TestrelayReporter {
   /** @param {object} [options] reporter options, `qase.config.json` shape (SPEC §4) */
   constructor(options = {}) {
-    this.options = options
+    this.options = ownOptions(options)
     this.host = null
     this.buffer = []
     this.flushScheduled = false
@@ -58,8 +58,9 @@ class TestrelayReporter {
     if (!this.host) return
     this.flush()
     if (!this.guard('finish', () => this.host.handle({ event: 'all_tests_done' }))) return
-    const receipt = await this.host.finished
-    this.printReceipt(receipt)
+    // The session logs its one-line summary (loud, at warn, when results were not delivered)
+    // and failure links; they were printed as they came.
+    this.receipt = await this.host.finished
   }
 
   flush() {
@@ -71,17 +72,6 @@ class TestrelayReporter {
     // The bulk call changed nothing: report one by one so a bad result costs only itself.
     for (const result of results) {
       this.guard(`report "${result.title}"`, () => this.host.handle({ event: 'test_finished', result }))
-    }
-  }
-
-  printReceipt(receipt) {
-    console.log(`testrelay: ${receipt.summary}`)
-    if (receipt.in_fallback > 0 || receipt.lost > 0) {
-      console.error(
-        `testrelay: ATTENTION: ${receipt.in_fallback + receipt.lost} result(s) were NOT delivered to the test management system` +
-          (receipt.fallback_dir ? `; saved in ${receipt.fallback_dir}` : '') +
-          (receipt.run_id !== null && !receipt.completed ? `; run ${receipt.run_id} left open` : ''),
-      )
     }
   }
 
@@ -103,6 +93,11 @@ class TestrelayReporter {
       return false
     }
   }
+}
+
+/** The user's options without the keys Playwright adds for itself (`configDir`, `_mode`, …). */
+function ownOptions(options) {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([key]) => key !== 'configDir' && !key.startsWith('_')))
 }
 
 module.exports = TestrelayReporter

@@ -86,3 +86,64 @@ export interface TestResult {
   muted?: boolean
   thread?: string | null
 }
+
+/** Configuration sources, lowest precedence first (docs/api.md). */
+export interface Sources {
+  options?: object | null
+  file?: string | null
+  env?: Record<string, string | undefined> | null
+  cli?: object | null
+}
+
+/** A fact fed to a session. */
+export type SessionEvent =
+  | { event: 'test_finished'; result: TestResult }
+  | { event: 'http_response'; request_id: number; status: number; body: string; retry_after: string | null }
+  | { event: 'http_failed'; request_id: number; message: string }
+  | { event: 'report_written'; request_id: number }
+  | { event: 'report_failed'; request_id: number; message: string }
+  | { event: 'complete_run_requested' }
+  | { event: 'all_tests_done' }
+
+/** An HTTP request to send with `Token` and `Content-Type: application/json` headers. */
+export interface HttpRequest {
+  request_id: number
+  method: 'GET' | 'POST'
+  url: string
+  path: string
+  body: string
+  count?: number
+}
+
+/** Files to write under `dir`. */
+export interface FileWrite {
+  request_id: number
+  dir: string
+  files: { path: string; content: string }[]
+}
+
+/** What a session did, returned by the `finished` action. */
+export interface Receipt {
+  run_id: number | null
+  run_created: boolean
+  mode: 'testops' | 'report' | 'off'
+  results_seen: number
+  filtered: number
+  sent: number
+  acknowledged: number
+  retried: number
+  in_fallback: number
+  reported: number
+  lost: number
+  completed: boolean
+  fallback_dir: string | null
+  summary: string
+}
+
+/** What the host must do next. */
+export type SessionAction =
+  | ({ action: 'create_run' | 'check_run' | 'upload_results' | 'complete_run' } & HttpRequest)
+  | ({ action: 'write_report' | 'save_fallback' } & FileWrite)
+  | { action: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { action: 'wait'; until: number | null }
+  | { action: 'finished'; receipt: Receipt }

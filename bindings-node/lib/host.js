@@ -134,7 +134,7 @@ function writeFiles(action) {
 }
 
 function printLine(level, message) {
-  const line = `testrelay: ${message}`
+  const line = message.startsWith('testrelay: ') ? message : `testrelay: ${message}`
   if (level === 'warn' || level === 'error') console.error(line)
   else console.log(line)
 }

@@ -35,18 +35,35 @@ function matcherMessages(result) {
   return messages
 }
 
+/** Terminal colour codes Playwright puts in matcher messages. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g
+const plain = (text) => (typeof text === 'string' ? text.replace(ANSI, '') : null)
+
 /** One Playwright `TestError` → `ErrorInfo`. */
 function errorInfo(error, matchers) {
-  const message = error.message ?? error.value ?? null
-  const type = error.message ? (TYPE_PREFIX.exec(error.message)?.[1] ?? null) : null
+  const message = plain(error.message ?? error.value ?? null)
+  const type = error.message ? (TYPE_PREFIX.exec(message)?.[1] ?? null) : null
   return {
     type,
     chain: type ? [type] : [],
     module: null,
     message,
-    stack: error.stack ?? null,
+    stack: plain(error.stack ?? null),
     matcher: error.message !== undefined && matchers.has(error.message),
   }
+}
+
+/**
+ * Where the deciding error came from. Playwright records hooks and fixtures as top-level steps
+ * of category `hook`: the first one runs before the body (setup), later ones after it
+ * (teardown). An error of the body itself is `call`.
+ */
+function phaseOf(result, error) {
+  if (!error?.message) return 'call'
+  const index = result.steps.findIndex((s) => s.error?.message === error.message)
+  if (index < 0 || result.steps[index].category !== 'hook') return 'call'
+  return index === 0 ? 'setup' : 'teardown'
 }
 
 /** Case ids from `QaseID` annotations (`"12"`, `"12,13"`); other annotations are ignored. */
@@ -106,7 +123,7 @@ function toTestResult(test, result, context) {
     outcome: {
       framework: 'playwright',
       runner_status: result.status,
-      phase: 'call',
+      phase: phaseOf(result, result.errors?.[0]),
       expected_status: test.expectedStatus === 'failed' ? 'failed' : null,
       // test.fail() that passes is a failure in Playwright: strict.
       strict: test.expectedStatus === 'failed',
@@ -130,4 +147,4 @@ function toTestResult(test, result, context) {
   }
 }
 
-module.exports = { toTestResult, errorInfo, caseIds, suitePath }
+module.exports = { toTestResult }

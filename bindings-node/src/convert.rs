@@ -64,3 +64,9 @@ pub struct LinkedResult {
     #[serde(default)]
     pub status: Option<testrelay::Status>,
 }
+
+/// `new Session(sources, {instance}, now)` options.
+#[derive(serde::Deserialize)]
+pub struct SessionOptionsInput {
+    pub instance: String,
+}

@@ -5,6 +5,9 @@
 
 mod convert;
 mod error;
+mod session;
+
+pub use session::Session;
 
 use convert::{FailureLinksInput, PipelineInput, from_js, from_js_opt, to_js};
 use error::Result;
@@ -144,7 +147,7 @@ pub fn configuration_product<'env>(env: &'env Env, groups: Unknown<'_>) -> Resul
 /// Resolves the configuration from reporter options < `qase.config.json` text < `QASE_*` env <
 /// CLI flags (SPEC §4): `{config, warnings}`; the token is shown as `***`.
 #[napi(
-    ts_args_type = "sources: { options?: object | null; file?: string | null; env?: Record<string, string | undefined> | null; cli?: object | null }",
+    ts_args_type = "sources: Sources",
     ts_return_type = "{ config: Record<string, any>; warnings: Warning[] }"
 )]
 pub fn resolve_config(env: &Env, sources: Unknown<'_>) -> Result<Value> {
