@@ -351,12 +351,13 @@ impl Session {
                 ),
             }
         }
-        undelivered.extend(self.ready.drain(..).flat_map(|b| b.results));
-        undelivered.append(&mut self.queue);
-        self.queue_bytes = 0;
         match self.phase {
+            // Only the run request was pending; `run_failed` saves the queued results.
             Phase::Opening => self.run_failed(now, "no answer before the deadline"),
             Phase::Closing | Phase::Completing => {
+                undelivered.extend(self.ready.drain(..).flat_map(|b| b.results));
+                undelivered.append(&mut self.queue);
+                self.queue_bytes = 0;
                 if !undelivered.is_empty() {
                     self.log(
                         LogLevel::Warn,
