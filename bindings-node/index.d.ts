@@ -156,6 +156,18 @@ export type SessionAction =
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The repository's cases, indexed by id and by title + suite path. */
+export declare class CaseIndex {
+  /** Builds the index from `[{id, title, suite, …}]`. */
+  constructor(cases: object[])
+  /** The decision for one result: `{decision: "linked" | "create" | "caseless", …}`. */
+  matchResult(result: object, settings?: object | null): Record<string, any>
+  /** The title a result is shown with, given its decision. */
+  displayTitle(result: object, decision: object, settings?: object | null): string
+  /** The sync plan for many results: decisions, cases to create and totals. */
+  plan(results: object[], settings?: object | null): Record<string, any>
+}
+
 /**
  * The sans-IO run session. After every `handle`/`addResults`, call `poll(now)` until it
  * answers `wait` or `finished`; perform every action and feed back what happened.
@@ -178,14 +190,32 @@ export declare class Session {
   token(): string | null
 }
 
+/** Assigns cases to members (`INVALID_INPUT` when there are cases but no member). */
+export declare function assign(caseIds: number[], members: string[], mode?: string | null, estimates?: Record<string, number> | null): Record<string, any>[]
+
+/** Case ids from explicit ids and the title's `(Qase ID: 1,2)` marker: `{ids, title, warnings}`. */
+export declare function caseIds(title: string, testopsIds?: number[] | null): { ids: number[]; title: string; warnings: Warning[] }
+
 /** Classifies one finished test: `{status, rule, evidence}` (SPEC §2). */
 export declare function classify(outcome: Outcome, policy?: Policy | null): Verdict
+
+/** A new run with the same cases, keeping the listed fields. */
+export declare function cloneRun(cases: object[], keep: string[]): Record<string, any>[]
 
 /** The cross-product of configuration values: `[{group: value}]`, in group then value order. */
 export declare function configurationProduct(groups: Record<string, string[]>): Record<string, string>[]
 
+/** A run's duration estimate from past durations per case id (`{"12": [ms, …]}`). */
+export declare function estimate(caseIds: number[], history?: Record<string, number[]> | null): Record<string, any>
+
 /** The failure links printed for one result (empty unless its status is `failed`). */
 export declare function failureLinks(input: { app: string; project: string; run_id: number; result: { testops_ids?: number[] | null; title: string; status: Status | null } }): Array<string>
+
+/** The JS-flavour signature: case ids, suite path, parameters (insertion order). */
+export declare function jsSignature(ids: number[], suites: string[], params: Record<string, string>): string
+
+/** The warnings of matching settings (e.g. an unknown `create_from`). */
+export declare function matchSettingsWarnings(settings: object): Warning[]
 
 /** Parses `QASE_TESTOPS_STATUS_FILTER` text: `{filter, warnings}`. */
 export declare function parseStatusFilterEnv(text: string): { filter: Status[]; warnings: Warning[] }
@@ -208,11 +238,35 @@ export declare function pipeline(input: { mapping?: Record<string, string> | nul
  */
 export declare function planBatches(batchSize: number, results: number): { batches: number[]; warnings: Warning[] }
 
+/** The Python-flavour signature: case ids, pytest node id, parameters (insertion order). */
+export declare function pythonSignature(ids: number[], nodeId: string, params: Record<string, string>): string
+
+/** QA Sphere: a run created from plans over a snapshot (`{type, query_plans, case_ids}`). */
+export declare function qsCreateRun(runType: string, queryPlans: object[], snapshot: object): Record<string, any>
+
+/** QA Sphere: a run's cases now, against the current snapshot. */
+export declare function qsMembership(run: object, current: object): { case_ids: number[] }
+
+/** QA Sphere: the case ids the query plans select in a snapshot, ascending. */
+export declare function qsResolve(snapshot: object, queryPlans: object[]): Array<number>
+
+/** QA Sphere: counts per status. */
+export declare function qsStatusCounts(statuses: string[]): Record<string, any>
+
+/** QA Sphere: the rule violations of a run request, as data (`[{code, plan, message}]`). */
+export declare function qsValidate(request: object, existingTitles?: string[] | null): Record<string, any>[]
+
 /**
  * Resolves the configuration from reporter options < `qase.config.json` text < `QASE_*` env <
  * CLI flags (SPEC §4): `{config, warnings}`; the token is shown as `***`.
  */
 export declare function resolveConfig(sources: Sources): { config: Record<string, any>; warnings: Warning[] }
+
+/** A retest run: the cases whose status is listed. */
+export declare function retest(cases: object[], statuses: string[]): Record<string, any>[]
+
+/** Statistics of a run's cases (counts per status, pass rate, …). */
+export declare function runStats(cases: object[], custom?: Record<string, 'positive' | 'negative'> | null): Record<string, any>
 
 /** A run's status at completion: `"passed"` or `"failed"` (SPEC §7). */
 export declare function runStatus(results: { status: string; muted?: boolean }[], custom?: Record<string, 'positive' | 'negative'> | null): Status

@@ -6,6 +6,7 @@ use napi::Env;
 use napi::bindgen_prelude::{JsValue, Unknown};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 
 /// Reads a JS value into `T`; a wrong shape is `INVALID_INPUT` naming `what`.
 pub fn from_js<'v, T: DeserializeOwned>(
@@ -69,4 +70,17 @@ pub struct LinkedResult {
 #[derive(serde::Deserialize)]
 pub struct SessionOptionsInput {
     pub instance: String,
+}
+
+/// A JS object keyed by case id (`{"12": …}`) → a map keyed by number.
+pub fn id_keys<V>(what: &str, map: BTreeMap<String, V>) -> Result<BTreeMap<u64, V>> {
+    map.into_iter()
+        .map(|(k, v)| {
+            Ok((
+                k.parse()
+                    .map_err(|_| invalid_input(what, format!("`{k}` is not a case id")))?,
+                v,
+            ))
+        })
+        .collect()
 }

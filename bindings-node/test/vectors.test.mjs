@@ -63,6 +63,38 @@ const ops = {
     out.codes = warnings.map((w) => w.code)
     return out
   },
+  signature: (input) => {
+    const params = Object.fromEntries(input.params ?? [])
+    if (input.flavour === 'js') return { signature: t.jsSignature(input.ids ?? [], input.suites, params) }
+    if (input.flavour === 'python') return { signature: t.pythonSignature(input.ids ?? [], input.node_id, params) }
+    throw new Error(`unknown flavour ${input.flavour}`)
+  },
+  case_ids: (input) => {
+    const got = t.caseIds(input.title, input.testops_ids ?? null)
+    return { ids: got.ids, title: got.title, warnings: warningsOf(got.warnings) }
+  },
+  match: (input) => {
+    const index = new t.CaseIndex(input.cases)
+    const settings = input.settings ?? {}
+    const decision = index.matchResult(input.result, settings)
+    return { ...decision, display_title: index.displayTitle(input.result, decision, settings), warnings: t.matchSettingsWarnings(settings).length }
+  },
+  match_plan: (input) => new t.CaseIndex(input.cases).plan(input.results, input.settings ?? {}),
+  run_stats: (input) => t.runStats(input.cases, input.custom ?? null),
+  estimate: (input) => t.estimate(input.case_ids, input.history ?? null),
+  assign: (input) => ({ assignments: t.assign(input.case_ids, input.members, input.mode ?? null, input.estimates ?? null) }),
+  clone_run: (input) => ({ cases: t.cloneRun(input.cases, input.keep) }),
+  retest: (input) => ({ cases: t.retest(input.cases, input.statuses) }),
+  qs_resolve: (input) => ({ case_ids: t.qsResolve(input.snapshot, input.query_plans) }),
+  qs_validate: (input) => {
+    const errors = t.qsValidate(input.request, input.existing_titles ?? null)
+    return { codes: errors.map((e) => e.code), plans: errors.map((e) => e.plan) }
+  },
+  qs_membership: (input) => {
+    const run = t.qsCreateRun(input.type, input.query_plans, input.created_from)
+    return { ...t.qsMembership(run, input.current), created: run.case_ids }
+  },
+  qs_status_counts: (input) => t.qsStatusCounts(input.statuses),
   configurations: (input) => {
     const combinations = t.configurationProduct(input.groups)
     return { count: combinations.length, combinations }
