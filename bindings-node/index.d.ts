@@ -205,6 +205,12 @@ export declare function cloneRun(cases: object[], keep: string[]): Record<string
 /** The cross-product of configuration values: `[{group: value}]`, in group then value order. */
 export declare function configurationProduct(groups: Record<string, string[]>): Record<string, string>[]
 
+/**
+ * The final step of a shared run: may run `run_id` be completed, given every job's receipt?
+ * `{run_id, complete, jobs, missing_jobs, lines}`.
+ */
+export declare function decideCompletion(input: { run_id: number; receipts: object[]; expected_jobs?: string[] | null }): { run_id: number; complete: boolean; jobs: { job: string; delivered: boolean; short_by: number; never_reported: number; reason: string | null }[]; missing_jobs: string[]; lines: string[] }
+
 /** A run's duration estimate from past durations per case id (`{"12": [ms, …]}`). */
 export declare function estimate(caseIds: number[], history?: Record<string, number[]> | null): Record<string, any>
 

@@ -842,6 +842,7 @@ module.exports.caseIds = nativeBinding.caseIds
 module.exports.classify = nativeBinding.classify
 module.exports.cloneRun = nativeBinding.cloneRun
 module.exports.configurationProduct = nativeBinding.configurationProduct
+module.exports.decideCompletion = nativeBinding.decideCompletion
 module.exports.estimate = nativeBinding.estimate
 module.exports.failureLinks = nativeBinding.failureLinks
 module.exports.jsSignature = nativeBinding.jsSignature

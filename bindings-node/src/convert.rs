@@ -84,3 +84,12 @@ pub fn id_keys<V>(what: &str, map: BTreeMap<String, V>) -> Result<BTreeMap<u64, 
         })
         .collect()
 }
+
+/// `decideCompletion({run_id, receipts, expected_jobs})` input.
+#[derive(serde::Deserialize)]
+pub struct CompletionInput {
+    pub run_id: u64,
+    pub receipts: Vec<testrelay::JobReceipt>,
+    #[serde(default)]
+    pub expected_jobs: Vec<String>,
+}

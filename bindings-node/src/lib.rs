@@ -11,8 +11,8 @@ mod session;
 
 pub use matching::{CaseIndex, case_ids, js_signature, match_settings_warnings, python_signature};
 pub use runs::{
-    assign, clone_run, estimate, qs_create_run, qs_membership, qs_resolve, qs_status_counts,
-    qs_validate, retest, run_stats,
+    assign, clone_run, decide_completion, estimate, qs_create_run, qs_membership, qs_resolve,
+    qs_status_counts, qs_validate, retest, run_stats,
 };
 pub use session::Session;
 

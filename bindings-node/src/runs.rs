@@ -1,7 +1,7 @@
 //! Test runs (SPEC §7) and QA Sphere runs: statistics, estimates, assignment, clone/retest,
 //! query plans, validation and status counts.
 
-use crate::convert::{from_js, from_js_opt, id_keys, to_js};
+use crate::convert::{CompletionInput, from_js, from_js_opt, id_keys, to_js};
 use crate::error::{Result, from_core};
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
@@ -165,4 +165,22 @@ pub fn qs_membership<'env>(
 pub fn qs_status_counts<'env>(env: &'env Env, statuses: Unknown<'_>) -> Result<Unknown<'env>> {
     let statuses: Vec<QsStatus> = from_js(env, "statuses", statuses)?;
     to_js(env, &testrelay::status_counts(&statuses))
+}
+
+/// The final step of a shared run: may run `run_id` be completed, given every job's receipt?
+/// `{run_id, complete, jobs, missing_jobs, lines}`.
+#[napi(
+    ts_args_type = "input: { run_id: number; receipts: object[]; expected_jobs?: string[] | null }",
+    ts_return_type = "{ run_id: number; complete: boolean; jobs: { job: string; delivered: boolean; short_by: number; never_reported: number; reason: string | null }[]; missing_jobs: string[]; lines: string[] }"
+)]
+pub fn decide_completion<'env>(env: &'env Env, input: Unknown<'_>) -> Result<Unknown<'env>> {
+    let CompletionInput {
+        run_id,
+        receipts,
+        expected_jobs,
+    } = from_js(env, "decideCompletion input", input)?;
+    to_js(
+        env,
+        &testrelay::decide_completion(run_id, &receipts, &expected_jobs),
+    )
 }

@@ -95,6 +95,16 @@ const ops = {
     return { ...t.qsMembership(run, input.current), created: run.case_ids }
   },
   qs_status_counts: (input) => t.qsStatusCounts(input.statuses),
+  completion: (input) => {
+    const d = t.decideCompletion({ run_id: input.run_id, receipts: input.receipts, expected_jobs: input.expected_jobs ?? [] })
+    return {
+      complete: d.complete,
+      short: Object.fromEntries(d.jobs.map((j) => [j.job, j.short_by])),
+      never_reported: Object.fromEntries(d.jobs.map((j) => [j.job, j.never_reported])),
+      missing_jobs: d.missing_jobs,
+      lines: d.lines,
+    }
+  },
   configurations: (input) => {
     const combinations = t.configurationProduct(input.groups)
     return { count: combinations.length, combinations }
