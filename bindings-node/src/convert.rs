@@ -6,6 +6,7 @@ use napi::Env;
 use napi::bindgen_prelude::{JsValue, Unknown};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Reads a JS value into `T`; a wrong shape is `INVALID_INPUT` naming `what`.
@@ -30,8 +31,14 @@ pub fn from_js_opt<T: DeserializeOwned>(
     }
 }
 
-/// Writes a core value to JS.
-pub fn to_js<'env, T: Serialize>(env: &'env Env, value: &T) -> Result<Unknown<'env>> {
+/// Writes a core value to JS through `serde_json::Value`, so every integer up to 2^53 (times
+/// in ms, run ids) becomes a plain number (napi's own serializer refuses u64 above u32).
+pub fn to_js<T: Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| invalid_input("output", e))
+}
+
+/// Writes a value of strings to JS keeping the key order of its maps.
+pub fn to_js_ordered<'env, T: Serialize>(env: &'env Env, value: &T) -> Result<Unknown<'env>> {
     env.to_js_value(value)
         .map_err(|e| invalid_input("output", e.reason))
 }

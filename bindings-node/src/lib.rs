@@ -16,7 +16,7 @@ pub use runs::{
 };
 pub use session::Session;
 
-use convert::{FailureLinksInput, PipelineInput, from_js, from_js_opt, to_js};
+use convert::{FailureLinksInput, PipelineInput, from_js, from_js_opt, to_js, to_js_ordered};
 use error::Result;
 use indexmap::IndexMap;
 use napi::Env;
@@ -31,14 +31,10 @@ use testrelay::{Config, Outcome, Policy, RunResult, Sources, StatusFilter, Statu
     ts_args_type = "outcome: Outcome, policy?: Policy | null",
     ts_return_type = "Verdict"
 )]
-pub fn classify<'env>(
-    env: &'env Env,
-    outcome: Unknown<'_>,
-    policy: Option<Unknown<'_>>,
-) -> Result<Unknown<'env>> {
+pub fn classify(env: &Env, outcome: Unknown<'_>, policy: Option<Unknown<'_>>) -> Result<Value> {
     let outcome: Outcome = from_js(env, "outcome", outcome)?;
     let policy: Policy = from_js_opt(env, "policy", policy)?.unwrap_or_default();
-    to_js(env, &testrelay::classify(&outcome, &policy))
+    to_js(&testrelay::classify(&outcome, &policy))
 }
 
 /// Parses `QASE_STATUS_MAPPING` text: `{mapping, warnings}`.
@@ -148,7 +144,7 @@ pub fn configuration_product<'env>(env: &'env Env, groups: Unknown<'_>) -> Resul
         .into_iter()
         .map(|combination| combination.into_iter().collect())
         .collect();
-    to_js(env, &product)
+    to_js_ordered(env, &product)
 }
 
 /// Resolves the configuration from reporter options < `qase.config.json` text < `QASE_*` env <

@@ -33,15 +33,15 @@ impl CaseIndex {
         ts_args_type = "result: object, settings?: object | null",
         ts_return_type = "Record<string, any>"
     )]
-    pub fn match_result<'env>(
+    pub fn match_result(
         &self,
-        env: &'env Env,
+        env: &Env,
         result: Unknown<'_>,
         settings: Option<Unknown<'_>>,
-    ) -> Result<Unknown<'env>> {
+    ) -> Result<Value> {
         let result: ResultFacts = from_js(env, "result", result)?;
         let settings: MatchSettings = from_js_opt(env, "settings", settings)?.unwrap_or_default();
-        to_js(env, &self.inner.match_result(&result, &settings))
+        to_js(&self.inner.match_result(&result, &settings))
     }
 
     /// The title a result is shown with, given its decision.
@@ -67,26 +67,23 @@ impl CaseIndex {
         ts_args_type = "results: object[], settings?: object | null",
         ts_return_type = "Record<string, any>"
     )]
-    pub fn plan<'env>(
+    pub fn plan(
         &self,
-        env: &'env Env,
+        env: &Env,
         results: Unknown<'_>,
         settings: Option<Unknown<'_>>,
-    ) -> Result<Unknown<'env>> {
+    ) -> Result<Value> {
         let results: Vec<ResultFacts> = from_js(env, "results", results)?;
         let settings: MatchSettings = from_js_opt(env, "settings", settings)?.unwrap_or_default();
-        to_js(env, &self.inner.plan(&results, &settings))
+        to_js(&self.inner.plan(&results, &settings))
     }
 }
 
 /// The warnings of matching settings (e.g. an unknown `create_from`).
 #[napi(ts_args_type = "settings: object", ts_return_type = "Warning[]")]
-pub fn match_settings_warnings<'env>(
-    env: &'env Env,
-    settings: Unknown<'_>,
-) -> Result<Unknown<'env>> {
+pub fn match_settings_warnings(env: &Env, settings: Unknown<'_>) -> Result<Value> {
     let settings: MatchSettings = from_js(env, "settings", settings)?;
-    to_js(env, &settings.warnings())
+    to_js(&settings.warnings())
 }
 
 /// The JS-flavour signature: case ids, suite path, parameters (insertion order).

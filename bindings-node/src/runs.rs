@@ -6,6 +6,7 @@ use crate::error::{Result, from_core};
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
+use serde_json::Value;
 use std::collections::BTreeMap;
 use testrelay::{
     AssignMode, QsRun, QsRunRequest, QsRunType, QsSnapshot, QsStatus, QueryPlan, RunCase,
@@ -16,15 +17,11 @@ use testrelay::{
     ts_args_type = "cases: object[], custom?: Record<string, 'positive' | 'negative'> | null",
     ts_return_type = "Record<string, any>"
 )]
-pub fn run_stats<'env>(
-    env: &'env Env,
-    cases: Unknown<'_>,
-    custom: Option<Unknown<'_>>,
-) -> Result<Unknown<'env>> {
+pub fn run_stats(env: &Env, cases: Unknown<'_>, custom: Option<Unknown<'_>>) -> Result<Value> {
     let cases: Vec<RunCase> = from_js(env, "cases", cases)?;
     let custom: BTreeMap<String, testrelay::Polarity> =
         from_js_opt(env, "custom", custom)?.unwrap_or_default();
-    to_js(env, &testrelay::run_stats(&cases, &custom))
+    to_js(&testrelay::run_stats(&cases, &custom))
 }
 
 /// A run's duration estimate from past durations per case id (`{"12": [ms, …]}`).
@@ -32,17 +29,13 @@ pub fn run_stats<'env>(
     ts_args_type = "caseIds: number[], history?: Record<string, number[]> | null",
     ts_return_type = "Record<string, any>"
 )]
-pub fn estimate<'env>(
-    env: &'env Env,
-    case_ids: Unknown<'_>,
-    history: Option<Unknown<'_>>,
-) -> Result<Unknown<'env>> {
+pub fn estimate(env: &Env, case_ids: Unknown<'_>, history: Option<Unknown<'_>>) -> Result<Value> {
     let case_ids: Vec<u64> = from_js(env, "caseIds", case_ids)?;
     let history: BTreeMap<u64, Vec<f64>> = id_keys(
         "history",
         from_js_opt(env, "history", history)?.unwrap_or_default(),
     )?;
-    to_js(env, &testrelay::estimate(&case_ids, &history))
+    to_js(&testrelay::estimate(&case_ids, &history))
 }
 
 /// Assigns cases to members (`INVALID_INPUT` when there are cases but no member).
@@ -50,13 +43,13 @@ pub fn estimate<'env>(
     ts_args_type = "caseIds: number[], members: string[], mode?: string | null, estimates?: Record<string, number> | null",
     ts_return_type = "Record<string, any>[]"
 )]
-pub fn assign<'env>(
-    env: &'env Env,
+pub fn assign(
+    env: &Env,
     case_ids: Unknown<'_>,
     members: Vec<String>,
     mode: Option<Unknown<'_>>,
     estimates: Option<Unknown<'_>>,
-) -> Result<Unknown<'env>> {
+) -> Result<Value> {
     let case_ids: Vec<u64> = from_js(env, "caseIds", case_ids)?;
     let mode: AssignMode = from_js_opt(env, "mode", mode)?.unwrap_or_default();
     let estimates: BTreeMap<u64, f64> = id_keys(
@@ -65,7 +58,7 @@ pub fn assign<'env>(
     )?;
     let assignments =
         testrelay::assign(&case_ids, &members, mode, &estimates).map_err(from_core)?;
-    to_js(env, &assignments)
+    to_js(&assignments)
 }
 
 /// A new run with the same cases, keeping the listed fields.
@@ -73,13 +66,9 @@ pub fn assign<'env>(
     ts_args_type = "cases: object[], keep: string[]",
     ts_return_type = "Record<string, any>[]"
 )]
-pub fn clone_run<'env>(
-    env: &'env Env,
-    cases: Unknown<'_>,
-    keep: Vec<String>,
-) -> Result<Unknown<'env>> {
+pub fn clone_run(env: &Env, cases: Unknown<'_>, keep: Vec<String>) -> Result<Value> {
     let cases: Vec<RunCase> = from_js(env, "cases", cases)?;
-    to_js(env, &testrelay::clone_run(&cases, &keep))
+    to_js(&testrelay::clone_run(&cases, &keep))
 }
 
 /// A retest run: the cases whose status is listed.
@@ -87,13 +76,9 @@ pub fn clone_run<'env>(
     ts_args_type = "cases: object[], statuses: string[]",
     ts_return_type = "Record<string, any>[]"
 )]
-pub fn retest<'env>(
-    env: &'env Env,
-    cases: Unknown<'_>,
-    statuses: Vec<String>,
-) -> Result<Unknown<'env>> {
+pub fn retest(env: &Env, cases: Unknown<'_>, statuses: Vec<String>) -> Result<Value> {
     let cases: Vec<RunCase> = from_js(env, "cases", cases)?;
-    to_js(env, &testrelay::retest(&cases, &statuses))
+    to_js(&testrelay::retest(&cases, &statuses))
 }
 
 /// QA Sphere: the case ids the query plans select in a snapshot, ascending.
@@ -113,16 +98,16 @@ pub fn qs_resolve(env: &Env, snapshot: Unknown<'_>, query_plans: Unknown<'_>) ->
     ts_args_type = "request: object, existingTitles?: string[] | null",
     ts_return_type = "Record<string, any>[]"
 )]
-pub fn qs_validate<'env>(
-    env: &'env Env,
+pub fn qs_validate(
+    env: &Env,
     request: Unknown<'_>,
     existing_titles: Option<Vec<String>>,
-) -> Result<Unknown<'env>> {
+) -> Result<Value> {
     let request: QsRunRequest = from_js(env, "request", request)?;
-    to_js(
-        env,
-        &testrelay::validate_run(&request, &existing_titles.unwrap_or_default()),
-    )
+    to_js(&testrelay::validate_run(
+        &request,
+        &existing_titles.unwrap_or_default(),
+    ))
 }
 
 /// QA Sphere: a run created from plans over a snapshot (`{type, query_plans, case_ids}`).
@@ -130,16 +115,16 @@ pub fn qs_validate<'env>(
     ts_args_type = "runType: string, queryPlans: object[], snapshot: object",
     ts_return_type = "Record<string, any>"
 )]
-pub fn qs_create_run<'env>(
-    env: &'env Env,
+pub fn qs_create_run(
+    env: &Env,
     run_type: Unknown<'_>,
     query_plans: Unknown<'_>,
     snapshot: Unknown<'_>,
-) -> Result<Unknown<'env>> {
+) -> Result<Value> {
     let run_type: QsRunType = from_js(env, "runType", run_type)?;
     let plans: Vec<QueryPlan> = from_js(env, "queryPlans", query_plans)?;
     let snapshot: QsSnapshot = from_js(env, "snapshot", snapshot)?;
-    to_js(env, &QsRun::create(run_type, plans, &snapshot))
+    to_js(&QsRun::create(run_type, plans, &snapshot))
 }
 
 /// QA Sphere: a run's cases now, against the current snapshot.
@@ -147,14 +132,10 @@ pub fn qs_create_run<'env>(
     ts_args_type = "run: object, current: object",
     ts_return_type = "{ case_ids: number[] }"
 )]
-pub fn qs_membership<'env>(
-    env: &'env Env,
-    run: Unknown<'_>,
-    current: Unknown<'_>,
-) -> Result<Unknown<'env>> {
+pub fn qs_membership(env: &Env, run: Unknown<'_>, current: Unknown<'_>) -> Result<Value> {
     let run: QsRun = from_js(env, "run", run)?;
     let current: QsSnapshot = from_js(env, "current", current)?;
-    to_js(env, &run.membership(&current))
+    to_js(&run.membership(&current))
 }
 
 /// QA Sphere: counts per status.
@@ -162,9 +143,9 @@ pub fn qs_membership<'env>(
     ts_args_type = "statuses: string[]",
     ts_return_type = "Record<string, any>"
 )]
-pub fn qs_status_counts<'env>(env: &'env Env, statuses: Unknown<'_>) -> Result<Unknown<'env>> {
+pub fn qs_status_counts(env: &Env, statuses: Unknown<'_>) -> Result<Value> {
     let statuses: Vec<QsStatus> = from_js(env, "statuses", statuses)?;
-    to_js(env, &testrelay::status_counts(&statuses))
+    to_js(&testrelay::status_counts(&statuses))
 }
 
 /// The final step of a shared run: may run `run_id` be completed, given every job's receipt?
@@ -173,14 +154,15 @@ pub fn qs_status_counts<'env>(env: &'env Env, statuses: Unknown<'_>) -> Result<U
     ts_args_type = "input: { run_id: number; receipts: object[]; expected_jobs?: string[] | null }",
     ts_return_type = "{ run_id: number; complete: boolean; jobs: { job: string; delivered: boolean; short_by: number; never_reported: number; reason: string | null }[]; missing_jobs: string[]; lines: string[] }"
 )]
-pub fn decide_completion<'env>(env: &'env Env, input: Unknown<'_>) -> Result<Unknown<'env>> {
+pub fn decide_completion(env: &Env, input: Unknown<'_>) -> Result<Value> {
     let CompletionInput {
         run_id,
         receipts,
         expected_jobs,
     } = from_js(env, "decideCompletion input", input)?;
-    to_js(
-        env,
-        &testrelay::decide_completion(run_id, &receipts, &expected_jobs),
-    )
+    to_js(&testrelay::decide_completion(
+        run_id,
+        &receipts,
+        &expected_jobs,
+    ))
 }

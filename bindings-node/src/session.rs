@@ -5,6 +5,7 @@ use crate::error::{Result, from_core, invalid_input};
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
+use serde_json::Value;
 use testrelay::{Config, Event, SessionOptions, Sources, TestResult};
 
 /// The sans-IO run session. After every `handle`/`addResults`, call `poll(now)` until it
@@ -52,9 +53,9 @@ impl Session {
 
     /// The next action.
     #[napi(ts_return_type = "SessionAction")]
-    pub fn poll<'env>(&mut self, env: &'env Env, now: i64) -> Result<Unknown<'env>> {
+    pub fn poll(&mut self, now: i64) -> Result<Value> {
         let action = self.inner.poll(ms(now)?);
-        to_js(env, &action)
+        to_js(&action)
     }
 
     /// The run id, `null` until known; export it for workers and shards.
