@@ -7,6 +7,8 @@
 //   reporter: [['list'], ['testrelay/playwright', { testops: { project: 'DEMO' } }]]
 
 const { randomUUID } = require('node:crypto')
+const fs = require('node:fs')
+const path = require('node:path')
 const { Session } = require('./index.js')
 const { Host } = require('./lib/host.js')
 const { collectSources } = require('./lib/sources.js')
@@ -21,6 +23,8 @@ class TestrelayReporter {
     this.flushScheduled = false
     this.rootDir = process.cwd()
     this.said = new Set()
+    this.instance = randomUUID()
+    this.testsReported = new Set()
   }
 
   printsToStdio() {
@@ -30,7 +34,7 @@ class TestrelayReporter {
   onBegin(config) {
     this.rootDir = config.rootDir
     this.guard('start', () => {
-      const session = new Session(collectSources(this.options), { instance: randomUUID() }, Date.now())
+      const session = new Session(collectSources(this.options), { instance: this.instance }, Date.now())
       const host = new Host(session)
       host.drain()
       this.host = host
@@ -39,6 +43,7 @@ class TestrelayReporter {
 
   onTestEnd(test, result) {
     if (!this.host) return
+    this.testsReported.add(test.id)
     this.guard('translate a test', () => {
       this.buffer.push(toTestResult(test, result, { rootDir: this.rootDir, onInvalid: (m) => this.warnOnce(m) }))
     })
@@ -61,6 +66,7 @@ class TestrelayReporter {
     // The session logs its one-line summary (loud, at warn, when results were not delivered)
     // and failure links; they were printed as they came.
     this.receipt = await this.host.finished
+    this.guard('write the receipt', () => writeReceipt(this.receipt, this.instance, this.testsReported.size))
   }
 
   flush() {
@@ -93,6 +99,18 @@ class TestrelayReporter {
       return false
     }
   }
+}
+
+/**
+ * For the final step of a shared run (`testrelay complete-run --receipts DIR`): the receipt as
+ * `$TESTRELAY_RECEIPTS_DIR/<job>-<instance>.json`, the job named by `$TESTRELAY_JOB` or this instance.
+ */
+function writeReceipt(receipt, instance, testsReported) {
+  const dir = process.env.TESTRELAY_RECEIPTS_DIR
+  if (!dir) return
+  const job = process.env.TESTRELAY_JOB || instance
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(path.join(dir, `${job}-${instance}.json`), JSON.stringify({ ...receipt, job, tests_reported: testsReported }, null, 2))
 }
 
 /** The user's options without the keys Playwright adds for itself (`configDir`, `_mode`, …). */

@@ -5,7 +5,7 @@
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, existsSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -152,22 +152,54 @@ test('undelivered results are saved, reported loudly, and the run is left open; 
   }
 })
 
-test('3 shards report into one run; complete-run completes it once', async () => {
-  const runId = await server.createRun('DEMO', { title: 'sharded' })
-  const shards = await Promise.all([1, 2, 3].map((i) => runPlaywright({ QASE_TESTOPS_RUN_ID: String(runId) }, [`--shard=${i}/3`])))
-  let run = (await server.state()).runs.find((r) => r.id === runId)
-  assert.equal(run.results.length, TOTAL, shards.map((s) => s.out).join('\n'))
-  assert.equal(run.duplicates, 0)
-  assert.equal(run.complete_calls, 0, 'no shard completes a run it did not create')
-
-  const cli = spawnSync(process.execPath, [join(pkg, 'bin/testrelay.js'), 'complete-run'], {
+function completeRun(runId, args) {
+  return spawnSync(process.execPath, [join(pkg, 'bin/testrelay.js'), 'complete-run', ...args], {
     cwd: mkdtempSync(join(tmpdir(), 'testrelay-cli-')),
     env: baseEnv({ QASE_TESTOPS_RUN_ID: String(runId) }),
     encoding: 'utf8',
   })
-  assert.equal(cli.status, 0, cli.stdout + cli.stderr)
+}
+
+test('3 shards report into one run; complete-run completes it once, after reading their receipts', async () => {
+  const runId = await server.createRun('DEMO', { title: 'sharded' })
+  const receipts = mkdtempSync(join(tmpdir(), 'testrelay-receipts-'))
+  const shards = await Promise.all(
+    [1, 2, 3].map((i) => runPlaywright({ QASE_TESTOPS_RUN_ID: String(runId), TESTRELAY_RECEIPTS_DIR: receipts, TESTRELAY_JOB: `shard-${i}` }, [`--shard=${i}/3`])),
+  )
+  let run = (await server.state()).runs.find((r) => r.id === runId)
+  assert.equal(run.results.length, TOTAL, shards.map((s) => s.out).join('\n'))
+  assert.equal(run.duplicates, 0)
+  assert.equal(run.complete_calls, 0, 'no shard completes a run it did not create')
+  assert.equal(readdirSync(receipts).length, 3)
+  for (const f of readdirSync(receipts)) assert.ok(JSON.parse(readFileSync(join(receipts, f), 'utf8')).results_seen > 0, `${f}: every shard ran tests`)
+
+  const cli = completeRun(runId, ['--receipts', receipts, '--expect-jobs', 'shard-1,shard-2,shard-3'])
+  const out = cli.stdout + cli.stderr
+  assert.equal(cli.status, 0, out)
+  assert.match(out, new RegExp(`all 3 job\\(s\\) delivered ${TOTAL} result\\(s\\); completing run ${runId}`))
   run = (await server.state()).runs.find((r) => r.id === runId)
   assert.equal(run.completed, true)
   assert.equal(run.complete_calls, 1)
-  assert.ok(!(cli.stdout + cli.stderr).includes(TOKEN))
+  assert.ok(!out.includes(TOKEN))
+})
+
+test('a shard that could not deliver keeps the shared run open and is named', async () => {
+  const runId = await server.createRun('DEMO', { title: 'sharded, one job down' })
+  const receipts = mkdtempSync(join(tmpdir(), 'testrelay-receipts-'))
+  const env = (i) => ({ QASE_TESTOPS_RUN_ID: String(runId), TESTRELAY_RECEIPTS_DIR: receipts, TESTRELAY_JOB: `shard-${i}` })
+  const args = []
+  await runPlaywright(env(1), [...args, '--shard=1/2'])
+  await server.setFaults({ upload: { drop: { probability: 1 } } })
+  try {
+    await runPlaywright({ ...env(2), QASE_TESTOPS_UPLOADS_RETRIES: '1', QASE_TESTOPS_UPLOADS_DEADLINE_MS: '3000' }, [...args, '--shard=2/2'])
+  } finally {
+    await server.setFaults({})
+  }
+  const cli = completeRun(runId, ['--receipts', receipts, '--expect-jobs', 'shard-1,shard-2'])
+  const out = cli.stdout + cli.stderr
+  assert.equal(cli.status, 1, out)
+  assert.match(out, /job shard-2: short by [1-9]\d* result\(s\)/, out)
+  const run = (await server.state()).runs.find((r) => r.id === runId)
+  assert.equal(run.completed, false)
+  assert.equal(run.complete_calls, 0)
 })
