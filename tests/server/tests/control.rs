@@ -70,9 +70,7 @@ fn reset_forgets_everything_and_removes_faults() {
     let id = server.create_run();
     server.upload(id, vec![result("a", "passed")]);
     server.set_faults(json!({"project": {"error": {"probability": 1.0}}}));
-    let reset = server
-        .request("POST", "/__control/reset", None, None)
-        .unwrap();
+    let reset = server.control("POST", "reset", None);
     assert_eq!(reset.status, 200);
     let state = server.state();
     assert_eq!(state["runs"], json!([]));
@@ -95,9 +93,7 @@ fn get_faults_returns_the_installed_config() {
     let config =
         json!({"complete": {"drop": {"requests": [1], "probability": 0.0, "after_store": true}}});
     server.set_faults(config.clone());
-    let answer = server
-        .request("GET", "/__control/faults", None, None)
-        .unwrap();
+    let answer = server.control("GET", "faults", None);
     assert_eq!(answer.body["complete"], config["complete"]);
     assert_eq!(answer.body["upload"], json!({}));
 }
@@ -105,9 +101,7 @@ fn get_faults_returns_the_installed_config() {
 #[test]
 fn control_stop_answers_then_the_process_exits_0() {
     let mut server = Server::start();
-    let stop = server
-        .request("POST", "/__control/stop", None, None)
-        .unwrap();
+    let stop = server.control("POST", "stop", None);
     assert_eq!(stop.status, 200);
     assert_eq!(server.wait(), Some(0));
 }
@@ -165,14 +159,11 @@ fn a_bad_fault_file_stops_start_up_with_exit_2_and_a_clear_message() {
 #[test]
 fn control_can_create_a_run_without_token_or_log_line() {
     let server = Server::start();
-    let created = server
-        .request(
-            "POST",
-            "/__control/runs",
-            None,
-            Some(json!({"project": "DEMO", "run": {"title": "Shared CI run", "tags": ["ci"]}})),
-        )
-        .unwrap();
+    let created = server.control(
+        "POST",
+        "runs",
+        Some(json!({"project": "DEMO", "run": {"title": "Shared CI run", "tags": ["ci"]}})),
+    );
     assert_eq!(created.status, 200);
     let id = created.body["id"].as_u64().unwrap();
     let run = server.api("GET", &format!("/v1/run/DEMO/{id}"), None);
@@ -180,23 +171,17 @@ fn control_can_create_a_run_without_token_or_log_line() {
     let state = server.state();
     assert_eq!(state["runs"][0]["body"]["tags"], json!(["ci"]));
     assert_eq!(state["totals"]["requests"], 1, "only the GET is logged");
-    let bad = server
-        .request(
-            "POST",
-            "/__control/runs",
-            None,
-            Some(json!({"run": {"title": "no project"}})),
-        )
-        .unwrap();
+    let bad = server.control(
+        "POST",
+        "runs",
+        Some(json!({"run": {"title": "no project"}})),
+    );
     assert_eq!(bad.status, 400);
-    let bad_run = server
-        .request(
-            "POST",
-            "/__control/runs",
-            None,
-            Some(json!({"project": "DEMO", "run": {"title": 1}})),
-        )
-        .unwrap();
+    let bad_run = server.control(
+        "POST",
+        "runs",
+        Some(json!({"project": "DEMO", "run": {"title": 1}})),
+    );
     assert_eq!(
         (bad_run.status, bad_run.body["error"].as_str()),
         (400, Some("run.title must be a string"))

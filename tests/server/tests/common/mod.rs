@@ -126,17 +126,21 @@ impl Server {
         }
     }
 
+    /// A control API request (no token), e.g. `control("POST", "reset", None)`.
+    pub fn control(&self, method: &str, route: &str, body: Option<Value>) -> Answer {
+        let path = format!("/__control/{route}");
+        self.request(method, &path, None, body)
+            .unwrap_or_else(|e| panic!("{method} {path}: no answer: {e}"))
+    }
+
     pub fn state(&self) -> Value {
-        let answer = self
-            .request("GET", "/__control/state", None, None)
-            .expect("state answers");
+        let answer = self.control("GET", "state", None);
         assert_eq!(answer.status, 200);
         answer.body
     }
 
     pub fn set_faults(&self, faults: Value) -> Answer {
-        self.request("PUT", "/__control/faults", None, Some(faults))
-            .expect("faults answer")
+        self.control("PUT", "faults", Some(faults))
     }
 
     /// Creates a run in DEMO and returns its id.
