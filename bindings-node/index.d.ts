@@ -217,6 +217,15 @@ export declare function estimate(caseIds: number[], history?: Record<string, num
 /** The failure links printed for one result (empty unless its status is `failed`). */
 export declare function failureLinks(input: { app: string; project: string; run_id: number; result: { testops_ids?: number[] | null; title: string; status: Status | null } }): Array<string>
 
+/**
+ * Reads a JUnit XML report: `{results: [TestResult], warnings}`; a malformed report is
+ * `MALFORMED_REPORT` (with its line), an oversized one `LIMIT_EXCEEDED`.
+ */
+export declare function importJunit(xml: string): { results: TestResult[]; warnings: Warning[] }
+
+/** Reads a Playwright JSON report (`--reporter=json`): `{results: [TestResult], warnings}`. */
+export declare function importPlaywrightJson(text: string): { results: TestResult[]; warnings: Warning[] }
+
 /** The JS-flavour signature: case ids, suite path, parameters (insertion order). */
 export declare function jsSignature(ids: number[], suites: string[], params: Record<string, string>): string
 

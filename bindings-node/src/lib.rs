@@ -17,7 +17,7 @@ pub use runs::{
 pub use session::Session;
 
 use convert::{FailureLinksInput, PipelineInput, from_js, from_js_opt, to_js, to_js_ordered};
-use error::Result;
+use error::{Result, from_core};
 use indexmap::IndexMap;
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
@@ -157,4 +157,19 @@ pub fn resolve_config(env: &Env, sources: Unknown<'_>) -> Result<Value> {
     let sources: Sources = from_js(env, "sources", sources)?;
     let (config, warnings) = Config::resolve(&sources);
     Ok(json!({ "config": config, "warnings": warnings }))
+}
+
+/// Reads a JUnit XML report: `{results: [TestResult], warnings}`; a malformed report is
+/// `MALFORMED_REPORT` (with its line), an oversized one `LIMIT_EXCEEDED`.
+#[napi(ts_return_type = "{ results: TestResult[]; warnings: Warning[] }")]
+pub fn import_junit(xml: String) -> Result<Value> {
+    let (results, warnings) = testrelay::import_junit(&xml).map_err(from_core)?;
+    Ok(json!({ "results": to_js(&results)?, "warnings": warnings }))
+}
+
+/// Reads a Playwright JSON report (`--reporter=json`): `{results: [TestResult], warnings}`.
+#[napi(ts_return_type = "{ results: TestResult[]; warnings: Warning[] }")]
+pub fn import_playwright_json(text: String) -> Result<Value> {
+    let (results, warnings) = testrelay::import_playwright_json(&text).map_err(from_core)?;
+    Ok(json!({ "results": to_js(&results)?, "warnings": warnings }))
 }

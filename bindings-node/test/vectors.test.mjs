@@ -33,6 +33,32 @@ function flatten(prefix, value, out) {
   return out
 }
 
+// An import op's output: each result projected to the keys vectors pin (status after
+// classify with the default policy), the warning count, or the error code.
+function imported(read) {
+  let out
+  try {
+    out = read()
+  } catch (e) {
+    if (e.code === undefined) throw e
+    return { error: e.code }
+  }
+  const results = out.results.map((r) => ({
+    title: r.title,
+    suite: r.suite,
+    status: t.classify(r.outcome).status,
+    attempt: r.attempt,
+    duration: r.duration,
+    testops_ids: r.testops_ids,
+    phase: r.outcome.phase,
+    error_type: r.outcome.error?.type ?? null,
+    error_message: r.outcome.error?.message ?? null,
+    errors: r.outcome.errors.length,
+    fields: r.fields,
+  }))
+  return { results, count: results.length, warnings: warningsOf(out.warnings) }
+}
+
 // One op on one input; the output is compared with `expected` key by key.
 const ops = {
   classify: (input) => t.classify(input, input.policy ?? null),
@@ -105,6 +131,8 @@ const ops = {
       lines: d.lines,
     }
   },
+  import_junit: (input) => imported(() => t.importJunit(input.xml)),
+  import_playwright_json: (input) => imported(() => t.importPlaywrightJson(typeof input.text === 'string' ? input.text : JSON.stringify(input.report))),
   configurations: (input) => {
     const combinations = t.configurationProduct(input.groups)
     return { count: combinations.length, combinations }
