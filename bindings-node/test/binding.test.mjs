@@ -8,11 +8,11 @@ const t = createRequire(import.meta.url)('../index.js')
 
 const coded = (code) => (e) => e instanceof Error && e.code === code
 
-test('ESM and CommonJS entry points expose the same functions', () => {
-  for (const name of ['classify', 'pipeline', 'planBatches', 'resolveConfig', 'runStatus', 'configurationProduct']) {
-    assert.equal(typeof t[name], 'function', name)
-    assert.equal(esm[name], t[name], name)
-  }
+test('ESM and CommonJS entry points expose the same functions and classes', () => {
+  const names = Object.keys(t).filter((k) => !k.startsWith('__'))
+  assert.ok(names.includes('Session') && names.includes('classify'))
+  assert.deepEqual(Object.keys(esm).filter((k) => k !== 'default').sort(), names.sort())
+  for (const name of names) assert.equal(esm[name], t[name], name)
 })
 
 test('a wrong shape is an Error with code INVALID_INPUT, never a crash', () => {

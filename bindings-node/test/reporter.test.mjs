@@ -184,3 +184,13 @@ test('sources: only QASE_* env names cross, and qase.config.json is read as text
   const s = collectSources({ mode: 'report' }, { cwd: dir, env: { HOME: '/root', QASE_MODE: 'testops' } })
   assert.deepEqual(s, { options: { mode: 'report' }, file: '{"mode":"off"}', env: { QASE_MODE: 'testops' }, cli: null })
 })
+
+test('testrelay/playwright: the ESM and CommonJS entry points are the same Reporter class', async () => {
+  const esm = (await import('../playwright.mjs')).default
+  const cjs = require('../playwright.js')
+  assert.equal(esm, cjs)
+  for (const hook of ['onBegin', 'onTestEnd', 'onEnd', 'onError', 'printsToStdio']) assert.equal(typeof cjs.prototype[hook], 'function', hook)
+  // Playwright adds its own keys to the options; they are not the user's configuration.
+  const reporter = new cjs({ configDir: '/x', _mode: 'test', mode: 'report' })
+  assert.deepEqual(reporter.options, { mode: 'report' })
+})
