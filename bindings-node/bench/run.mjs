@@ -33,7 +33,15 @@ function officialReporter() {
   const dir = join(work, 'official')
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'package.json'), '{"name":"bench-official","private":true}')
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', 'playwright-qase-reporter@2.7.0'], { cwd: dir, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } })
+  // Without peers: the reporter must see the runner's own @playwright/test (Playwright refuses a
+  // second copy), linked in below.
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', '--legacy-peer-deps', 'playwright-qase-reporter@2.7.0'], { cwd: dir, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } })
+  for (const name of ['@playwright/test', 'playwright', 'playwright-core']) {
+    const target = join(dir, 'node_modules', name)
+    rmSync(target, { recursive: true, force: true })
+    mkdirSync(dirname(target), { recursive: true })
+    symlinkSync(join(pkg, 'node_modules', name), target)
+  }
   return createRequire(join(dir, 'package.json')).resolve('playwright-qase-reporter')
 }
 

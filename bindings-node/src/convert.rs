@@ -3,7 +3,8 @@
 
 use crate::error::{Result, invalid_input};
 use napi::Env;
-use napi::bindgen_prelude::{JsValue, Unknown};
+use napi::JSON;
+use napi::bindgen_prelude::{JsObjectValue, JsValue, Unknown};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -17,6 +18,20 @@ pub fn from_js<'v, T: DeserializeOwned>(
 ) -> Result<T> {
     env.from_js_value(value)
         .map_err(|e| invalid_input(what, e.reason))
+}
+
+/// Reads a large JS value (a list of results, an event carrying one) into `T` through one
+/// `JSON.stringify` and serde_json: far fewer N-API calls than walking every property.
+/// Object key order is kept; `undefined` members are absent, as with [`from_js`].
+pub fn from_js_json<T: DeserializeOwned>(env: &Env, what: &str, value: Unknown<'_>) -> Result<T> {
+    let json: JSON<'_> = env
+        .get_global()
+        .and_then(|global| global.get_named_property_unchecked("JSON"))
+        .map_err(|e| invalid_input(what, e.reason))?;
+    let text = json
+        .stringify(value)
+        .map_err(|e| invalid_input(what, e.reason))?;
+    serde_json::from_str(&text).map_err(|e| invalid_input(what, e))
 }
 
 /// Reads an optional JS value (`undefined`/`null` → `None`).
