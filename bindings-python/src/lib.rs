@@ -1,1 +1,151 @@
-//! testrelay-python: conversion-only binding of the testrelay core (filled by its issue).
+//! testrelay-python: the Python binding of the testrelay core (module `testrelay._native`).
+//! Conversion only: every function reads plain Python data into the core's serde shapes,
+//! calls the core, and writes the answer back as plain data (see `docs/api.md`). Errors are
+//! `TestrelayError` subclasses per core code (`error.rs`).
+
+mod convert;
+mod error;
+
+use convert::{FailureLinksInput, PipelineInput, from_py, to_py};
+use indexmap::IndexMap;
+use pyo3::prelude::*;
+use serde_json::json;
+use std::collections::BTreeMap;
+use testrelay::{Outcome, Polarity, Policy, RunResult, StatusFilter, StatusMapping};
+
+type Obj<'py> = Bound<'py, PyAny>;
+
+const MAPPING_ENV: &str = "QASE_STATUS_MAPPING";
+const MAPPING_KEY: &str = "statusMapping";
+const FILTER_ENV: &str = "QASE_TESTOPS_STATUS_FILTER";
+const FILTER_KEY: &str = "testops.statusFilter";
+
+/// Classifies one finished test: `{status, rule, evidence}`.
+#[pyfunction]
+#[pyo3(signature = (outcome, policy=None))]
+fn classify<'py>(
+    py: Python<'py>,
+    outcome: &Obj<'py>,
+    policy: Option<&Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let policy: Policy = policy.map_or_else(|| Ok(Policy::default()), |p| from_py(p, "policy"))?;
+    let verdict = testrelay::classify(&from_py::<Outcome>(outcome, "outcome")?, &policy);
+    to_py(py, &verdict)
+}
+
+/// Parses `QASE_STATUS_MAPPING` text: `{mapping, warnings}`.
+#[pyfunction]
+fn parse_status_mapping_env<'py>(py: Python<'py>, text: &str) -> PyResult<Obj<'py>> {
+    let (mapping, warnings) = StatusMapping::parse_env(text, MAPPING_ENV);
+    to_py(py, &json!({ "mapping": mapping, "warnings": warnings }))
+}
+
+/// Parses a `statusMapping` JSON value: `{mapping, warnings}`.
+#[pyfunction]
+fn parse_status_mapping_json<'py>(py: Python<'py>, value: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let (mapping, warnings) = StatusMapping::parse_json(&from_py(value, MAPPING_KEY)?, MAPPING_KEY);
+    to_py(py, &json!({ "mapping": mapping, "warnings": warnings }))
+}
+
+/// Parses `QASE_TESTOPS_STATUS_FILTER` text: `{filter, warnings}`.
+#[pyfunction]
+fn parse_status_filter_env<'py>(py: Python<'py>, text: &str) -> PyResult<Obj<'py>> {
+    let (filter, warnings) = StatusFilter::parse_env(text, FILTER_ENV);
+    to_py(py, &json!({ "filter": filter, "warnings": warnings }))
+}
+
+/// Parses a `testops.statusFilter` JSON value: `{filter, warnings}`.
+#[pyfunction]
+fn parse_status_filter_json<'py>(py: Python<'py>, value: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let (filter, warnings) = StatusFilter::parse_json(&from_py(value, FILTER_KEY)?, FILTER_KEY);
+    to_py(py, &json!({ "filter": filter, "warnings": warnings }))
+}
+
+/// Maps then filters a list of statuses: `{statuses: [status | None], trace, warnings}`.
+#[pyfunction]
+fn pipeline<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let input: PipelineInput = from_py(input, "pipeline input")?;
+    let (mapping, mut warnings) = StatusMapping::parse_json(&input.mapping, MAPPING_KEY);
+    let (filter, filter_warnings) = StatusFilter::parse_json(&input.filter, FILTER_KEY);
+    warnings.extend(filter_warnings);
+    let mut trace = Vec::new();
+    let statuses: Vec<_> = input
+        .statuses
+        .iter()
+        .map(|&s| testrelay::map_and_filter_traced(s, &mapping, &filter, &mut trace))
+        .collect();
+    to_py(
+        py,
+        &json!({ "statuses": statuses, "trace": trace, "warnings": warnings }),
+    )
+}
+
+/// How many results each upload carries: `{batches: [n], warnings}`.
+#[pyfunction]
+fn plan_batches(py: Python<'_>, batch_size: u64, results: usize) -> PyResult<Obj<'_>> {
+    let (size, warning) = testrelay::clamp_batch_size(batch_size, "testops.batch.size");
+    let batches = testrelay::plan_batches(size, results);
+    to_py(
+        py,
+        &json!({ "batches": batches, "warnings": warning.into_iter().collect::<Vec<_>>() }),
+    )
+}
+
+/// The failure links of one result: `[link]`.
+#[pyfunction]
+fn failure_links<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let i: FailureLinksInput = from_py(input, "failure_links input")?;
+    let ids = i.result.testops_ids.unwrap_or_default();
+    let links = testrelay::failure_links(
+        &i.app,
+        &i.project,
+        i.run_id,
+        &ids,
+        &i.result.title,
+        i.result.status,
+    );
+    to_py(py, &links)
+}
+
+/// A run's status at completion: `"passed"` or `"failed"`.
+#[pyfunction]
+#[pyo3(signature = (results, custom=None))]
+fn run_status<'py>(
+    py: Python<'py>,
+    results: &Obj<'py>,
+    custom: Option<&Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let results: Vec<RunResult> = from_py(results, "results")?;
+    let custom: BTreeMap<String, Polarity> =
+        custom.map_or_else(|| Ok(BTreeMap::new()), |c| from_py(c, "custom"))?;
+    to_py(py, &testrelay::run_status(&results, &custom))
+}
+
+/// The cross-product of picked configuration values: `[{group: value}]`.
+#[pyfunction]
+fn configuration_product<'py>(py: Python<'py>, groups: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let groups: IndexMap<String, Vec<String>> = from_py(groups, "groups")?;
+    let groups: Vec<(String, Vec<String>)> = groups.into_iter().collect();
+    let product: Vec<IndexMap<String, String>> = testrelay::configuration_product(&groups)
+        .into_iter()
+        .map(|combination| combination.into_iter().collect())
+        .collect();
+    to_py(py, &product)
+}
+
+/// The native module: every function of the core's pure API, and the error classes.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    error::register(m)?;
+    m.add_function(wrap_pyfunction!(classify, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_status_mapping_env, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_status_mapping_json, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_status_filter_env, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_status_filter_json, m)?)?;
+    m.add_function(wrap_pyfunction!(pipeline, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_batches, m)?)?;
+    m.add_function(wrap_pyfunction!(failure_links, m)?)?;
+    m.add_function(wrap_pyfunction!(run_status, m)?)?;
+    m.add_function(wrap_pyfunction!(configuration_product, m)?)?;
+    Ok(())
+}

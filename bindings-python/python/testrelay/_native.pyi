@@ -1,0 +1,58 @@
+"""Type stubs of the native module (checked against it by mypy's stubtest in the tests)."""
+
+from typing import Any, Literal, Optional, TypedDict
+
+_Status = Literal["passed", "failed", "invalid", "skipped", "blocked"]
+
+class _Warning(TypedDict):
+    code: str
+    level: Literal["warning", "note"]
+    key: str
+    message: str
+
+class _Verdict(TypedDict):
+    status: _Status
+    rule: str
+    evidence: str
+
+class _MappingParsed(TypedDict):
+    mapping: dict[str, _Status]
+    warnings: list[_Warning]
+
+class _FilterParsed(TypedDict):
+    filter: list[_Status]
+    warnings: list[_Warning]
+
+class _PipelineOutput(TypedDict):
+    statuses: list[Optional[_Status]]
+    trace: list[str]
+    warnings: list[_Warning]
+
+class _BatchPlan(TypedDict):
+    batches: list[int]
+    warnings: list[_Warning]
+
+class TestrelayError(Exception):
+    """Base of every testrelay error; ``.code`` is the stable code."""
+
+    code: str
+
+class InvalidInputError(TestrelayError, ValueError): ...
+class InvalidJsonError(TestrelayError, ValueError): ...
+class WrongStateError(TestrelayError, ValueError): ...
+class UnknownRequestError(TestrelayError, ValueError): ...
+class MalformedReportError(TestrelayError): ...
+class LimitExceededError(TestrelayError): ...
+
+def classify(outcome: dict[str, Any], policy: Optional[dict[str, Any]] = None) -> _Verdict: ...
+def parse_status_mapping_env(text: str) -> _MappingParsed: ...
+def parse_status_mapping_json(value: Any) -> _MappingParsed: ...
+def parse_status_filter_env(text: str) -> _FilterParsed: ...
+def parse_status_filter_json(value: Any) -> _FilterParsed: ...
+def pipeline(input: dict[str, Any]) -> _PipelineOutput: ...
+def plan_batches(batch_size: int, results: int) -> _BatchPlan: ...
+def failure_links(input: dict[str, Any]) -> list[str]: ...
+def run_status(
+    results: list[dict[str, Any]], custom: Optional[dict[str, Literal["positive", "negative"]]] = None
+) -> _Status: ...
+def configuration_product(groups: dict[str, list[str]]) -> list[dict[str, str]]: ...

@@ -1,0 +1,126 @@
+"""The conformance vectors through the Python binding.
+
+Reads, in order, ``tests/vectors/``, ``../shared/vectors/`` (when it exists) and every folder
+of ``TESTRELAY_VECTORS`` (colon-separated), as /work/shared/vectors/README.md says. A case
+fails unless every key of ``expected`` equals the output; an unknown op fails its case.
+Run with ``pytest bindings-python/tests/test_vectors.py -s`` to see the count per op.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import testrelay
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def vector_dirs() -> list[Path]:
+    dirs = [ROOT / "tests" / "vectors"]
+    shared = ROOT.parent / "shared" / "vectors"
+    if shared.is_dir():
+        dirs.append(shared)
+    dirs += [Path(d) for d in os.environ.get("TESTRELAY_VECTORS", "").split(":") if d]
+    return dirs
+
+
+def load_cases() -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    cases = []
+    for folder in vector_dirs():
+        if not folder.is_dir():
+            # The project's own folder may not exist yet; named folders must.
+            if folder != ROOT / "tests" / "vectors":
+                cases.append((f"{folder}", "missing_folder", {}, {}))
+            continue
+        for path in sorted(folder.glob("*.json")):
+            data = json.loads(path.read_text())
+            for case in data["cases"]:
+                cases.append((f"{path.name}/{case['name']}", data["op"], case["input"], case["expected"]))
+    return cases
+
+
+def warnings_count(warnings: list[dict[str, Any]]) -> int:
+    return sum(1 for w in warnings if w["level"] == "warning")
+
+
+def op_classify(i: dict[str, Any]) -> dict[str, Any]:
+    return dict(testrelay.classify(i, i.get("policy")))
+
+
+def op_status_mapping(i: dict[str, Any]) -> dict[str, Any]:
+    out = (
+        testrelay.parse_status_mapping_env(i["env"])
+        if isinstance(i.get("env"), str)
+        else testrelay.parse_status_mapping_json(i["json"])
+    )
+    w = out["warnings"]
+    return {"mapping": out["mapping"], "warnings": warnings_count(w), "notes": len(w) - warnings_count(w)}
+
+
+def op_status_filter(i: dict[str, Any]) -> dict[str, Any]:
+    out = (
+        testrelay.parse_status_filter_env(i["env"])
+        if isinstance(i.get("env"), str)
+        else testrelay.parse_status_filter_json(i["json"])
+    )
+    return {"filter": out["filter"], "warnings": warnings_count(out["warnings"])}
+
+
+def op_pipeline(i: dict[str, Any]) -> dict[str, Any]:
+    out = testrelay.pipeline(i)
+    assert warnings_count(out["warnings"]) == 0, f"pipeline vector has an invalid mapping/filter: {out['warnings']}"
+    return {"statuses": out["statuses"], "trace": out["trace"]}
+
+
+def op_batches(i: dict[str, Any]) -> dict[str, Any]:
+    out = testrelay.plan_batches(i["batch_size"], i["results"])
+    return {"batches": out["batches"], "warnings": warnings_count(out["warnings"])}
+
+
+def op_failure_links(i: dict[str, Any]) -> dict[str, Any]:
+    return {"links": testrelay.failure_links(i)}
+
+
+def op_run_status(i: dict[str, Any]) -> dict[str, Any]:
+    return {"status": testrelay.run_status(i["results"], i.get("custom"))}
+
+
+def op_configurations(i: dict[str, Any]) -> dict[str, Any]:
+    product = testrelay.configuration_product(i["groups"])
+    return {"count": len(product), "combinations": product}
+
+
+OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "classify": op_classify,
+    "status_mapping": op_status_mapping,
+    "status_filter": op_status_filter,
+    "pipeline": op_pipeline,
+    "batches": op_batches,
+    "failure_links": op_failure_links,
+    "run_status": op_run_status,
+    "configurations": op_configurations,
+}
+
+CASES = load_cases()
+
+
+def test_vector_folders_hold_cases() -> None:
+    counts = Counter(op for _, op, _, _ in CASES)
+    for op, n in sorted(counts.items()):
+        print(f"vectors: {op}: {n} cases")
+    assert CASES, "no vector files found"
+
+
+@pytest.mark.parametrize(("name", "op", "input", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_vector(name: str, op: str, input: dict[str, Any], expected: dict[str, Any]) -> None:
+    assert op != "missing_folder", f"vector folder {name} is not a readable folder"
+    assert op in OPS, f"unknown op `{op}` in {name}"
+    actual = OPS[op](input)
+    for key, want in expected.items():
+        assert actual.get(key) == want, f"{name}: `{key}` expected {want!r}, got {actual.get(key)!r}"
