@@ -11,7 +11,9 @@ use indexmap::IndexMap;
 use pyo3::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
-use testrelay::{Outcome, Polarity, Policy, RunResult, StatusFilter, StatusMapping};
+use testrelay::{
+    Config, Outcome, Polarity, Policy, RunResult, Sources, StatusFilter, StatusMapping,
+};
 
 type Obj<'py> = Bound<'py, PyAny>;
 
@@ -133,6 +135,13 @@ fn configuration_product<'py>(py: Python<'py>, groups: &Obj<'py>) -> PyResult<Ob
     to_py(py, &product)
 }
 
+/// Resolves the configuration from its sources: `{config, warnings}` (the token as `***`).
+#[pyfunction]
+fn resolve_config<'py>(py: Python<'py>, sources: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let (config, warnings) = Config::resolve(&from_py::<Sources>(sources, "sources")?);
+    to_py(py, &json!({ "config": config, "warnings": warnings }))
+}
+
 /// The native module: every function of the core's pure API, and the error classes.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -147,5 +156,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(failure_links, m)?)?;
     m.add_function(wrap_pyfunction!(run_status, m)?)?;
     m.add_function(wrap_pyfunction!(configuration_product, m)?)?;
+    m.add_function(wrap_pyfunction!(resolve_config, m)?)?;
     Ok(())
 }

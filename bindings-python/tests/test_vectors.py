@@ -96,6 +96,25 @@ def op_configurations(i: dict[str, Any]) -> dict[str, Any]:
     return {"count": len(product), "combinations": product}
 
 
+def flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    if isinstance(value, dict) and prefix != "statusMapping":
+        for k, v in value.items():
+            flatten(f"{prefix}.{k}" if prefix else k, v, out)
+    else:
+        out[prefix] = value
+
+
+def op_config(i: dict[str, Any]) -> dict[str, Any]:
+    resolved = testrelay.resolve_config(i)
+    out: dict[str, Any] = {}
+    flatten("", resolved["config"], out)
+    w = resolved["warnings"]
+    out["warnings"] = warnings_count(w)
+    out["warning_keys"] = [x["key"] for x in w if x["level"] == "warning"]
+    out["codes"] = [x["code"] for x in w]
+    return out
+
+
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "classify": op_classify,
     "status_mapping": op_status_mapping,
@@ -105,6 +124,7 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "failure_links": op_failure_links,
     "run_status": op_run_status,
     "configurations": op_configurations,
+    "config": op_config,
 }
 
 CASES = load_cases()

@@ -22,6 +22,7 @@ from ._native import (
     parse_status_mapping_json,
     pipeline,
     plan_batches,
+    resolve_config,
     run_status,
 )
 
@@ -42,5 +43,6 @@ __all__ = [
     "parse_status_mapping_json",
     "pipeline",
     "plan_batches",
+    "resolve_config",
     "run_status",
 ]

@@ -56,3 +56,9 @@ def run_status(
     results: list[dict[str, Any]], custom: Optional[dict[str, Literal["positive", "negative"]]] = None
 ) -> _Status: ...
 def configuration_product(groups: dict[str, list[str]]) -> list[dict[str, str]]: ...
+
+class _Resolved(TypedDict):
+    config: dict[str, Any]
+    warnings: list[_Warning]
+
+def resolve_config(sources: dict[str, Any]) -> _Resolved: ...
