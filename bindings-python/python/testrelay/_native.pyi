@@ -2,6 +2,27 @@
 
 from typing import Any, Literal, Optional, TypedDict
 
+__all__ = [
+    "InvalidInputError",
+    "InvalidJsonError",
+    "LimitExceededError",
+    "MalformedReportError",
+    "TestrelayError",
+    "UnknownRequestError",
+    "WrongStateError",
+    "classify",
+    "configuration_product",
+    "failure_links",
+    "parse_status_filter_env",
+    "parse_status_filter_json",
+    "parse_status_mapping_env",
+    "parse_status_mapping_json",
+    "pipeline",
+    "plan_batches",
+    "resolve_config",
+    "run_status",
+]
+
 _Status = Literal["passed", "failed", "invalid", "skipped", "blocked"]
 
 class _Warning(TypedDict):

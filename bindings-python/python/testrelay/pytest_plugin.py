@@ -1,0 +1,248 @@
+"""The testrelay pytest plugin (entry point ``pytest11``): reports every test to Qase TestOps
+or to a local report, through the testrelay core's session.
+
+Configuration, later wins: ``qase.config.json`` < ``QASE_*`` env < ``--testrelay-*`` options
+(resolved by the core; a bad value is a warning, never an error). Without a token the mode is
+``report``. Markers::
+
+    @pytest.mark.testrelay_id(1, 2)          # case ids (also @pytest.mark.qase_id(1))
+    @pytest.mark.testrelay_title("Login works")
+    @pytest.mark.testrelay_fields(severity="critical", layer="api")
+    @pytest.mark.testrelay_muted             # does not decide the run status
+    @pytest.mark.testrelay_ignore            # not reported
+
+With pytest-xdist the controller creates (or joins) the run and hands its id to the workers in
+``workerinput``; workers upload their own results and send their receipt back in
+``workeroutput``; the controller completes the run only when every worker delivered all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+from . import _native
+from ._results import Attempt, build, error_info
+
+RUN_ID_KEY = "testrelay_run_id"
+RECEIPT_KEY = "testrelay_receipt"
+ATTEMPT = pytest.StashKey[Attempt]()
+# How long the end of the session waits for the core to finish (it has its own deadline).
+FINISH_TIMEOUT_S = 120.0
+RUN_START_TIMEOUT_S = 60.0
+
+# --testrelay-<name> → dotted key of the qase.config.json shape.
+OPTIONS = {
+    "mode": ("mode", "testops / report / off"),
+    "project": ("testops.project", "project code"),
+    "host": ("testops.api.host", "API host, or a full http(s):// base"),
+    "run-id": ("testops.run.id", "report into this existing run"),
+    "run-title": ("testops.run.title", "title of the created run"),
+    "run-description": ("testops.run.description", "description of the created run"),
+    "run-complete": ("testops.run.complete", "complete the run at the end (true/false)"),
+    "plan-id": ("testops.plan.id", "test plan id"),
+    "environment": ("environment", "environment slug"),
+    "batch-size": ("testops.batch.size", "results per upload (1..200)"),
+    "report-path": ("report.connection.local.path", "folder of the local report"),
+    "fallback": ("fallback", "where undelivered results go (report / off)"),
+    "debug": ("debug", "debug trace (true/false)"),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("testrelay", "testrelay reporting (Qase TestOps)")
+    for name, (key, help_) in OPTIONS.items():
+        group.addoption(f"--testrelay-{name}", dest=f"testrelay_{name.replace('-', '_')}", default=None,
+                        help=f"{help_} [{key}]")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in (
+        "testrelay_id(*ids): Qase case ids of this test",
+        "qase_id(id): Qase case id (qase-pytest compatible)",
+        "testrelay_title(title): the title reported for this test",
+        "testrelay_fields(**fields): custom fields (severity, layer, description, ...)",
+        "testrelay_muted: the result does not decide the run status",
+        "testrelay_ignore: the test is not reported",
+    ):
+        config.addinivalue_line("markers", line)
+    if not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist") and _xdist_active(config):
+        config.pluginmanager.register(Controller(config), "testrelay-controller")
+    else:
+        config.pluginmanager.register(Reporter(config), "testrelay-reporter")
+
+
+def _xdist_active(config: pytest.Config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None) or getattr(config.option, "tx", None)) and \
+        getattr(config.option, "dist", "no") != "no"
+
+
+def sources(config: pytest.Config, run_id: Any = None, complete: Optional[bool] = None) -> dict[str, Any]:
+    """The four configuration sources of the core (docs/api.md ``Sources``)."""
+    file = None
+    for folder in (Path.cwd(), config.rootpath):
+        path = folder / "qase.config.json"
+        if path.is_file():
+            file = path.read_text(encoding="utf-8", errors="replace")
+            break
+    cli: dict[str, Any] = {}
+    for name, (key, _) in OPTIONS.items():
+        value = config.getoption(f"testrelay_{name.replace('-', '_')}")
+        if value is not None:
+            _set(cli, key, value)
+    if run_id is not None:
+        _set(cli, "testops.run.id", run_id)
+    if complete is not None:
+        _set(cli, "testops.run.complete", complete)
+    env = {k: v for k, v in os.environ.items() if k.startswith("QASE_")}
+    return {"options": None, "file": file, "env": env, "cli": cli or None}
+
+
+def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        tree = tree.setdefault(part, {})
+    tree[leaf] = value
+
+
+class Lines:
+    """Log lines of the session, kept for the terminal summary; each warning once."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+        self._seen: set[str] = set()
+
+    def __call__(self, level: str, message: str) -> None:
+        if level in ("warn", "error") and message in self._seen:
+            return
+        self._seen.add(message)
+        self.lines.append((level, message))
+
+
+def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Optional[Any]:
+    """A running host, or None when reporting is off or cannot start (a warning, never an error)."""
+    from ._host import Host
+
+    try:
+        if _native.resolve_config(src)["config"]["mode"] == "off":
+            return None
+        return Host(src, lines)
+    except _native.TestrelayError as e:
+        lines("error", f"testrelay: reporting disabled: {e} ({e.code})")
+    except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
+        lines("error", f"testrelay: reporting disabled: {type(e).__name__}: {e}")
+    return None
+
+
+class Reporter:
+    """One pytest process that runs tests (no xdist, or an xdist worker)."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.lines = Lines()
+        workerinput = getattr(config, "workerinput", None)
+        self.thread = workerinput["workerid"] if workerinput else None
+        run_id = workerinput.get(RUN_ID_KEY) if workerinput else None
+        # A worker joins the controller's run and never completes it.
+        self.host = start_host(config, sources(config, run_id, False if workerinput else None), self.lines)
+        self.interrupted = False
+        if self.host is not None:
+            self.host.start()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        if self.host is None or item.get_closest_marker("testrelay_ignore") is not None:
+            return report
+        attempt = item.stash.get(ATTEMPT, None)
+        if attempt is None or call.when == "setup":
+            attempt = item.stash[ATTEMPT] = Attempt()
+        excinfo = call.excinfo
+        error = None
+        if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception):
+            error = error_info(excinfo)
+        attempt.add(report, error)
+        if call.when == "teardown":
+            framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
+            self.host.add_result(build(item, attempt, report.stop * 1000.0, framework, self.thread))
+            del item.stash[ATTEMPT]
+        return report
+
+    def pytest_keyboard_interrupt(self) -> None:
+        self.interrupted = True
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.host is None:
+            return
+        receipt = self.host.finish(FINISH_TIMEOUT_S)
+        if receipt is None:
+            self.lines("error", "testrelay: the session did not finish in time; results may be undelivered")
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:
+            workeroutput[RECEIPT_KEY] = receipt
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        receipt = self.host.receipt if self.host is not None else None
+        write_summary(terminalreporter, self.lines, receipt)
+
+
+def write_summary(terminalreporter: Any, lines: Lines, receipt: Optional[dict[str, Any]]) -> None:
+    shown = lines.lines
+    if not shown and receipt is None:
+        return
+    terminalreporter.section("testrelay", sep="-")
+    for level, message in shown:
+        terminalreporter.write_line(message, yellow=level == "warn", red=level == "error")
+    if receipt is not None:
+        terminalreporter.write_line(receipt["summary"])
+
+
+class Controller:
+    """The xdist controller: creates or joins the run, hands its id to workers, gathers their
+    receipts, and completes the run only if every worker delivered everything."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.lines = Lines()
+        self.receipts: dict[str, Optional[dict[str, Any]]] = {}
+        self.host = start_host(config, sources(config, complete=False), self.lines)
+        self.run_id: Optional[int] = None
+        if self.host is not None:
+            self.run_id = self.host.drive_until_run_known(RUN_START_TIMEOUT_S)
+            self.host.start()
+
+    def pytest_configure_node(self, node: Any) -> None:
+        if self.run_id is not None:
+            node.workerinput[RUN_ID_KEY] = self.run_id
+
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", None) or {}
+        self.receipts[node.gateway.id] = None if error else output.get(RECEIPT_KEY)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.host is None:
+            return
+        expected = int(getattr(self.config.option, "numprocesses", 0) or 0)
+        receipts = list(self.receipts.values())
+        delivered = len(receipts) >= expected and all(r is not None and _all_delivered(r) for r in receipts)
+        if delivered and self.run_id is not None:
+            self.host.send({"event": "complete_run_requested"})
+        elif self.run_id is not None:
+            self.lines("warn", f"testrelay: run {self.run_id} left open: not every worker delivered all its results")
+        self.host.finish(FINISH_TIMEOUT_S)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        receipt = self.host.receipt if self.host is not None else None
+        write_summary(terminalreporter, self.lines, receipt)
+        for worker, r in sorted(self.receipts.items()):
+            if r is not None:
+                terminalreporter.write_line(f"  {worker}: {r['summary']}")
+
+
+def _all_delivered(receipt: dict[str, Any]) -> bool:
+    return receipt["in_fallback"] == 0 and receipt["lost"] == 0 and receipt["acknowledged"] == receipt["sent"]
