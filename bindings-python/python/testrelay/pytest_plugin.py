@@ -49,6 +49,8 @@ OPTIONS = {
     "report-path": ("report.connection.local.path", "folder of the local report"),
     "fallback": ("fallback", "where undelivered results go (report / off)"),
     "debug": ("debug", "debug trace (true/false)"),
+    "status-mapping": ("statusMapping", "status mapping, e.g. invalid=failed,blocked=skipped"),
+    "status-filter": ("testops.statusFilter", "statuses not reported, e.g. skipped,blocked"),
 }
 
 
@@ -123,7 +125,8 @@ class Lines:
 
 
 def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Optional[Any]:
-    """A running host, or None when reporting is off or cannot start (a warning, never an error)."""
+    """A host of a new session, or None when reporting is off or cannot start (a warning,
+    never an error that would abort pytest)."""
     from ._host import Host
 
     try:
@@ -137,6 +140,41 @@ def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Opti
     return None
 
 
+class RunOwner:
+    """In testops mode, the session that creates the run and nothing else. The sessions that
+    carry results join that run (they never complete it); the owner completes it at the end
+    only when every result session delivered everything and the run was not interrupted —
+    otherwise it is left open (its session is dropped unfinished, holding no results)."""
+
+    def __init__(self, config: pytest.Config, lines: Lines):
+        self.host = None
+        self.run_id: Optional[int] = None
+        src = sources(config)
+        try:
+            resolved = _native.resolve_config(src)["config"]
+        except Exception:  # noqa: BLE001 - reported by the result session's own start
+            return
+        if resolved["mode"] != "testops" or resolved["testops"].get("runId") is not None:
+            return
+        self.host = start_host(config, src, lines)
+        if self.host is not None:
+            self.run_id = self.host.drive_until_run_known(RUN_START_TIMEOUT_S)
+
+    def end(self, delivered: bool, lines: Lines) -> None:
+        if self.host is None or self.run_id is None:
+            return
+        if delivered:
+            self.host.start()
+            self.host.finish(FINISH_TIMEOUT_S)
+        else:
+            lines("warn", f"testrelay: run {self.run_id} left open: not every result was delivered")
+
+
+def delivered_all(receipt: Optional[dict[str, Any]]) -> bool:
+    return receipt is not None and receipt["in_fallback"] == 0 and receipt["lost"] == 0 and \
+        receipt["acknowledged"] == receipt["sent"]
+
+
 class Reporter:
     """One pytest process that runs tests (no xdist, or an xdist worker)."""
 
@@ -145,9 +183,9 @@ class Reporter:
         self.lines = Lines()
         workerinput = getattr(config, "workerinput", None)
         self.thread = workerinput["workerid"] if workerinput else None
-        run_id = workerinput.get(RUN_ID_KEY) if workerinput else None
-        # A worker joins the controller's run and never completes it.
-        self.host = start_host(config, sources(config, run_id, False if workerinput else None), self.lines)
+        self.owner = None if workerinput else RunOwner(config, self.lines)
+        run_id = workerinput.get(RUN_ID_KEY) if workerinput else self.owner.run_id if self.owner else None
+        self.host = start_host(config, sources(config, run_id), self.lines)
         self.interrupted = False
         if self.host is not None:
             self.host.start()
@@ -184,65 +222,54 @@ class Reporter:
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:
             workeroutput[RECEIPT_KEY] = receipt
+        if self.owner is not None:
+            self.owner.end(delivered_all(receipt) and not self.interrupted, self.lines)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        receipt = self.host.receipt if self.host is not None else None
-        write_summary(terminalreporter, self.lines, receipt)
+        write_summary(terminalreporter, self.lines, self.host.receipt if self.host is not None else None)
 
 
 def write_summary(terminalreporter: Any, lines: Lines, receipt: Optional[dict[str, Any]]) -> None:
-    shown = lines.lines
-    if not shown and receipt is None:
+    if not lines.lines and receipt is None:
         return
     terminalreporter.section("testrelay", sep="-")
-    for level, message in shown:
+    for level, message in lines.lines:
         terminalreporter.write_line(message, yellow=level == "warn", red=level == "error")
     if receipt is not None:
         terminalreporter.write_line(receipt["summary"])
 
 
 class Controller:
-    """The xdist controller: creates or joins the run, hands its id to workers, gathers their
-    receipts, and completes the run only if every worker delivered everything."""
+    """The xdist controller: creates the run (testops mode), hands its id to the workers in
+    ``workerinput``, gathers their receipts from ``workeroutput``, and completes the run only
+    if every worker delivered everything."""
 
     def __init__(self, config: pytest.Config):
         self.config = config
         self.lines = Lines()
         self.receipts: dict[str, Optional[dict[str, Any]]] = {}
-        self.host = start_host(config, sources(config, complete=False), self.lines)
-        self.run_id: Optional[int] = None
-        if self.host is not None:
-            self.run_id = self.host.drive_until_run_known(RUN_START_TIMEOUT_S)
-            self.host.start()
+        self.owner = RunOwner(config, self.lines)
+        self.interrupted = False
 
     def pytest_configure_node(self, node: Any) -> None:
-        if self.run_id is not None:
-            node.workerinput[RUN_ID_KEY] = self.run_id
+        if self.owner.run_id is not None:
+            node.workerinput[RUN_ID_KEY] = self.owner.run_id
 
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         output = getattr(node, "workeroutput", None) or {}
         self.receipts[node.gateway.id] = None if error else output.get(RECEIPT_KEY)
 
+    def pytest_keyboard_interrupt(self) -> None:
+        self.interrupted = True
+
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.host is None:
-            return
-        expected = int(getattr(self.config.option, "numprocesses", 0) or 0)
+        started = int(getattr(self.config.option, "numprocesses", 0) or 0)
         receipts = list(self.receipts.values())
-        delivered = len(receipts) >= expected and all(r is not None and _all_delivered(r) for r in receipts)
-        if delivered and self.run_id is not None:
-            self.host.send({"event": "complete_run_requested"})
-        elif self.run_id is not None:
-            self.lines("warn", f"testrelay: run {self.run_id} left open: not every worker delivered all its results")
-        self.host.finish(FINISH_TIMEOUT_S)
+        delivered = len(receipts) >= started and all(delivered_all(r) for r in receipts)
+        self.owner.end(delivered and not self.interrupted, self.lines)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        receipt = self.host.receipt if self.host is not None else None
-        write_summary(terminalreporter, self.lines, receipt)
-        for worker, r in sorted(self.receipts.items()):
-            if r is not None:
-                terminalreporter.write_line(f"  {worker}: {r['summary']}")
-
-
-def _all_delivered(receipt: dict[str, Any]) -> bool:
-    return receipt["in_fallback"] == 0 and receipt["lost"] == 0 and receipt["acknowledged"] == receipt["sent"]
+        write_summary(terminalreporter, self.lines, self.owner.host.receipt if self.owner.host else None)
+        for worker, receipt in sorted(self.receipts.items()):
+            terminalreporter.write_line(f"  {worker}: {receipt['summary'] if receipt else 'no receipt (worker lost)'}")
