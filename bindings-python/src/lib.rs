@@ -5,6 +5,7 @@
 
 mod convert;
 mod error;
+mod session;
 
 use convert::{FailureLinksInput, PipelineInput, from_py, to_py};
 use indexmap::IndexMap;
@@ -142,6 +143,35 @@ fn resolve_config<'py>(py: Python<'py>, sources: &Obj<'py>) -> PyResult<Obj<'py>
     to_py(py, &json!({ "config": config, "warnings": warnings }))
 }
 
+/// The Python-flavour signature (qase-pytest's): ids, the node id's pieces, the params.
+#[pyfunction]
+fn python_signature(ids: Vec<u64>, node_id: &str, params: &Obj<'_>) -> PyResult<String> {
+    let params: IndexMap<String, String> = from_py(params, "params")?;
+    Ok(testrelay::python_signature(&ids, node_id, &params))
+}
+
+/// The JS-flavour signature (qase-javascript-commons'): ids, suite path, params.
+#[pyfunction]
+fn js_signature(ids: Vec<u64>, suites: Vec<String>, params: &Obj<'_>) -> PyResult<String> {
+    let params: IndexMap<String, String> = from_py(params, "params")?;
+    Ok(testrelay::js_signature(&ids, &suites, &params))
+}
+
+/// Case ids of a result from explicit ids and the title's marker: `{ids, title, warnings}`.
+#[pyfunction]
+#[pyo3(signature = (title, testops_ids=None))]
+fn case_ids<'py>(
+    py: Python<'py>,
+    title: &str,
+    testops_ids: Option<Vec<i64>>,
+) -> PyResult<Obj<'py>> {
+    let got = testrelay::case_ids(title, testops_ids.as_deref());
+    to_py(
+        py,
+        &json!({ "ids": got.ids, "title": got.title, "warnings": got.warnings }),
+    )
+}
+
 /// The native module: every function of the core's pure API, and the error classes.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -157,5 +187,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_status, m)?)?;
     m.add_function(wrap_pyfunction!(configuration_product, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_config, m)?)?;
+    m.add_function(wrap_pyfunction!(python_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(js_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(case_ids, m)?)?;
+    m.add_class::<session::Session>()?;
     Ok(())
 }

@@ -115,6 +115,21 @@ def op_config(i: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def op_signature(i: dict[str, Any]) -> dict[str, Any]:
+    # Params as pairs: not every JSON reader keeps the order of object keys.
+    params = dict(i.get("params") or [])
+    ids = i.get("ids") or []
+    if i["flavour"] == "python":
+        return {"signature": testrelay.python_signature(ids, i["node_id"], params)}
+    assert i["flavour"] == "js", f"unknown flavour {i['flavour']!r}"
+    return {"signature": testrelay.js_signature(ids, i["suites"], params)}
+
+
+def op_case_ids(i: dict[str, Any]) -> dict[str, Any]:
+    got = testrelay.case_ids(i["title"], i.get("testops_ids"))
+    return {"ids": got["ids"], "title": got["title"], "warnings": warnings_count(got["warnings"])}
+
+
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "classify": op_classify,
     "status_mapping": op_status_mapping,
@@ -125,6 +140,8 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "run_status": op_run_status,
     "configurations": op_configurations,
     "config": op_config,
+    "signature": op_signature,
+    "case_ids": op_case_ids,
 }
 
 CASES = load_cases()

@@ -131,7 +131,10 @@ class Host:
     def _http(self, action: dict[str, Any]) -> dict[str, Any]:
         if self._pool is None:
             self._pool = urllib3.PoolManager(timeout=TIMEOUT, retries=False, maxsize=4)
-        headers = {"Token": self._session.token(), "Content-Type": "application/json", "Accept": "application/json"}
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        token = self._session.token()
+        if token is not None:
+            headers["Token"] = token
         request_id = action["request_id"]
         try:
             response = self._pool.request(

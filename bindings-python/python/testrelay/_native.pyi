@@ -1,24 +1,28 @@
 """Type stubs of the native module (checked against it by mypy's stubtest in the tests)."""
 
-from typing import Any, Literal, Optional, TypedDict
+from typing import Any, Literal, Optional, TypedDict, final
 
 __all__ = [
     "InvalidInputError",
     "InvalidJsonError",
     "LimitExceededError",
     "MalformedReportError",
+    "Session",
     "TestrelayError",
     "UnknownRequestError",
     "WrongStateError",
+    "case_ids",
     "classify",
     "configuration_product",
     "failure_links",
+    "js_signature",
     "parse_status_filter_env",
     "parse_status_filter_json",
     "parse_status_mapping_env",
     "parse_status_mapping_json",
     "pipeline",
     "plan_batches",
+    "python_signature",
     "resolve_config",
     "run_status",
 ]
@@ -83,3 +87,24 @@ class _Resolved(TypedDict):
     warnings: list[_Warning]
 
 def resolve_config(sources: dict[str, Any]) -> _Resolved: ...
+
+class _CaseIds(TypedDict):
+    ids: list[int]
+    title: str
+    warnings: list[_Warning]
+
+def python_signature(ids: list[int], node_id: str, params: dict[str, str]) -> str: ...
+def js_signature(ids: list[int], suites: list[str], params: dict[str, str]) -> str: ...
+def case_ids(title: str, testops_ids: Optional[list[int]] = None) -> _CaseIds: ...
+
+@final
+class Session:
+    """A run session (sans-IO): feed events, drain ``poll`` until ``wait`` or ``finished``."""
+
+    def __new__(cls, sources: dict[str, Any], options: dict[str, Any], now_ms: int) -> Session: ...
+    def handle(self, now_ms: int, event: dict[str, Any]) -> None: ...
+    def add_results(self, now_ms: int, results: list[dict[str, Any]]) -> None: ...
+    def poll(self, now_ms: int) -> dict[str, Any]: ...
+    @property
+    def run_id(self) -> Optional[int]: ...
+    def token(self) -> Optional[str]: ...

@@ -235,7 +235,7 @@ def write_summary(terminalreporter: Any, lines: Lines, receipt: Optional[dict[st
     terminalreporter.section("testrelay", sep="-")
     for level, message in lines.lines:
         terminalreporter.write_line(message, yellow=level == "warn", red=level == "error")
-    if receipt is not None:
+    if receipt is not None and all(receipt["summary"] != message for _, message in lines.lines):
         terminalreporter.write_line(receipt["summary"])
 
 

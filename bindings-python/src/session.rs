@@ -4,8 +4,8 @@
 use crate::convert::{from_py, to_py};
 use crate::error::to_py as err;
 use pyo3::prelude::*;
-use testrelay::session::{Event, Session as Core, SessionOptions};
 use testrelay::{Config, Sources, TestResult};
+use testrelay::{Event, Session as Core, SessionOptions};
 
 /// Options the host gives about itself: `{instance}`.
 #[derive(serde::Deserialize)]
@@ -16,6 +16,7 @@ struct Options {
 /// A run session. After every `handle`/`add_results`, drain `poll(now)` until it answers
 /// `wait` or `finished`, performing every action and feeding back what happened.
 #[pyclass(module = "testrelay")]
+#[derive(Debug)]
 pub struct Session(Core);
 
 #[pymethods]
@@ -26,8 +27,12 @@ impl Session {
     fn new(sources: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>, now_ms: u64) -> PyResult<Self> {
         let (config, warnings) = Config::resolve(&from_py::<Sources>(sources, "sources")?);
         let options: Options = from_py(options, "options")?;
-        let options = SessionOptions { instance: options.instance };
-        Core::with_warnings(config, warnings, options, now_ms).map(Session).map_err(err)
+        let options = SessionOptions {
+            instance: options.instance,
+        };
+        Core::with_warnings(config, warnings, options, now_ms)
+            .map(Session)
+            .map_err(err)
     }
 
     /// Feeds one fact (`{"event": name, ...}`).
