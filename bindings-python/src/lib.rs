@@ -5,6 +5,7 @@
 
 mod convert;
 mod error;
+mod matching;
 mod session;
 
 use convert::{FailureLinksInput, PipelineInput, from_py, to_py};
@@ -13,7 +14,8 @@ use pyo3::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
 use testrelay::{
-    Config, Outcome, Polarity, Policy, RunResult, Sources, StatusFilter, StatusMapping,
+    AssignMode, Config, Outcome, Polarity, Policy, QsRun, QsRunRequest, QsRunType, QsSnapshot,
+    QsStatus, QueryPlan, RunCase, RunResult, Sources, StatusFilter, StatusMapping,
 };
 
 type Obj<'py> = Bound<'py, PyAny>;
@@ -172,6 +174,116 @@ fn case_ids<'py>(
     )
 }
 
+/// Counts and times of a run's cases: `{counts, completion, total_time, elapsed, ...}`.
+#[pyfunction]
+#[pyo3(signature = (cases, custom=None))]
+fn run_stats<'py>(
+    py: Python<'py>,
+    cases: &Obj<'py>,
+    custom: Option<&Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let cases: Vec<RunCase> = from_py(cases, "cases")?;
+    let custom: BTreeMap<String, Polarity> =
+        custom.map_or_else(|| Ok(BTreeMap::new()), |c| from_py(c, "custom"))?;
+    to_py(py, &testrelay::run_stats(&cases, &custom))
+}
+
+/// A run's estimated time from the cases' past durations.
+#[pyfunction]
+#[pyo3(signature = (case_ids, history=None))]
+fn estimate<'py>(
+    py: Python<'py>,
+    case_ids: Vec<u64>,
+    history: Option<&Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let history: BTreeMap<u64, Vec<f64>> =
+        history.map_or_else(|| Ok(BTreeMap::new()), |h| from_py(h, "history"))?;
+    to_py(py, &testrelay::estimate(&case_ids, &history))
+}
+
+/// Assigns cases to members, even or load-balanced: `[{member, case_ids}]`.
+#[pyfunction]
+#[pyo3(signature = (case_ids, members, mode=None, estimates=None))]
+fn assign<'py>(
+    py: Python<'py>,
+    case_ids: Vec<u64>,
+    members: Vec<String>,
+    mode: Option<&Obj<'py>>,
+    estimates: Option<&Obj<'py>>,
+) -> PyResult<Obj<'py>> {
+    let mode: AssignMode =
+        mode.map_or_else(|| Ok(AssignMode::default()), |m| from_py(m, "mode"))?;
+    let estimates: BTreeMap<u64, f64> =
+        estimates.map_or_else(|| Ok(BTreeMap::new()), |e| from_py(e, "estimates"))?;
+    let assignments =
+        testrelay::assign(&case_ids, &members, mode, &estimates).map_err(error::to_py)?;
+    to_py(py, &assignments)
+}
+
+/// A clone of a run keeping only the results whose status is in `keep`.
+#[pyfunction]
+fn clone_run<'py>(py: Python<'py>, cases: &Obj<'py>, keep: Vec<String>) -> PyResult<Obj<'py>> {
+    let cases: Vec<RunCase> = from_py(cases, "cases")?;
+    to_py(py, &testrelay::clone_run(&cases, &keep))
+}
+
+/// A retest of the cases whose status is in `statuses` (old results kept in history).
+#[pyfunction]
+fn retest<'py>(py: Python<'py>, cases: &Obj<'py>, statuses: Vec<String>) -> PyResult<Obj<'py>> {
+    let cases: Vec<RunCase> = from_py(cases, "cases")?;
+    to_py(py, &testrelay::retest(&cases, &statuses))
+}
+
+/// QA Sphere: the case ids a list of query plans selects from a snapshot.
+#[pyfunction]
+fn qs_resolve<'py>(snapshot: &Obj<'py>, query_plans: &Obj<'py>) -> PyResult<Vec<u64>> {
+    let snapshot: QsSnapshot = from_py(snapshot, "snapshot")?;
+    Ok(snapshot.resolve(&from_py::<Vec<QueryPlan>>(query_plans, "query_plans")?))
+}
+
+/// QA Sphere: the rule violations of a run request: `[{code, plan, ...}]`.
+#[pyfunction]
+#[pyo3(signature = (request, existing_titles=None))]
+fn qs_validate_run<'py>(
+    py: Python<'py>,
+    request: &Obj<'py>,
+    existing_titles: Option<Vec<String>>,
+) -> PyResult<Obj<'py>> {
+    let request: QsRunRequest = from_py(request, "request")?;
+    to_py(
+        py,
+        &testrelay::validate_run(&request, &existing_titles.unwrap_or_default()),
+    )
+}
+
+/// QA Sphere: a run of `run_type` created from `query_plans` over `snapshot`.
+#[pyfunction]
+fn qs_create_run<'py>(
+    py: Python<'py>,
+    run_type: &Obj<'py>,
+    query_plans: &Obj<'py>,
+    snapshot: &Obj<'py>,
+) -> PyResult<Obj<'py>> {
+    let run_type: QsRunType = from_py(run_type, "type")?;
+    let plans: Vec<QueryPlan> = from_py(query_plans, "query_plans")?;
+    let snapshot: QsSnapshot = from_py(snapshot, "snapshot")?;
+    to_py(py, &QsRun::create(run_type, plans, &snapshot))
+}
+
+/// QA Sphere: a created run's membership against the current snapshot.
+#[pyfunction]
+fn qs_membership<'py>(py: Python<'py>, run: &Obj<'py>, current: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let run: QsRun = from_py(run, "run")?;
+    to_py(py, &run.membership(&from_py(current, "current")?))
+}
+
+/// QA Sphere: status counts of a run's results.
+#[pyfunction]
+fn qs_status_counts<'py>(py: Python<'py>, statuses: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let statuses: Vec<QsStatus> = from_py(statuses, "statuses")?;
+    to_py(py, &testrelay::status_counts(&statuses))
+}
+
 /// The native module: every function of the core's pure API, and the error classes.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -191,5 +303,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(js_signature, m)?)?;
     m.add_function(wrap_pyfunction!(case_ids, m)?)?;
     m.add_class::<session::Session>()?;
+    m.add_class::<matching::CaseIndex>()?;
+    m.add_function(wrap_pyfunction!(matching::match_settings_warnings, m)?)?;
+    m.add_function(wrap_pyfunction!(run_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(estimate, m)?)?;
+    m.add_function(wrap_pyfunction!(assign, m)?)?;
+    m.add_function(wrap_pyfunction!(clone_run, m)?)?;
+    m.add_function(wrap_pyfunction!(retest, m)?)?;
+    m.add_function(wrap_pyfunction!(qs_resolve, m)?)?;
+    m.add_function(wrap_pyfunction!(qs_validate_run, m)?)?;
+    m.add_function(wrap_pyfunction!(qs_create_run, m)?)?;
+    m.add_function(wrap_pyfunction!(qs_membership, m)?)?;
+    m.add_function(wrap_pyfunction!(qs_status_counts, m)?)?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 from typing import Any, Literal, Optional, TypedDict, final
 
 __all__ = [
+    "CaseIndex",
     "InvalidInputError",
     "InvalidJsonError",
     "LimitExceededError",
@@ -11,11 +12,15 @@ __all__ = [
     "TestrelayError",
     "UnknownRequestError",
     "WrongStateError",
+    "assign",
     "case_ids",
     "classify",
+    "clone_run",
     "configuration_product",
+    "estimate",
     "failure_links",
     "js_signature",
+    "match_settings_warnings",
     "parse_status_filter_env",
     "parse_status_filter_json",
     "parse_status_mapping_env",
@@ -23,7 +28,14 @@ __all__ = [
     "pipeline",
     "plan_batches",
     "python_signature",
+    "qs_create_run",
+    "qs_membership",
+    "qs_resolve",
+    "qs_status_counts",
+    "qs_validate_run",
     "resolve_config",
+    "retest",
+    "run_stats",
     "run_status",
 ]
 
@@ -108,3 +120,31 @@ class Session:
     @property
     def run_id(self) -> Optional[int]: ...
     def token(self) -> Optional[str]: ...
+
+@final
+class CaseIndex:
+    """Case matching against a repository snapshot (cases as dicts)."""
+
+    def __new__(cls, cases: list[dict[str, Any]]) -> CaseIndex: ...
+    def match_result(self, result: dict[str, Any], settings: Optional[dict[str, Any]] = None) -> dict[str, Any]: ...
+    def display_title(
+        self, result: dict[str, Any], decision: dict[str, Any], settings: Optional[dict[str, Any]] = None
+    ) -> str: ...
+    def plan(self, results: list[dict[str, Any]], settings: Optional[dict[str, Any]] = None) -> dict[str, Any]: ...
+
+def match_settings_warnings(settings: dict[str, Any]) -> list[_Warning]: ...
+def run_stats(cases: list[dict[str, Any]], custom: Optional[dict[str, str]] = None) -> dict[str, Any]: ...
+def estimate(case_ids: list[int], history: Optional[dict[int, list[float]]] = None) -> dict[str, Any]: ...
+def assign(
+    case_ids: list[int],
+    members: list[str],
+    mode: Optional[str] = None,
+    estimates: Optional[dict[int, float]] = None,
+) -> list[dict[str, Any]]: ...
+def clone_run(cases: list[dict[str, Any]], keep: list[str]) -> list[dict[str, Any]]: ...
+def retest(cases: list[dict[str, Any]], statuses: list[str]) -> list[dict[str, Any]]: ...
+def qs_resolve(snapshot: dict[str, Any], query_plans: list[dict[str, Any]]) -> list[int]: ...
+def qs_validate_run(request: dict[str, Any], existing_titles: Optional[list[str]] = None) -> list[dict[str, Any]]: ...
+def qs_create_run(run_type: str, query_plans: list[dict[str, Any]], snapshot: dict[str, Any]) -> dict[str, Any]: ...
+def qs_membership(run: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]: ...
+def qs_status_counts(statuses: list[str]) -> dict[str, Any]: ...
