@@ -24,6 +24,7 @@ pub mod qasphere;
 pub mod result;
 pub mod runs;
 pub mod session;
+pub mod shards;
 pub mod signature;
 pub mod status;
 pub mod warning;
@@ -52,6 +53,7 @@ pub use runs::{
     configuration_product, estimate, mean_duration, retest, run_stats, run_status,
 };
 pub use session::{Action, Event, Receipt, Session, SessionOptions};
+pub use shards::{CompletionDecision, JobReceipt, JobVerdict, decide_completion};
 pub use signature::{js_signature, python_signature};
 pub use status::{Polarity, Status};
 pub use warning::{Level, Warning, WarningCode};

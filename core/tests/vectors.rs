@@ -292,6 +292,24 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
             let statuses: Vec<QsStatus> = from_input(input, "statuses")?;
             serde_json::to_value(status_counts(&statuses)).unwrap()
         }
+        "completion" => {
+            let receipts: Vec<JobReceipt> = from_input(input, "receipts")?;
+            let expected_jobs: Vec<String> = from_input_or_default(input, "expected_jobs")?;
+            let run_id = input["run_id"].as_u64().ok_or("run_id")?;
+            let decision = decide_completion(run_id, &receipts, &expected_jobs);
+            let short: BTreeMap<&str, u64> = decision
+                .jobs
+                .iter()
+                .map(|j| (j.job.as_str(), j.short_by))
+                .collect();
+            let never: BTreeMap<&str, u64> = decision
+                .jobs
+                .iter()
+                .map(|j| (j.job.as_str(), j.never_reported))
+                .collect();
+            json!({ "complete": decision.complete, "short": short, "never_reported": never,
+                    "missing_jobs": decision.missing_jobs, "lines": decision.lines })
+        }
         other => return Err(format!("unknown op `{other}`")),
     })
 }
