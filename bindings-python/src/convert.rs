@@ -49,3 +49,12 @@ pub struct LinkedResult {
     pub title: String,
     pub status: Option<Status>,
 }
+
+/// Input of `decide_completion`: `{run_id, receipts, expected_jobs}`.
+#[derive(serde::Deserialize)]
+pub struct CompletionInput {
+    pub run_id: u64,
+    pub receipts: Vec<testrelay::JobReceipt>,
+    #[serde(default)]
+    pub expected_jobs: Vec<String>,
+}

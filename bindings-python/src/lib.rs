@@ -8,7 +8,7 @@ mod error;
 mod matching;
 mod session;
 
-use convert::{FailureLinksInput, PipelineInput, from_py, to_py};
+use convert::{CompletionInput, FailureLinksInput, PipelineInput, from_py, to_py};
 use indexmap::IndexMap;
 use pyo3::prelude::*;
 use serde_json::json;
@@ -284,6 +284,17 @@ fn qs_status_counts<'py>(py: Python<'py>, statuses: &Obj<'py>) -> PyResult<Obj<'
     to_py(py, &testrelay::status_counts(&statuses))
 }
 
+/// May a shared run be completed, from the jobs' receipts: `{run_id, complete, jobs,
+/// missing_jobs, lines}` (input `{run_id, receipts, expected_jobs}`).
+#[pyfunction]
+fn decide_completion<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let i: CompletionInput = from_py(input, "decide_completion input")?;
+    to_py(
+        py,
+        &testrelay::decide_completion(i.run_id, &i.receipts, &i.expected_jobs),
+    )
+}
+
 /// The native module: every function of the core's pure API, and the error classes.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -315,5 +326,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(qs_create_run, m)?)?;
     m.add_function(wrap_pyfunction!(qs_membership, m)?)?;
     m.add_function(wrap_pyfunction!(qs_status_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(decide_completion, m)?)?;
     Ok(())
 }

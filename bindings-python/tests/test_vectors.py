@@ -170,6 +170,17 @@ def op_qs_membership(i: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def op_completion(i: dict[str, Any]) -> dict[str, Any]:
+    d = testrelay.decide_completion(i)
+    return {
+        "complete": d["complete"],
+        "short": {j["job"]: j["short_by"] for j in d["jobs"]},
+        "never_reported": {j["job"]: j["never_reported"] for j in d["jobs"]},
+        "missing_jobs": d["missing_jobs"],
+        "lines": d["lines"],
+    }
+
+
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "classify": op_classify,
     "status_mapping": op_status_mapping,
@@ -192,6 +203,7 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "qs_resolve": lambda i: {"case_ids": testrelay.qs_resolve(i["snapshot"], i["query_plans"])},
     "qs_validate": op_qs_validate,
     "qs_membership": op_qs_membership,
+    "completion": op_completion,
     "qs_status_counts": lambda i: dict(testrelay.qs_status_counts(i["statuses"])),
 }
 

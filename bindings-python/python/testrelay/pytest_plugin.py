@@ -160,19 +160,23 @@ class RunOwner:
         if self.host is not None:
             self.run_id = self.host.drive_until_run_known(RUN_START_TIMEOUT_S)
 
-    def end(self, delivered: bool, lines: Lines) -> None:
+    def end(self, receipts: dict[str, Optional[dict[str, Any]]], interrupted: bool, lines: Lines) -> None:
+        """Completes the run if the core says every job (``receipts``: job → receipt, None
+        for a job that sent none) delivered everything; else leaves it open."""
         if self.host is None or self.run_id is None:
             return
-        if delivered:
+        decision = _native.decide_completion({
+            "run_id": self.run_id,
+            "receipts": [{**r, "job": job} for job, r in receipts.items() if r is not None],
+            "expected_jobs": list(receipts),
+        })
+        for line in decision["lines"]:
+            lines("info", line)
+        if interrupted:
+            lines("warn", f"testrelay: run {self.run_id} left open: the test session was interrupted")
+        elif decision["complete"]:
             self.host.start()
             self.host.finish(FINISH_TIMEOUT_S)
-        else:
-            lines("warn", f"testrelay: run {self.run_id} left open: not every result was delivered")
-
-
-def delivered_all(receipt: Optional[dict[str, Any]]) -> bool:
-    return receipt is not None and receipt["in_fallback"] == 0 and receipt["lost"] == 0 and \
-        receipt["acknowledged"] == receipt["sent"]
 
 
 class Reporter:
@@ -223,7 +227,7 @@ class Reporter:
         if workeroutput is not None:
             workeroutput[RECEIPT_KEY] = receipt
         if self.owner is not None:
-            self.owner.end(delivered_all(receipt) and not self.interrupted, self.lines)
+            self.owner.end({"main": receipt}, self.interrupted, self.lines)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         write_summary(terminalreporter, self.lines, self.host.receipt if self.host is not None else None)
@@ -252,6 +256,7 @@ class Controller:
         self.interrupted = False
 
     def pytest_configure_node(self, node: Any) -> None:
+        self.receipts[node.gateway.id] = None
         if self.owner.run_id is not None:
             node.workerinput[RUN_ID_KEY] = self.owner.run_id
 
@@ -264,10 +269,7 @@ class Controller:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        started = int(getattr(self.config.option, "numprocesses", 0) or 0)
-        receipts = list(self.receipts.values())
-        delivered = len(receipts) >= started and all(delivered_all(r) for r in receipts)
-        self.owner.end(delivered and not self.interrupted, self.lines)
+        self.owner.end(self.receipts, self.interrupted, self.lines)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         write_summary(terminalreporter, self.lines, self.owner.host.receipt if self.owner.host else None)
