@@ -29,6 +29,7 @@ from ._results import Attempt, build, error_info
 
 RUN_ID_KEY = "testrelay_run_id"
 RECEIPT_KEY = "testrelay_receipt"
+LINES_KEY = "testrelay_lines"
 ATTEMPT = pytest.StashKey[Attempt]()
 # How long the end of the session waits for the core to finish (it has its own deadline).
 FINISH_TIMEOUT_S = 120.0
@@ -111,14 +112,15 @@ def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 class Lines:
-    """Log lines of the session, kept for the terminal summary; each warning once."""
+    """Log lines of the sessions, kept for the terminal summary; each line once (workers and
+    the run's owner say some of the same things)."""
 
     def __init__(self) -> None:
         self.lines: list[tuple[str, str]] = []
         self._seen: set[str] = set()
 
     def __call__(self, level: str, message: str) -> None:
-        if level in ("warn", "error") and message in self._seen:
+        if message in self._seen:
             return
         self._seen.add(message)
         self.lines.append((level, message))
@@ -176,7 +178,15 @@ class RunOwner:
             lines("warn", f"testrelay: run {self.run_id} left open: the test session was interrupted")
         elif decision["complete"]:
             self.host.start()
-            self.host.finish(FINISH_TIMEOUT_S)
+            receipt = self.host.finish(FINISH_TIMEOUT_S)
+            if receipt is not None and receipt["completed"]:
+                lines("info", f"testrelay: run {self.run_id} completed")
+
+    def hidden(self, *receipts: Optional[dict[str, Any]]) -> frozenset[str]:
+        """Summary lines of the sessions behind the decision (the owner's own, the joined
+        ones'): the decision's lines say what happened to the run."""
+        mine = self.host.receipt if self.host is not None else None
+        return frozenset(r["summary"] for r in (mine, *receipts) if r is not None)
 
 
 class Reporter:
@@ -225,21 +235,31 @@ class Reporter:
             self.lines("error", "testrelay: the session did not finish in time; results may be undelivered")
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:
+            # The controller prints the workers' lines (failure links, warnings) once.
             workeroutput[RECEIPT_KEY] = receipt
+            workeroutput[LINES_KEY] = self.lines.lines
         if self.owner is not None:
             self.owner.end({"main": receipt}, self.interrupted, self.lines)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        write_summary(terminalreporter, self.lines, self.host.receipt if self.host is not None else None)
+        receipt = self.host.receipt if self.host is not None else None
+        if self.owner is not None and self.owner.run_id is not None:
+            # The completion decision (in the lines) speaks for the run, not this joined session.
+            write_summary(terminalreporter, self.lines, None, self.owner.hidden(receipt))
+        else:
+            write_summary(terminalreporter, self.lines, receipt)
 
 
-def write_summary(terminalreporter: Any, lines: Lines, receipt: Optional[dict[str, Any]]) -> None:
-    if not lines.lines and receipt is None:
+def write_summary(terminalreporter: Any, lines: Lines, receipt: Optional[dict[str, Any]],
+                  hidden: frozenset[str] = frozenset()) -> None:
+    """The testrelay section: warnings (once), failure links, decisions, one summary line."""
+    shown = [(level, message) for level, message in lines.lines if message not in hidden]
+    if not shown and receipt is None:
         return
     terminalreporter.section("testrelay", sep="-")
-    for level, message in lines.lines:
+    for level, message in shown:
         terminalreporter.write_line(message, yellow=level == "warn", red=level == "error")
-    if receipt is not None and all(receipt["summary"] != message for _, message in lines.lines):
+    if receipt is not None and all(receipt["summary"] != message for _, message in shown):
         terminalreporter.write_line(receipt["summary"])
 
 
@@ -260,10 +280,6 @@ class Controller:
         if self.owner.run_id is not None:
             node.workerinput[RUN_ID_KEY] = self.owner.run_id
 
-    def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        output = getattr(node, "workeroutput", None) or {}
-        self.receipts[node.gateway.id] = None if error else output.get(RECEIPT_KEY)
-
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
 
@@ -271,7 +287,11 @@ class Controller:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.owner.end(self.receipts, self.interrupted, self.lines)
 
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", None) or {}
+        self.receipts[node.gateway.id] = None if error else output.get(RECEIPT_KEY)
+        for level, message in output.get(LINES_KEY, ()):
+            self.lines(level, message)
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        write_summary(terminalreporter, self.lines, self.owner.host.receipt if self.owner.host else None)
-        for worker, receipt in sorted(self.receipts.items()):
-            terminalreporter.write_line(f"  {worker}: {receipt['summary'] if receipt else 'no receipt (worker lost)'}")
+        write_summary(terminalreporter, self.lines, None, self.owner.hidden(*self.receipts.values()))
