@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import HERE, clean_env, report_results, run_pytest, statuses_by_title, validate_results
-from test_outcomes import EXPECTED
+from test_outcomes import EXPECTED, PAYLOADS
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_status_filter_drops_results(suite: Path) -> None:
     run_pytest(suite, env=report_env(suite, QASE_TESTOPS_STATUS_FILTER="skipped"))
     statuses = statuses_by_title(report_results(suite / "report"))
     assert "skipped" not in statuses.values()
-    assert len(statuses) == len([s for s in EXPECTED.values() if s != "skipped"])
+    assert statuses == {t: s for t, s in EXPECTED.items() if s != "skipped"}
 
 
 def test_mode_off_reports_nothing(suite: Path) -> None:
@@ -78,8 +78,7 @@ def test_xdist_workers_each_report_their_results(suite: Path, workers: str) -> N
     results = report_results(suite / "report")
     validate_results(results)
     assert statuses_by_title(results) == EXPECTED
-    # One result object per case id: the two test_params_and_ids results carry ids 7 and 8.
-    assert len(results) == len(EXPECTED) + 2
+    assert len(results) == PAYLOADS
     assert len({r["id"] for r in results}) == len(results)
 
 

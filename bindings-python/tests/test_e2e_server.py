@@ -14,14 +14,12 @@ from typing import Any
 import pytest
 
 from helpers import HERE, clean_env, report_results, run_pytest, validate_results
-from test_outcomes import EXPECTED
+from test_outcomes import EXPECTED, PAYLOADS
 
 sys.path.insert(0, str(HERE.parents[1] / "tests" / "server" / "client"))
 from fake_qase import FakeQase, start_fake_qase  # noqa: E402
 
 TOKEN = "tok-SECRET-9f2c"
-# The two test_params_and_ids results carry two case ids each: one payload result per id.
-PAYLOADS = len(EXPECTED) + 2
 
 
 @pytest.fixture

@@ -30,14 +30,18 @@ EXPECTED = {
     "test_xpass_not_strict": "passed",
     "test_xpass_strict": "failed",
     "test_imperative_xfail": "skipped",
-    "test_params_and_ids[one-two-alice]": "passed",
-    "test_params_and_ids[one-two-bob]": "passed",
+    "test_params_and_ids": "passed",
     "Login works": "passed",
     "test_unit_passes": "passed",
     "test_unit_fails": "failed",
     "test_unit_error": "invalid",
     "test_unit_skipped": "skipped",
 }
+
+
+# 22 tests are reported (test_ignored is not); the two test_params_and_ids ones carry case
+# ids 7 and 8, and a result with several case ids is one payload per id: 24 payloads.
+PAYLOADS = 24
 
 
 class RecordingHost:
@@ -61,11 +65,11 @@ def recorded(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> dict
     monkeypatch.setattr(pytest_plugin, "start_host", lambda config, src, lines: host)
     pytester.makepyfile(test_suite=SUITE.read_text())
     pytester.inline_run("-p", "no:cacheprovider")
-    return {r["title"]: r for r in host.results}
+    return {r["node_id"].split("::")[-1]: r for r in host.results}
 
 
 def test_every_outcome_kind_gets_its_status(recorded: dict[str, dict[str, Any]]) -> None:
-    verdicts = {title: testrelay.classify(r["outcome"])["status"] for title, r in recorded.items()}
+    verdicts = {r["title"]: testrelay.classify(r["outcome"])["status"] for r in recorded.values()}
     assert verdicts == EXPECTED
 
 
@@ -84,11 +88,14 @@ def test_phases_come_from_the_failing_report(recorded: dict[str, dict[str, Any]]
 def test_markers_params_suite_and_ignore(recorded: dict[str, dict[str, Any]]) -> None:
     r = recorded["test_params_and_ids[one-two-alice]"]
     assert r["testops_ids"] == [7, 8]
-    assert r["params"] == {"n": "1", "m": "2", "user": "alice"}
+    assert r["title"] == "test_params_and_ids"
+    # As qase-pytest: the id "one-two-alice" has one piece per parameter, so the pieces are the values.
+    assert r["params"] == {"n": "one", "m": "two", "user": "alice"}
     assert r["param_groups"] == [["n", "m"]]
     assert r["suite"] == ["test_suite.py"]
     assert r["node_id"] == "test_suite.py::test_params_and_ids[one-two-alice]"
-    assert recorded["Login works"]["testops_ids"] == [42]
+    assert recorded["test_qase_compatible_id"]["testops_ids"] == [42]
+    assert recorded["test_qase_compatible_id"]["title"] == "Login works"
     assert recorded["test_unit_passes"]["suite"] == ["test_suite.py", "TestUnit"]
     assert recorded["test_unit_passes"]["outcome"]["framework"] == "unittest"
     assert "test_ignored" not in recorded

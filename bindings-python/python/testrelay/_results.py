@@ -96,24 +96,20 @@ def case_ids(item: pytest.Item) -> Optional[list[int]]:
 
 
 def params(item: pytest.Item) -> tuple[dict[str, str], list[list[str]]]:
-    """Parameters from parametrize, the id pytest shows as each value (as qase-pytest does)."""
+    """Parameters from parametrize as qase-pytest 9.0.0 reports them (the signature depends on
+    it): when the test id has one ``-``-separated piece per parameter, each piece is the
+    value; otherwise each value's ``str``. Groups: the names of multi-name parametrize marks."""
     callspec = getattr(item, "callspec", None)
     if callspec is None:
         return {}, []
-    values: dict[str, str] = {}
-    groups: list[list[str]] = []
-    marks = list(item.iter_markers("parametrize"))
-    ids = list(getattr(callspec, "_idlist", ()))
-    names_per_mark = [_argnames(m) for m in marks]
-    if len(names_per_mark) == len(ids):
-        for names, id_ in zip(names_per_mark, ids):
-            names = [n for n in names if n in callspec.params]
-            for name in names:
-                values[name] = id_ if len(names) == 1 else _as_text(callspec.params[name])
-            if len(names) > 1:
-                groups.append(names)
-    for name, value in callspec.params.items():
-        values.setdefault(name, _as_text(value))
+    ids = callspec.id.split("-")
+    by_id = len(ids) == len(callspec.params)
+    values = {
+        name: ids[i] if by_id else str(value)
+        for i, (name, value) in enumerate(callspec.params.items())
+        if not name.startswith("__pytest")
+    }
+    groups = [names for names in (_argnames(m) for m in item.iter_markers("parametrize")) if len(names) > 1]
     return values, groups
 
 
@@ -124,24 +120,22 @@ def _argnames(mark: pytest.Mark) -> list[str]:
     return list(names)
 
 
-def _as_text(value: Any) -> str:
-    return value if isinstance(value, str) else repr(value)
-
-
 def suite_and_title(item: pytest.Item) -> tuple[list[str], str]:
-    """Suite path from the node id (folders, file, classes) and the test's title."""
+    """Suite path from the node id (folders, file, classes) and the title: the function's
+    name without parameters, as qase-pytest reports it (params are sent apart)."""
     path, *rest = item.nodeid.split("::")
     suite = [p for p in path.split("/") if p] + rest[:-1]
-    title = rest[-1] if rest else item.name
-    return suite, title
+    return suite, getattr(item, "originalname", None) or item.name
 
 
 def build(item: pytest.Item, attempt: Attempt, stop_ms: float, framework: str, thread: Optional[str]) -> dict[str, Any]:
     """One finished attempt of one test as the core's ``TestResult``."""
     suite, title = suite_and_title(item)
-    for mark in item.iter_markers("testrelay_title"):
-        title = str(mark.args[0])
-        break
+    for name in ("testrelay_title", "qase_title"):
+        mark = item.get_closest_marker(name)
+        if mark is not None and (mark.args or "title" in mark.kwargs):
+            title = str(mark.args[0] if mark.args else mark.kwargs["title"])
+            break
     fields: dict[str, str] = {}
     for mark in item.iter_markers("testrelay_fields"):
         for key, value in mark.kwargs.items():
