@@ -295,6 +295,20 @@ fn decide_completion<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py
     )
 }
 
+/// A JUnit XML report → `{results: [TestResult], warnings}`; malformed → `MalformedReportError`.
+#[pyfunction]
+fn import_junit<'py>(py: Python<'py>, xml: &str) -> PyResult<Obj<'py>> {
+    let (results, warnings) = testrelay::import_junit(xml).map_err(error::to_py)?;
+    to_py(py, &json!({ "results": results, "warnings": warnings }))
+}
+
+/// A Playwright JSON report (text) → `{results: [TestResult], warnings}`.
+#[pyfunction]
+fn import_playwright_json<'py>(py: Python<'py>, text: &str) -> PyResult<Obj<'py>> {
+    let (results, warnings) = testrelay::import_playwright_json(text).map_err(error::to_py)?;
+    to_py(py, &json!({ "results": results, "warnings": warnings }))
+}
+
 /// The native module: every function of the core's pure API, and the error classes.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -327,5 +341,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(qs_membership, m)?)?;
     m.add_function(wrap_pyfunction!(qs_status_counts, m)?)?;
     m.add_function(wrap_pyfunction!(decide_completion, m)?)?;
+    m.add_function(wrap_pyfunction!(import_junit, m)?)?;
+    m.add_function(wrap_pyfunction!(import_playwright_json, m)?)?;
     Ok(())
 }

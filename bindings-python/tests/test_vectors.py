@@ -181,6 +181,29 @@ def op_completion(i: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def imported(run: Callable[[], Any]) -> dict[str, Any]:
+    """Each imported result projected to the keys vectors pin (status by classify)."""
+    try:
+        out = run()
+    except testrelay.TestrelayError as e:
+        return {"error": e.code}
+    results = []
+    for r in out["results"]:
+        error = r["outcome"]["error"] or {}
+        results.append({
+            "title": r["title"], "suite": r["suite"], "status": testrelay.classify(r["outcome"])["status"],
+            "attempt": r["attempt"], "duration": r["duration"], "testops_ids": r["testops_ids"],
+            "phase": r["outcome"]["phase"], "error_type": error.get("type"), "error_message": error.get("message"),
+            "errors": len(r["outcome"]["errors"]), "fields": r["fields"],
+        })
+    return {"results": results, "count": len(results), "warnings": warnings_count(out["warnings"])}
+
+
+def op_import_playwright_json(i: dict[str, Any]) -> dict[str, Any]:
+    text = i["text"] if isinstance(i.get("text"), str) else json.dumps(i["report"])
+    return imported(lambda: testrelay.import_playwright_json(text))
+
+
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "classify": op_classify,
     "status_mapping": op_status_mapping,
@@ -204,6 +227,8 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "qs_validate": op_qs_validate,
     "qs_membership": op_qs_membership,
     "completion": op_completion,
+    "import_junit": lambda i: imported(lambda: testrelay.import_junit(i["xml"])),
+    "import_playwright_json": op_import_playwright_json,
     "qs_status_counts": lambda i: dict(testrelay.qs_status_counts(i["statuses"])),
 }
 

@@ -20,6 +20,8 @@ __all__ = [
     "decide_completion",
     "estimate",
     "failure_links",
+    "import_junit",
+    "import_playwright_json",
     "js_signature",
     "match_settings_warnings",
     "parse_status_filter_env",
@@ -150,3 +152,10 @@ def qs_create_run(run_type: str, query_plans: list[dict[str, Any]], snapshot: di
 def qs_membership(run: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]: ...
 def qs_status_counts(statuses: list[str]) -> dict[str, Any]: ...
 def decide_completion(input: dict[str, Any]) -> dict[str, Any]: ...
+
+class _Imported(TypedDict):
+    results: list[dict[str, Any]]
+    warnings: list[_Warning]
+
+def import_junit(xml: str) -> _Imported: ...
+def import_playwright_json(text: str) -> _Imported: ...
