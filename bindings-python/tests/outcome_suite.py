@@ -99,6 +99,11 @@ def test_qase_compatible_id():
     pass
 
 
+@pytest.mark.testrelay_id("not-a-number", "5")
+def test_bad_case_id_is_a_warning():
+    pass
+
+
 @pytest.mark.testrelay_ignore
 def test_ignored():
     pass

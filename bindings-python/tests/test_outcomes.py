@@ -32,6 +32,7 @@ EXPECTED = {
     "test_imperative_xfail": "skipped",
     "test_params_and_ids": "passed",
     "Login works": "passed",
+    "test_bad_case_id_is_a_warning": "passed",
     "test_unit_passes": "passed",
     "test_unit_fails": "failed",
     "test_unit_error": "invalid",
@@ -39,9 +40,9 @@ EXPECTED = {
 }
 
 
-# 22 tests are reported (test_ignored is not); the two test_params_and_ids ones carry case
-# ids 7 and 8, and a result with several case ids is one payload per id: 24 payloads.
-PAYLOADS = 24
+# 23 tests are reported (test_ignored is not); the two test_params_and_ids ones carry case
+# ids 7 and 8, and a result with several case ids is one payload per id: 25 payloads.
+PAYLOADS = 25
 
 
 class RecordingHost:
@@ -100,3 +101,4 @@ def test_markers_params_suite_and_ignore(recorded: dict[str, dict[str, Any]]) ->
     assert recorded["test_unit_passes"]["outcome"]["framework"] == "unittest"
     assert "test_ignored" not in recorded
     assert recorded["test_skip_marker"]["message"] == "not today"
+    assert recorded["test_bad_case_id_is_a_warning"]["testops_ids"] == [5]

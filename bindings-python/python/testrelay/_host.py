@@ -85,12 +85,15 @@ class Host:
     # -- background side ------------------------------------------------------------------
 
     def _loop(self) -> None:
-        while self.receipt is None:
-            with self._lock:
-                if not self._pending and not self._events:
-                    timeout = None if self._until is None else max(0.0, (self._until - now_ms()) / 1000.0)
-                    self._wake.wait(timeout)
-            self._drain()
+        try:
+            while self.receipt is None:
+                with self._lock:
+                    if not self._pending and not self._events:
+                        timeout = None if self._until is None else max(0.0, (self._until - now_ms()) / 1000.0)
+                        self._wake.wait(timeout)
+                self._drain()
+        except Exception as e:  # noqa: BLE001 - a bug here must end the wait, not hang pytest
+            self._log("error", f"testrelay: reporting stopped: {type(e).__name__}: {e}")
 
     def _sleep_until(self, end: float) -> None:
         if self._until is not None:
@@ -103,7 +106,7 @@ class Host:
             events, self._events = self._events, []
         did = bool(results or events)
         if results:
-            self._session.add_results(now_ms(), results)
+            self._add(results)
         for event in events:
             self._session.handle(now_ms(), event)
         while True:
@@ -117,6 +120,17 @@ class Host:
                 return True
             did = True
             self._perform(kind, action)
+
+    def _add(self, results: list[dict[str, Any]]) -> None:
+        """One crossing per batch; a result the core refuses is named and the rest kept."""
+        try:
+            self._session.add_results(now_ms(), results)
+        except _native.TestrelayError:
+            for result in results:
+                try:
+                    self._session.add_results(now_ms(), [result])
+                except _native.TestrelayError as e:
+                    self._log("error", f"testrelay: result {result.get('node_id')!r} refused: {e} ({e.code})")
 
     def _perform(self, kind: str, action: dict[str, Any]) -> None:
         if kind == "log":

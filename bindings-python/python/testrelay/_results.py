@@ -81,18 +81,26 @@ def _skip_reason(report: pytest.TestReport) -> Optional[str]:
     return None
 
 
-def case_ids(item: pytest.Item) -> Optional[list[int]]:
-    """Case ids from ``@pytest.mark.testrelay_id(1, 2)`` or ``@pytest.mark.qase_id(1)``."""
-    ids: list[Any] = []
+def case_ids(item: pytest.Item) -> tuple[Optional[list[int]], list[Any]]:
+    """Case ids from ``@pytest.mark.testrelay_id(1, 2)`` or ``@pytest.mark.qase_id(1)``, and
+    the values that are not integers (the core judges the integers: ≤ 0 is dropped there)."""
+    raw: list[Any] = []
     for name in ID_MARKERS:
         for mark in item.iter_markers(name):
-            ids.extend(mark.args)
+            raw.extend(mark.args)
             if "id" in mark.kwargs:
-                ids.append(mark.kwargs["id"])
-    flat: list[int] = []
-    for value in ids:
-        flat.extend(value if isinstance(value, (list, tuple)) else [value])
-    return flat or None
+                raw.append(mark.kwargs["id"])
+    ids: list[int] = []
+    bad: list[Any] = []
+    for value in raw:
+        for one in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(one, int) and not isinstance(one, bool):
+                ids.append(one)
+            elif isinstance(one, str) and one.strip().lstrip("-").isdigit():
+                ids.append(int(one))
+            else:
+                bad.append(one)
+    return ids or None, bad
 
 
 def params(item: pytest.Item) -> tuple[dict[str, str], list[list[str]]]:
@@ -128,7 +136,8 @@ def suite_and_title(item: pytest.Item) -> tuple[list[str], str]:
     return suite, getattr(item, "originalname", None) or item.name
 
 
-def build(item: pytest.Item, attempt: Attempt, stop_ms: float, framework: str, thread: Optional[str]) -> dict[str, Any]:
+def build(item: pytest.Item, attempt: Attempt, stop_ms: float, framework: str, thread: Optional[str],
+          ids: Optional[list[int]]) -> dict[str, Any]:
     """One finished attempt of one test as the core's ``TestResult``."""
     suite, title = suite_and_title(item)
     for name in ("testrelay_title", "qase_title"):
@@ -145,7 +154,7 @@ def build(item: pytest.Item, attempt: Attempt, stop_ms: float, framework: str, t
     return {
         "title": title,
         "suite": suite,
-        "testops_ids": case_ids(item),
+        "testops_ids": ids,
         "node_id": item.nodeid,
         "outcome": {
             "framework": framework,

@@ -25,7 +25,7 @@ from typing import Any, Optional
 import pytest
 
 from . import _native
-from ._results import Attempt, build, error_info
+from ._results import Attempt, build, case_ids, error_info
 
 RUN_ID_KEY = "testrelay_run_id"
 RECEIPT_KEY = "testrelay_receipt"
@@ -219,7 +219,10 @@ class Reporter:
         attempt.add(report, error)
         if call.when == "teardown":
             framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
-            self.host.add_result(build(item, attempt, report.stop * 1000.0, framework, self.thread))
+            ids, bad = case_ids(item)
+            if bad:
+                self.lines("warn", f"testrelay: {item.nodeid}: case ids {bad!r} are not integers; ignored")
+            self.host.add_result(build(item, attempt, report.stop * 1000.0, framework, self.thread, ids))
             del item.stash[ATTEMPT]
         return report
 
