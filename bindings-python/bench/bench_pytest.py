@@ -57,9 +57,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tests", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-qase", action="store_true", help="leave qase-pytest out (quick run)")
     args = parser.parse_args()
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("QASE_")}
-    qase = qase_python()
+    qase = None if args.no_qase else qase_python()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         rows = []
@@ -70,8 +71,10 @@ def main() -> None:
             report_env = {**base_env, "QASE_MODE": "report", "QASE_REPORT_CONNECTION_PATH": str(tmp_path / "r")}
             bare = best_of(args.repeat, [sys.executable, *common, "-p", "no:testrelay"], suite, base_env)
             relay = best_of(args.repeat, [sys.executable, *common], suite, report_env)
-            qase_report = best_of(args.repeat, [str(qase), *common], suite, report_env)
-            qase_off = best_of(args.repeat, [str(qase), *common], suite, {**base_env, "QASE_MODE": "off"})
+            qase_report = qase_off = float("nan")
+            if qase is not None:
+                qase_report = best_of(args.repeat, [str(qase), *common], suite, report_env)
+                qase_off = best_of(args.repeat, [str(qase), *common], suite, {**base_env, "QASE_MODE": "off"})
             rows.append((tests, bare, relay, qase_report, qase_off))
     print(f"{'tests':>6} {'bare':>8} {'testrelay':>10} {'qase-pytest':>12} {'qase off':>9}  "
           f"{'testrelay/bare':>14} {'qase/bare':>9}")

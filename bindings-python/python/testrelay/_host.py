@@ -16,12 +16,15 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-import urllib3
-
 from . import _native
 
-# Connect and read timeouts of every request; the session's retry budget does the rest.
-TIMEOUT = urllib3.Timeout(connect=10.0, read=60.0)
+# Connect and read timeouts (s) of every request; the session's retry budget does the rest.
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 60.0
+# The test loop wakes the background thread only every WAKE_EVERY results (a batch crossing,
+# no context switch per test); the thread also looks every IDLE_POLL_S by itself.
+WAKE_EVERY = 50
+IDLE_POLL_S = 0.2
 HTTP_ACTIONS = ("create_run", "check_run", "upload_results", "complete_run")
 FILE_ACTIONS = ("write_report", "save_fallback")
 
@@ -36,7 +39,7 @@ class Host:
     def __init__(self, sources: dict[str, Any], log: Callable[[str, str], None], instance: Optional[str] = None):
         self._session = _native.Session(sources, {"instance": instance or uuid.uuid4().hex}, now_ms())
         self._log = log
-        self._pool: Optional[urllib3.PoolManager] = None
+        self._pool: Any = None  # urllib3.PoolManager, imported on the first request
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._pending: list[dict[str, Any]] = []
@@ -59,7 +62,8 @@ class Host:
     def add_result(self, result: dict[str, Any]) -> None:
         with self._lock:
             self._pending.append(result)
-            self._wake.notify()
+            if len(self._pending) >= WAKE_EVERY:
+                self._wake.notify()
 
     def send(self, event: dict[str, Any]) -> None:
         with self._lock:
@@ -88,8 +92,10 @@ class Host:
         try:
             while self.receipt is None:
                 with self._lock:
-                    if not self._pending and not self._events:
-                        timeout = None if self._until is None else max(0.0, (self._until - now_ms()) / 1000.0)
+                    if len(self._pending) < WAKE_EVERY and not self._events:
+                        timeout = IDLE_POLL_S
+                        if self._until is not None:
+                            timeout = min(timeout, max(0.0, (self._until - now_ms()) / 1000.0))
                         self._wake.wait(timeout)
                 self._drain()
         except Exception as e:  # noqa: BLE001 - a bug here must end the wait, not hang pytest
@@ -143,8 +149,11 @@ class Host:
             self._log("warn", f"testrelay: unknown action {kind!r} ignored")
 
     def _http(self, action: dict[str, Any]) -> dict[str, Any]:
+        import urllib3  # only testops mode pays for the import
+
         if self._pool is None:
-            self._pool = urllib3.PoolManager(timeout=TIMEOUT, retries=False, maxsize=4)
+            timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S)
+            self._pool = urllib3.PoolManager(timeout=timeout, retries=False, maxsize=4)
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         token = self._session.token()
         if token is not None:
