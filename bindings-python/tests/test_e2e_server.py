@@ -128,6 +128,7 @@ def test_undelivered_results_go_to_the_fallback_and_the_run_stays_open(server: F
     saved = report_results(suite / "fallback")
     validate_results(saved)
     assert len(saved) == PAYLOADS
+    assert all(TOKEN not in f.read_text() for f in (suite / "fallback").rglob("*") if f.is_file())
     assert "left open" in text or "not complet" in text
 
 
