@@ -66,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in (
         "testrelay_id(*ids): Qase case ids of this test",
         "qase_id(id): Qase case id (qase-pytest compatible)",
+        "qase_title(title): the title reported for this test (qase-pytest compatible)",
         "testrelay_title(title): the title reported for this test",
         "testrelay_fields(**fields): custom fields (severity, layer, description, ...)",
         "testrelay_muted: the result does not decide the run status",
@@ -83,14 +84,17 @@ def _xdist_active(config: pytest.Config) -> bool:
         getattr(config.option, "dist", "no") != "no"
 
 
-def sources(config: pytest.Config, run_id: Any = None, complete: Optional[bool] = None) -> dict[str, Any]:
-    """The four configuration sources of the core (docs/api.md ``Sources``)."""
+def sources(config: pytest.Config, run_id: Any = None) -> dict[str, Any]:
+    """The four configuration sources of the core (docs/api.md ``Sources``); the core
+    resolves and judges them. ``run_id``: the run this process joins."""
     file = None
     for folder in (Path.cwd(), config.rootpath):
         path = folder / "qase.config.json"
-        if path.is_file():
+        try:
             file = path.read_text(encoding="utf-8", errors="replace")
             break
+        except OSError:  # absent or unreadable: the next place, else no file
+            continue
     cli: dict[str, Any] = {}
     for name, (key, _) in OPTIONS.items():
         value = config.getoption(f"testrelay_{name.replace('-', '_')}")
@@ -98,8 +102,6 @@ def sources(config: pytest.Config, run_id: Any = None, complete: Optional[bool] 
             _set(cli, key, value)
     if run_id is not None:
         _set(cli, "testops.run.id", run_id)
-    if complete is not None:
-        _set(cli, "testops.run.complete", complete)
     env = {k: v for k, v in os.environ.items() if k.startswith("QASE_")}
     return {"options": None, "file": file, "env": env, "cli": cli or None}
 
