@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 pub mod links;
 pub mod mapping;
+pub mod preview;
 pub mod result;
 pub mod runs;
 pub mod status;
@@ -29,6 +30,7 @@ pub use config::{Config, Mode, Secret, TestopsConfig};
 pub use error::{Error, ErrorCode};
 pub use links::{FAILURE_LINK_PREFIX, encode_uri_component, failure_links};
 pub use mapping::{StatusFilter, StatusMapping, map_and_filter, map_and_filter_traced};
+pub use preview::{Preview, PreviewSettings, PreviewTest, preview};
 pub use result::{
     Attachment, ErrorInfo, Framework, JunitElement, Outcome, Phase, Step, TestResult,
 };

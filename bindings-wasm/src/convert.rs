@@ -1,0 +1,93 @@
+//! Values in and out: one serde shape (snake_case keys, `null` for absent values, plain
+//! objects), read and written with serde-wasm-bindgen's JSON-compatible serializer.
+
+use crate::error::shape_error;
+use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use testrelay::{Status, StatusFilter, StatusMapping, Warning};
+use wasm_bindgen::JsValue;
+
+/// Reads a JS value into `T`; a wrong shape is `INVALID_INPUT` naming `what`.
+pub fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| shape_error(what, e))
+}
+
+/// Writes `T` as plain JS objects and arrays (maps as objects, `None` as `null`).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| shape_error("output", e))
+}
+
+/// `{mapping, warnings}` of `parseStatusMapping*`.
+#[derive(Serialize)]
+pub struct MappingParsed {
+    pub mapping: StatusMapping,
+    pub warnings: Vec<Warning>,
+}
+
+/// `{filter, warnings}` of `parseStatusFilter*`.
+#[derive(Serialize)]
+pub struct FilterParsed {
+    pub filter: StatusFilter,
+    pub warnings: Vec<Warning>,
+}
+
+/// The input of `pipeline`.
+#[derive(Deserialize)]
+pub struct PipelineInput {
+    #[serde(default)]
+    pub mapping: Value,
+    #[serde(default)]
+    pub filter: Value,
+    pub statuses: Vec<Status>,
+}
+
+/// The output of `pipeline`: one status or `null` per input, the trace, the warnings.
+#[derive(Serialize)]
+pub struct PipelineOutput {
+    pub statuses: Vec<Option<Status>>,
+    pub trace: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The output of `planBatches`.
+#[derive(Serialize)]
+pub struct BatchPlan {
+    pub batches: Vec<usize>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The result part of `failureLinks` input.
+#[derive(Deserialize)]
+pub struct LinkResult {
+    #[serde(default)]
+    pub testops_ids: Option<Vec<u64>>,
+    #[serde(default)]
+    pub title: String,
+    pub status: Option<Status>,
+}
+
+/// The input of `failureLinks`.
+#[derive(Deserialize)]
+pub struct LinksInput {
+    pub app: String,
+    pub project: String,
+    pub run_id: u64,
+    pub result: LinkResult,
+}
+
+/// Configuration groups `{name: [value]}` in the caller's key order.
+pub fn groups_in(groups: IndexMap<String, Vec<String>>) -> Vec<(String, Vec<String>)> {
+    groups.into_iter().collect()
+}
+
+/// Combinations as `[{group: value}]`, keys in group order.
+pub fn combinations_out(product: Vec<Vec<(String, String)>>) -> Vec<IndexMap<String, String>> {
+    product
+        .into_iter()
+        .map(|combination| combination.into_iter().collect())
+        .collect()
+}
