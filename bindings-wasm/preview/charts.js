@@ -1,0 +1,80 @@
+// SVG charts of the preview: a donut of statuses and a timeline of durations. Built with DOM
+// calls (no innerHTML, no inline styles) so the page's CSP holds.
+const SVG = 'http://www.w3.org/2000/svg';
+
+export function svgEl(name, attrs = {}, text) {
+  const el = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+/** A donut of `slices` = [{name, value}], one arc per non-empty slice, the total in the middle. */
+export function drawDonut(svg, slices, total) {
+  svg.replaceChildren();
+  const r = 45;
+  const c = 2 * Math.PI * r;
+  const sum = slices.reduce((s, x) => s + x.value, 0);
+  svg.append(svgEl('circle', { cx: 60, cy: 60, r, class: 'ring' }));
+  let offset = 0;
+  for (const { name, value } of slices) {
+    if (value === 0) continue;
+    const len = (value / sum) * c;
+    const arc = svgEl('circle', {
+      cx: 60, cy: 60, r,
+      class: `arc s-${name}`,
+      'stroke-dasharray': `${len} ${c - len}`,
+      'stroke-dashoffset': -offset,
+      transform: 'rotate(-90 60 60)',
+    });
+    arc.append(svgEl('title', {}, `${name}: ${value}`));
+    svg.append(arc);
+    offset += len;
+  }
+  svg.append(svgEl('text', { x: 60, y: 58, class: 'donut-total' }, total.toLocaleString('en')));
+  svg.append(svgEl('text', { x: 60, y: 74, class: 'donut-label' }, 'tests'));
+}
+
+/**
+ * Each test as a bar from its start for its duration, in lanes (a test goes to the first lane
+ * free at its start). Tests without a start follow each other in one lane. At most `maxLanes`.
+ */
+export function drawTimeline(svg, tests, maxLanes = 24) {
+  svg.replaceChildren();
+  const timed = [];
+  let cursor = 0;
+  for (const t of tests) {
+    const duration = t.duration ?? 0;
+    const start = t.started_at ?? cursor;
+    cursor = Math.max(cursor, start + duration);
+    timed.push({ start, duration, status: t.reported ?? 'filtered', title: t.title });
+  }
+  if (timed.length === 0) return;
+  timed.sort((a, b) => a.start - b.start);
+  const t0 = timed[0].start;
+  const end = timed.reduce((m, x) => Math.max(m, x.start + x.duration), t0);
+  const span = Math.max(1, end - t0);
+  const laneEnds = [];
+  const width = 1000;
+  const laneHeight = 10;
+  const group = svgEl('g');
+  for (const x of timed) {
+    let lane = laneEnds.findIndex((end) => end <= x.start);
+    if (lane === -1) lane = laneEnds.length < maxLanes ? laneEnds.length : maxLanes - 1;
+    laneEnds[lane] = Math.max(laneEnds[lane] ?? 0, x.start + x.duration);
+    const bar = svgEl('rect', {
+      x: ((x.start - t0) / span) * width,
+      y: lane * laneHeight + 1,
+      width: Math.max(0.5, (x.duration / span) * width),
+      height: laneHeight - 2,
+      class: `s-${x.status}`,
+    });
+    bar.append(svgEl('title', {}, `${x.title}: ${Math.round(x.duration)} ms`));
+    group.append(bar);
+  }
+  const height = laneEnds.length * laneHeight + 16;
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.append(group);
+  svg.append(svgEl('text', { x: 0, y: height - 3, class: 'axis' }, '0 s'));
+  svg.append(svgEl('text', { x: width, y: height - 3, class: 'axis end' }, `${(span / 1000).toFixed(1)} s`));
+}
