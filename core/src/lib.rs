@@ -26,7 +26,7 @@ pub mod warning;
 
 pub use batch::{MAX_BATCH_SIZE, clamp_batch_size, plan_batches};
 pub use classify::{Policy, Verdict, classify};
-pub use config::{Config, Mode, Secret, TestopsConfig};
+pub use config::{Config, Mode, Secret, Sources, TestopsConfig};
 pub use error::{Error, ErrorCode};
 pub use links::{FAILURE_LINK_PREFIX, encode_uri_component, failure_links};
 pub use mapping::{StatusFilter, StatusMapping, map_and_filter, map_and_filter_traced};

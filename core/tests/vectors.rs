@@ -36,6 +36,26 @@ fn status_list(input: &Value, key: &str) -> Vec<Status> {
     serde_json::from_value(input[key].clone()).unwrap_or_else(|e| panic!("{key}: {e}"))
 }
 
+/// Flattens the resolved config to dotted keys (`testops.batchSize`); `statusMapping`
+/// stays an object.
+fn flatten(prefix: &str, value: &Value, out: &mut serde_json::Map<String, Value>) {
+    match value {
+        Value::Object(map) if prefix != "statusMapping" => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_owned(), other.clone());
+        }
+    }
+}
+
 /// Runs one op on one input; the output is compared with `expected` key by key.
 fn run(op: &str, input: &Value) -> Result<Value, String> {
     Ok(match op {
@@ -138,6 +158,23 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
                 .map(|c| c.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
                 .collect();
             json!({ "count": product.len(), "combinations": combos })
+        }
+        "config" => {
+            let sources: Sources =
+                serde_json::from_value(input.clone()).map_err(|e| e.to_string())?;
+            let (config, warnings) = Config::resolve(&sources);
+            let mut out = serde_json::Map::new();
+            flatten("", &serde_json::to_value(&config).unwrap(), &mut out);
+            out.insert("warnings".into(), json!(warnings_count(&warnings)));
+            let keys: Vec<&str> = warnings
+                .iter()
+                .filter(|w| w.is_warning())
+                .map(|w| w.key.as_str())
+                .collect();
+            out.insert("warning_keys".into(), json!(keys));
+            let codes: Vec<Value> = warnings.iter().map(|w| json!(w.code)).collect();
+            out.insert("codes".into(), json!(codes));
+            Value::Object(out)
         }
         other => return Err(format!("unknown op `{other}`")),
     })

@@ -2,7 +2,11 @@
 //! `qase.config.json` and `QASE_*` env (later wins), plus warnings. Bad values never abort:
 //! each is a warning naming the key, the value and what was expected, and the default stays.
 //!
-//! Resolution lives in `resolve` (see [`Config::resolve`]); this file holds the types.
+//! The types live here; [`Config::resolve`] (in `resolve.rs`) reads the sources.
+
+mod resolve;
+
+pub use resolve::Sources;
 
 use crate::classify::Policy;
 use crate::mapping::{StatusFilter, StatusMapping};
