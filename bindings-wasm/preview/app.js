@@ -117,7 +117,8 @@ function run() {
     renderTotals(p);
     renderWarnings([...state.report.warnings, ...p.warnings]);
     renderBatches(p);
-    drawTimeline($('timeline'), p.tests);
+    const span = drawTimeline($('timeline'), p.tests);
+    $('timeline-end').textContent = `${(span / 1000).toFixed(1)} s`;
     renderTests();
     $('output').hidden = false;
     const ms = performance.now() - started + state.report.readMs;

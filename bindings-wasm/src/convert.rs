@@ -91,3 +91,10 @@ pub fn combinations_out(product: Vec<Vec<(String, String)>>) -> Vec<IndexMap<Str
         .map(|combination| combination.into_iter().collect())
         .collect()
 }
+
+/// `{config, warnings}` of `resolveConfig` (the token shown as `***`).
+#[derive(Serialize)]
+pub struct ConfigResolved {
+    pub config: testrelay::Config,
+    pub warnings: Vec<Warning>,
+}

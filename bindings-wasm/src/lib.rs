@@ -167,3 +167,13 @@ pub fn preview(
     let settings: Option<testrelay::PreviewSettings> = from_js("settings", settings)?;
     to_js(&testrelay::preview(&results, &settings.unwrap_or_default()))
 }
+
+/// Resolves the configuration (SPEC §4): options < `qase.config.json` < `QASE_*` env < CLI.
+#[wasm_bindgen(js_name = resolveConfig, unchecked_return_type = "ConfigResolved")]
+pub fn resolve_config(
+    #[wasm_bindgen(unchecked_param_type = "Sources")] sources: JsValue,
+) -> JsResult {
+    let sources: testrelay::Sources = from_js("sources", sources)?;
+    let (config, warnings) = testrelay::Config::resolve(&sources);
+    to_js(&ConfigResolved { config, warnings })
+}

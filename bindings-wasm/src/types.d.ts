@@ -44,3 +44,9 @@ export interface Preview {
   tests: PreviewTest[]; counts: Record<Status, number>; filtered: number; mapped: number;
   run_status: Status; batch_size: number; batches: number[]; warnings: Warning[];
 }
+export interface Sources {
+  options?: Record<string, unknown> | null; file?: string | null;
+  env?: Record<string, string> | null; cli?: Record<string, unknown> | null;
+}
+/** The resolved configuration (camelCase keys as in `qase.config.json`; the token is `***`). */
+export interface ConfigResolved { config: Record<string, unknown>; warnings: Warning[] }

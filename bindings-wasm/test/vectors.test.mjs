@@ -14,6 +14,16 @@ const tr = createRequire(import.meta.url)(join(root, 'bindings-wasm/pkg-node'));
 
 const countWarnings = (ws) => ws.filter((w) => w.level === 'warning').length;
 
+/** Dotted keys (`testops.batchSize`); `statusMapping` stays an object, as in the Rust runner. */
+function flatten(prefix, value, out) {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && prefix !== 'statusMapping') {
+    for (const [k, v] of Object.entries(value)) flatten(prefix ? `${prefix}.${k}` : k, v, out);
+  } else {
+    out[prefix] = value;
+  }
+  return out;
+}
+
 const ops = {
   classify: (input) => tr.classify(input, input.policy ?? null),
   status_mapping: (input) => {
@@ -40,6 +50,16 @@ const ops = {
   configurations: (input) => {
     const combinations = tr.configurationProduct(input.groups);
     return { count: combinations.length, combinations };
+  },
+  config: (input) => {
+    const { config, warnings } = tr.resolveConfig(input);
+    const real = warnings.filter((w) => w.level === 'warning');
+    return {
+      ...flatten('', config, {}),
+      warnings: real.length,
+      warning_keys: real.map((w) => w.key),
+      codes: warnings.map((w) => w.code),
+    };
   },
 };
 
