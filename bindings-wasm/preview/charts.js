@@ -38,7 +38,7 @@ export function drawDonut(svg, slices, total) {
 /**
  * Each test as a bar from its start for its duration, in lanes (a test goes to the first lane
  * free at its start). Tests without a start follow each other in one lane. At most `maxLanes`.
- * Returns the time span drawn, in milliseconds.
+ * One path per status keeps the drawing cheap for 10,000 tests. Returns the span in ms.
  */
 export function drawTimeline(svg, tests, maxLanes = 24) {
   svg.replaceChildren();
@@ -48,33 +48,30 @@ export function drawTimeline(svg, tests, maxLanes = 24) {
     const duration = t.duration ?? 0;
     const start = t.started_at ?? cursor;
     cursor = Math.max(cursor, start + duration);
-    timed.push({ start, duration, status: t.reported ?? 'filtered', title: t.title });
+    timed.push({ start, duration, status: t.reported ?? 'filtered' });
   }
   if (timed.length === 0) return 0;
   timed.sort((a, b) => a.start - b.start);
   const t0 = timed[0].start;
   const end = timed.reduce((m, x) => Math.max(m, x.start + x.duration), t0);
   const span = Math.max(1, end - t0);
-  const laneEnds = [];
   const width = 1000;
   const laneHeight = 10;
-  const group = svgEl('g');
+  const laneEnds = [];
+  const paths = {};
   for (const x of timed) {
-    let lane = laneEnds.findIndex((end) => end <= x.start);
+    let lane = laneEnds.findIndex((e) => e <= x.start);
     if (lane === -1) lane = laneEnds.length < maxLanes ? laneEnds.length : maxLanes - 1;
     laneEnds[lane] = Math.max(laneEnds[lane] ?? 0, x.start + x.duration);
-    const bar = svgEl('rect', {
-      x: ((x.start - t0) / span) * width,
-      y: lane * laneHeight + 1,
-      width: Math.max(0.5, (x.duration / span) * width),
-      height: laneHeight - 2,
-      class: `s-${x.status}`,
-    });
-    bar.append(svgEl('title', {}, `${x.title}: ${Math.round(x.duration)} ms`));
-    group.append(bar);
+    const left = ((x.start - t0) / span) * width;
+    const w = Math.max(0.5, (x.duration / span) * width);
+    (paths[x.status] ??= []).push(`M${left.toFixed(2)} ${lane * laneHeight + 1}h${w.toFixed(2)}v${laneHeight - 2}h${(-w).toFixed(2)}z`);
   }
-  const height = laneEnds.length * laneHeight;
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.append(group);
+  svg.setAttribute('viewBox', `0 0 ${width} ${laneEnds.length * laneHeight}`);
+  for (const [status, parts] of Object.entries(paths)) {
+    const path = svgEl('path', { d: parts.join(''), class: `bar s-${status}` });
+    path.append(svgEl('title', {}, `${status}: ${parts.length}`));
+    svg.append(path);
+  }
   return span;
 }

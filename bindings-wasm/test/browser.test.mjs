@@ -77,7 +77,8 @@ test('a dropped results file shows verdicts, rules, links, batches and charts', 
   assert.equal(await checkout.locator('a').count(), 0);
   assert.match(await text('#batches'), /^1 upload of at most 200 results: 8$/);
   assert.ok((await page.locator('#donut circle.arc').count()) >= 3, 'donut has arcs');
-  assert.equal(await page.locator('#timeline rect').count(), 8);
+  assert.ok((await page.locator('#timeline path.bar').count()) >= 2, 'timeline has bars');
+  assert.match(await text('.axis'), /0 s\s+3\.5 s/);
 });
 
 test('mapping, filter and batch size from the form change the plan', async () => {
@@ -126,10 +127,10 @@ test('10,000 tests: previewed and drawn (time printed, not asserted)', async () 
   });
   await page.waitForFunction(() => document.body.dataset.previewMs !== undefined);
   assert.equal(await total('Tests'), '10000');
-  assert.equal(await page.locator('#tests tbody tr').count(), 1000);
-  assert.match(await text('#shown'), /first 1,000 of 10,000/);
-  const ms = await page.evaluate(() => document.body.dataset.previewMs);
-  console.log(`preview of 10,000 tests (read + core + draw): ${ms} ms`);
+  assert.equal(await page.locator('#tests tbody tr').count(), 500);
+  assert.match(await text('#shown'), /first 500 of 10,000/);
+  const { previewMs, previewParts } = await page.evaluate(() => ({ ...document.body.dataset }));
+  console.log(`preview of 10,000 tests: ${previewMs} ms (${previewParts} ms)`);
 });
 
 test('the page asked nothing of anyone but its own server, and the CSP blocks the rest', async () => {
