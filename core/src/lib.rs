@@ -13,27 +13,49 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
+pub mod case_ids;
 pub mod classify;
 pub mod config;
 pub mod error;
 pub mod links;
 pub mod mapping;
+pub mod matching;
 pub mod preview;
+pub mod qasphere;
 pub mod result;
 pub mod runs;
+pub mod session;
+pub mod shards;
+pub mod signature;
 pub mod status;
 pub mod warning;
 
 pub use batch::{MAX_BATCH_SIZE, clamp_batch_size, plan_batches};
+pub use case_ids::{CaseIds, case_ids};
 pub use classify::{Policy, Verdict, classify};
 pub use config::{Config, Mode, Secret, Sources, TestopsConfig};
 pub use error::{Error, ErrorCode};
 pub use links::{FAILURE_LINK_PREFIX, encode_uri_component, failure_links};
 pub use mapping::{StatusFilter, StatusMapping, map_and_filter, map_and_filter_traced};
+pub use matching::{
+    CaseDraft, CaseField, CaseIndex, CaseStep, CaseTypes, CaseUpdate, CaselessReason, Decision,
+    FieldDiff, LinkedBy, MatchSettings, PlanTotals, RepoCase, ResultFacts, ResultPlan, StatusScope,
+    SyncPlan, UnlinkedReason, update_diffs,
+};
 pub use preview::{Preview, PreviewSettings, PreviewTest, preview};
+pub use qasphere::{
+    QsCase, QsFolder, QsMembership, QsPriority, QsRun, QsRunRequest, QsRunType, QsSnapshot,
+    QsStatus, QueryPlan, RunRule, RunRuleError, StatusCounts, status_counts, validate_run,
+};
 pub use result::{
     Attachment, ErrorInfo, Framework, JunitElement, Outcome, Phase, Step, TestResult,
 };
-pub use runs::{RunResult, configuration_product, run_status};
+pub use runs::{
+    AssignMode, Assignment, Estimate, PastResult, RunCase, RunResult, RunStats, assign, clone_run,
+    configuration_product, estimate, mean_duration, retest, run_stats, run_status,
+};
+pub use session::{Action, Event, Receipt, Session, SessionOptions};
+pub use shards::{CompletionDecision, JobReceipt, JobVerdict, decide_completion};
+pub use signature::{js_signature, python_signature};
 pub use status::{Polarity, Status};
 pub use warning::{Level, Warning, WarningCode};

@@ -56,6 +56,23 @@ fn flatten(prefix: &str, value: &Value, out: &mut serde_json::Map<String, Value>
     }
 }
 
+/// Reads `input[key]` into `T`.
+fn from_input<T: serde::de::DeserializeOwned>(input: &Value, key: &str) -> Result<T, String> {
+    serde_json::from_value(input.get(key).cloned().unwrap_or(Value::Null))
+        .map_err(|e| format!("{key}: {e}"))
+}
+
+/// Reads `input[key]` into `T`, or `T::default()` when the key is absent.
+fn from_input_or_default<T: serde::de::DeserializeOwned + Default>(
+    input: &Value,
+    key: &str,
+) -> Result<T, String> {
+    match input.get(key) {
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| format!("{key}: {e}")),
+        None => Ok(T::default()),
+    }
+}
+
 /// Runs one op on one input; the output is compared with `expected` key by key.
 fn run(op: &str, input: &Value) -> Result<Value, String> {
     Ok(match op {
@@ -175,6 +192,123 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
             let codes: Vec<Value> = warnings.iter().map(|w| json!(w.code)).collect();
             out.insert("codes".into(), json!(codes));
             Value::Object(out)
+        }
+        "signature" => {
+            let ids: Vec<u64> = serde_json::from_value(input["ids"].clone()).unwrap_or_default();
+            // Pairs, not an object: not every JSON reader keeps the order of object keys.
+            let params: indexmap::IndexMap<String, String> =
+                serde_json::from_value::<Vec<(String, String)>>(input["params"].clone())
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .collect();
+            let signature = match input["flavour"].as_str() {
+                Some("js") => {
+                    let suites: Vec<String> = serde_json::from_value(input["suites"].clone())
+                        .map_err(|e| e.to_string())?;
+                    js_signature(&ids, &suites, &params)
+                }
+                Some("python") => {
+                    python_signature(&ids, input["node_id"].as_str().ok_or("node_id")?, &params)
+                }
+                other => return Err(format!("unknown flavour {other:?}")),
+            };
+            json!({ "signature": signature })
+        }
+        "case_ids" => {
+            let explicit: Option<Vec<i64>> =
+                serde_json::from_value(input["testops_ids"].clone()).map_err(|e| e.to_string())?;
+            let got = case_ids(input["title"].as_str().ok_or("title")?, explicit.as_deref());
+            json!({ "ids": got.ids, "title": got.title, "warnings": warnings_count(&got.warnings) })
+        }
+        "match" => {
+            let index = CaseIndex::build(from_input(input, "cases")?);
+            let settings: MatchSettings = from_input_or_default(input, "settings")?;
+            let result: ResultFacts = from_input(input, "result")?;
+            let decision = index.match_result(&result, &settings);
+            let mut out = serde_json::to_value(&decision).unwrap();
+            out["display_title"] = json!(index.display_title(&result, &decision, &settings));
+            out["warnings"] = json!(settings.warnings().len());
+            out
+        }
+        "match_plan" => {
+            let index = CaseIndex::build(from_input(input, "cases")?);
+            let settings: MatchSettings = from_input_or_default(input, "settings")?;
+            let results: Vec<ResultFacts> = from_input(input, "results")?;
+            serde_json::to_value(index.plan(&results, &settings)).unwrap()
+        }
+        "run_stats" => {
+            let cases: Vec<RunCase> = from_input(input, "cases")?;
+            let custom: BTreeMap<String, Polarity> = from_input_or_default(input, "custom")?;
+            serde_json::to_value(run_stats(&cases, &custom)).unwrap()
+        }
+        "estimate" => {
+            let case_ids: Vec<u64> = from_input(input, "case_ids")?;
+            let history: BTreeMap<u64, Vec<f64>> = from_input_or_default(input, "history")?;
+            serde_json::to_value(estimate(&case_ids, &history)).unwrap()
+        }
+        "assign" => {
+            let case_ids: Vec<u64> = from_input(input, "case_ids")?;
+            let members: Vec<String> = from_input(input, "members")?;
+            let mode: AssignMode = from_input_or_default(input, "mode")?;
+            let estimates: BTreeMap<u64, f64> = from_input_or_default(input, "estimates")?;
+            match assign(&case_ids, &members, mode, &estimates) {
+                Ok(assignments) => json!({ "assignments": assignments }),
+                Err(e) => json!({ "error": e.code() }),
+            }
+        }
+        "clone_run" => {
+            let cases: Vec<RunCase> = from_input(input, "cases")?;
+            let keep: Vec<String> = from_input(input, "keep")?;
+            json!({ "cases": clone_run(&cases, &keep) })
+        }
+        "retest" => {
+            let cases: Vec<RunCase> = from_input(input, "cases")?;
+            let statuses: Vec<String> = from_input(input, "statuses")?;
+            json!({ "cases": retest(&cases, &statuses) })
+        }
+        "qs_resolve" => {
+            let snapshot: QsSnapshot = from_input(input, "snapshot")?;
+            let plans: Vec<QueryPlan> = from_input(input, "query_plans")?;
+            json!({ "case_ids": snapshot.resolve(&plans) })
+        }
+        "qs_validate" => {
+            let request: QsRunRequest = from_input(input, "request")?;
+            let existing: Vec<String> = from_input_or_default(input, "existing_titles")?;
+            let errors = validate_run(&request, &existing);
+            let codes: Vec<RunRule> = errors.iter().map(|e| e.code).collect();
+            let plans: Vec<Option<usize>> = errors.iter().map(|e| e.plan).collect();
+            json!({ "codes": codes, "plans": plans })
+        }
+        "qs_membership" => {
+            let run_type: QsRunType = from_input(input, "type")?;
+            let plans: Vec<QueryPlan> = from_input(input, "query_plans")?;
+            let run = QsRun::create(run_type, plans, &from_input(input, "created_from")?);
+            let mut out =
+                serde_json::to_value(run.membership(&from_input(input, "current")?)).unwrap();
+            out["created"] = json!(run.case_ids);
+            out
+        }
+        "qs_status_counts" => {
+            let statuses: Vec<QsStatus> = from_input(input, "statuses")?;
+            serde_json::to_value(status_counts(&statuses)).unwrap()
+        }
+        "completion" => {
+            let receipts: Vec<JobReceipt> = from_input(input, "receipts")?;
+            let expected_jobs: Vec<String> = from_input_or_default(input, "expected_jobs")?;
+            let run_id = input["run_id"].as_u64().ok_or("run_id")?;
+            let decision = decide_completion(run_id, &receipts, &expected_jobs);
+            let short: BTreeMap<&str, u64> = decision
+                .jobs
+                .iter()
+                .map(|j| (j.job.as_str(), j.short_by))
+                .collect();
+            let never: BTreeMap<&str, u64> = decision
+                .jobs
+                .iter()
+                .map(|j| (j.job.as_str(), j.never_reported))
+                .collect();
+            json!({ "complete": decision.complete, "short": short, "never_reported": never,
+                    "missing_jobs": decision.missing_jobs, "lines": decision.lines })
         }
         other => return Err(format!("unknown op `{other}`")),
     })

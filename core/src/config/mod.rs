@@ -10,11 +10,11 @@ pub use resolve::Sources;
 
 use crate::classify::Policy;
 use crate::mapping::{StatusFilter, StatusMapping};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 /// What a reporter does with results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Upload to Qase TestOps.

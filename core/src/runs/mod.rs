@@ -1,4 +1,17 @@
-//! Test runs (SPEC §7): the run status at completion and configuration cross-products.
+//! Test runs (SPEC §7): the run status at completion, configuration cross-products, and the
+//! run model of seed 001 — figures, estimation, assignment, clone and retest.
+
+mod assign;
+mod case;
+mod estimate;
+mod lifecycle;
+mod stats;
+
+pub use assign::{AssignMode, Assignment, assign};
+pub use case::{PastResult, RunCase};
+pub use estimate::{Estimate, estimate, mean_duration};
+pub use lifecycle::{clone_run, retest};
+pub use stats::{OPEN, RunStats, run_stats};
 
 use crate::status::{Polarity, Status};
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,153 @@
+//! The session's inputs ([`Event`], facts in the past tense) and outputs ([`Action`],
+//! commands). One serde shape in every language: `{"event": "…", …}` / `{"action": "…", …}`,
+//! snake_case (docs/api.md).
+
+use super::receipt::Receipt;
+use crate::result::TestResult;
+use serde::{Deserialize, Serialize};
+
+/// A fact the host reports to the session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A test finished (one attempt of it).
+    TestFinished {
+        /// What the host knows about it.
+        result: Box<TestResult>,
+    },
+    /// Any HTTP response to a request action, whatever its status.
+    HttpResponse {
+        /// The `request_id` of the action.
+        request_id: u64,
+        /// The HTTP status.
+        status: u16,
+        /// The response body text (may be empty).
+        #[serde(default)]
+        body: String,
+        /// The `Retry-After` header text, if any.
+        #[serde(default)]
+        retry_after: Option<String>,
+    },
+    /// A request got no response (connection refused or reset, timeout).
+    HttpFailed {
+        /// The `request_id` of the action.
+        request_id: u64,
+        /// What happened, for the log.
+        #[serde(default)]
+        message: String,
+    },
+    /// Every file of a `write_report` / `save_fallback` action was written.
+    ReportWritten {
+        /// The `request_id` of the action.
+        request_id: u64,
+    },
+    /// A `write_report` / `save_fallback` action could not be performed.
+    ReportFailed {
+        /// The `request_id` of the action.
+        request_id: u64,
+        /// What happened, for the log.
+        #[serde(default)]
+        message: String,
+    },
+    /// This session must complete the run at the end even if it joined an existing run
+    /// (the final step of a sharded CI job). Still only when every result was acknowledged.
+    CompleteRunRequested {},
+    /// The runner finished: flush, wait (bounded) for uploads, end.
+    AllTestsDone {},
+}
+
+/// An HTTP request the host MUST send with headers `Token: <session.token()>` and
+/// `Content-Type: application/json`, then feed back `http_response` or `http_failed`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpRequest {
+    /// Names this request in the event that answers it.
+    pub request_id: u64,
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The full URL (API base + path).
+    pub url: String,
+    /// The path alone, e.g. `/v1/run/DEMO`.
+    pub path: String,
+    /// The JSON body text, or `""`.
+    pub body: String,
+    /// For `upload_results`: how many results the body carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
+}
+
+/// One file to write.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Relative to the action's `dir`, `/`-separated (`results/<id>.json`).
+    pub path: String,
+    /// The full text of the file.
+    pub content: String,
+}
+
+/// Files the host MUST write under `dir` (creating folders), then feed back
+/// `report_written` or `report_failed`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileWrite {
+    /// Names this write in the event that answers it.
+    pub request_id: u64,
+    /// The report folder (`report.connection.local.path`).
+    pub dir: String,
+    /// The files.
+    pub files: Vec<FileEntry>,
+}
+
+/// How loud a log line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// Only emitted when `debug` is on.
+    Debug,
+    /// Progress, failure links, the summary of a good run.
+    Info,
+    /// Configuration warnings, undelivered results.
+    Warn,
+    /// Something failed for good.
+    Error,
+}
+
+/// What the host must do next.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// `POST /v1/run/{code}`.
+    CreateRun(HttpRequest),
+    /// `GET /v1/run/{code}/{id}`: the configured run exists.
+    CheckRun(HttpRequest),
+    /// `POST /v2/{code}/run/{id}/results`.
+    UploadResults(HttpRequest),
+    /// `POST /v1/run/{code}/{id}/complete`.
+    CompleteRun(HttpRequest),
+    /// Write local report files (report mode).
+    WriteReport(FileWrite),
+    /// Write results that could not be delivered to the local report (fallback).
+    SaveFallback(FileWrite),
+    /// Print a line. Never contains the token.
+    Log {
+        /// How loud.
+        level: LogLevel,
+        /// The line.
+        message: String,
+    },
+    /// Nothing to do until `until` (ms), or until the next event when `null`.
+    Wait {
+        /// When to poll again.
+        until: Option<u64>,
+    },
+    /// The session is over; every later `poll` answers the same.
+    Finished {
+        /// What happened.
+        receipt: Receipt,
+    },
+}
+
+impl Action {
+    /// True for `wait` and `finished`: the host stops draining.
+    pub fn ends_drain(&self) -> bool {
+        matches!(self, Action::Wait { .. } | Action::Finished { .. })
+    }
+}

@@ -1,0 +1,394 @@
+//! The run session (SPEC §5): the whole reporter lifecycle as a sans-IO state machine.
+//!
+//! # Theory of operation
+//!
+//! The host feeds facts in ([`Event`]: a test finished, an HTTP response arrived, a file was
+//! written, all tests are done) and drains commands out ([`Action`]: create the run, upload
+//! a batch, complete the run, write files, print a line). The session never does IO, never
+//! reads a clock and never waits: time is the `now` (ms since the Unix epoch) the host
+//! passes first, and request ids are counters.
+//!
+//! - Start: a configured run id is checked (`check_run`), otherwise a run is created
+//!   (`create_run`). Results that arrive meanwhile queue up.
+//! - Results: case ids → classify → map → filter → payload, one payload result per case id
+//!   with a deterministic UUID-shaped idempotency id (from the host's `instance` and a
+//!   counter). A batch leaves at the batch size or the byte budget; at most
+//!   `testops.uploads_in_flight` uploads are in flight; adding results never waits.
+//! - Answers: 2xx acknowledges; no response, 408, 429 (`Retry-After` seconds), 500, 502,
+//!   503, 504 retry with capped exponential backoff; 413 splits the batch in two; any other
+//!   status, or the retry budget spent, sends those results to the fallback report.
+//! - End (`all_tests_done`): flush, wait for uploads until `now + upload_deadline_ms`, then
+//!   complete the run only if completion is enabled, every result was acknowledged, and this
+//!   session created the run or was told to complete it (`complete_run_requested`).
+//!   Anything not delivered by the deadline is saved to the fallback. A `finished` action
+//!   with the [`Receipt`] ends every session.
+//!
+//! Every state change is in `state.rs`, one `match (phase, event)`.
+//!
+//! # Host loop
+//!
+//! ```
+//! use testrelay::session::{Action, Event, Session, SessionOptions};
+//! use testrelay::{Config, TestResult};
+//!
+//! let config = Config::default(); // report mode: results go to the local report
+//! let options = SessionOptions { instance: "worker-1".into() };
+//! let mut session = Session::new(config, options, 1_000).unwrap();
+//! session.add_results(1_010, vec![TestResult { title: "works".into(), ..Default::default() }]).unwrap();
+//! session.handle(1_020, Event::AllTestsDone {}).unwrap();
+//! let mut now = 1_020;
+//! let receipt = loop {
+//!     match session.poll(now) {
+//!         Action::WriteReport(w) | Action::SaveFallback(w) => {
+//!             // write w.files under w.dir, then:
+//!             session.handle(now, Event::ReportWritten { request_id: w.request_id }).unwrap();
+//!         }
+//!         Action::Log { .. } => {} // print it
+//!         Action::Wait { until } => now = until.unwrap_or(now + 1), // or wait for an event
+//!         Action::Finished { receipt } => break receipt,
+//!         other => unreachable!("report mode sends no HTTP: {other:?}"),
+//!     }
+//! };
+//! assert_eq!(receipt.reported, 1);
+//! assert_eq!(receipt.lost, 0);
+//! ```
+
+mod event;
+mod payload;
+mod pipeline;
+mod receipt;
+mod report;
+pub mod retry;
+mod state;
+
+pub use event::{Action, Event, FileEntry, FileWrite, HttpRequest, LogLevel};
+pub use payload::{api_time, iso8601, result_uuid};
+pub use receipt::Receipt;
+
+use crate::config::{Config, Mode};
+use crate::error::Error;
+use crate::result::TestResult;
+use crate::warning::Warning;
+use pipeline::Prepared;
+use report::Summary;
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+
+/// What the host tells the session about itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionOptions {
+    /// A unique id of this host process (e.g. a UUID the host made). Idempotency ids are
+    /// derived from it, so shards and workers sharing a run MUST pass different values.
+    pub instance: String,
+}
+
+/// Where the session is in its lifecycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Mode `off`: nothing is sent or written.
+    Off,
+    /// Creating or checking the run.
+    Opening,
+    /// The run is known; uploading.
+    Open,
+    /// Results go to local files (report mode, or the run could not be opened).
+    Local,
+    /// All tests done; waiting for uploads.
+    Closing,
+    /// `complete_run` in flight.
+    Completing,
+    /// Waiting for the last file writes.
+    Finishing,
+    /// Over.
+    Finished,
+}
+
+impl Phase {
+    fn name(self) -> &'static str {
+        match self {
+            Phase::Off => "off",
+            Phase::Opening => "opening",
+            Phase::Open => "open",
+            Phase::Local => "local",
+            Phase::Closing => "closing",
+            Phase::Completing => "completing",
+            Phase::Finishing => "finishing",
+            Phase::Finished => "finished",
+        }
+    }
+}
+
+/// Which local folder role a write has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sink {
+    /// Report mode: the report itself.
+    Report,
+    /// Results that could not be delivered.
+    Fallback,
+}
+
+#[derive(Debug)]
+pub(crate) struct Batch {
+    results: Vec<Prepared>,
+    /// True once these results were sent (a retry or a 413 half).
+    resent: bool,
+}
+
+#[derive(Debug)]
+pub(crate) enum Request {
+    CreateRun(String),
+    CheckRun,
+    Upload(Batch),
+    Complete,
+}
+
+#[derive(Debug)]
+pub(crate) struct Pending {
+    request: Request,
+    /// Sends so far.
+    tries: u32,
+}
+
+#[derive(Debug)]
+pub(crate) struct FileJob {
+    count: u64,
+    sink: Sink,
+}
+
+/// The run session. See the module docs for the theory of operation and the host loop.
+#[derive(Debug)]
+pub struct Session {
+    config: Config,
+    instance: String,
+    phase: Phase,
+    sink: Sink,
+    started_at: u64,
+    deadline: Option<u64>,
+    complete_requested: bool,
+    next_request: u64,
+    next_result: u64,
+    run_id: Option<u64>,
+    run_created: bool,
+    queue: Vec<Prepared>,
+    queue_bytes: usize,
+    ready: VecDeque<Batch>,
+    in_flight: BTreeMap<u64, Pending>,
+    scheduled: Vec<(u64, Pending)>,
+    files: BTreeMap<u64, FileJob>,
+    abandoned: BTreeSet<u64>,
+    local: Vec<Summary>,
+    waiting_links: Vec<(Vec<u64>, String)>,
+    failed_attempts: HashSet<String>,
+    out: VecDeque<Action>,
+    receipt: Receipt,
+}
+
+impl Session {
+    /// A session for a resolved configuration. Errors (`INVALID_INPUT`) when `instance` is
+    /// empty, or mode is testops without a token or a project.
+    pub fn new(config: Config, options: SessionOptions, now: u64) -> Result<Session, Error> {
+        Session::with_warnings(config, Vec::new(), options, now)
+    }
+
+    /// [`Session::new`] with the warnings of configuration resolution: each comes out once
+    /// as a `log` action (level `warn`, or `info` for notes) before anything else.
+    pub fn with_warnings(
+        config: Config,
+        warnings: Vec<Warning>,
+        options: SessionOptions,
+        now: u64,
+    ) -> Result<Session, Error> {
+        if options.instance.trim().is_empty() {
+            return Err(Error::invalid("instance", "must be a non-empty unique id"));
+        }
+        if config.mode == Mode::Testops {
+            if config.testops.api_token.is_none() {
+                return Err(Error::invalid(
+                    "testops.api.token",
+                    "required when mode is testops",
+                ));
+            }
+            if config.testops.project.is_none() {
+                return Err(Error::invalid(
+                    "testops.project",
+                    "required when mode is testops",
+                ));
+            }
+        }
+        let mut session = Session {
+            instance: options.instance,
+            phase: Phase::Off,
+            sink: Sink::Report,
+            started_at: now,
+            deadline: None,
+            complete_requested: false,
+            next_request: 0,
+            next_result: 0,
+            run_id: config.testops.run_id,
+            run_created: false,
+            queue: Vec::new(),
+            queue_bytes: 0,
+            ready: VecDeque::new(),
+            in_flight: BTreeMap::new(),
+            scheduled: Vec::new(),
+            files: BTreeMap::new(),
+            abandoned: BTreeSet::new(),
+            local: Vec::new(),
+            waiting_links: Vec::new(),
+            failed_attempts: HashSet::new(),
+            out: VecDeque::new(),
+            receipt: Receipt {
+                mode: config.mode,
+                ..Receipt::default()
+            },
+            config,
+        };
+        for warning in warnings {
+            let level = if warning.is_warning() {
+                LogLevel::Warn
+            } else {
+                LogLevel::Info
+            };
+            session.log(level, format!("{}: {}", warning.key, warning.message));
+        }
+        session.start(now);
+        Ok(session)
+    }
+
+    /// Feeds one fact in. A call the current phase does not allow (`WRONG_STATE`) or an
+    /// unknown request id (`UNKNOWN_REQUEST`) is an error and changes nothing.
+    pub fn handle(&mut self, now: u64, event: Event) -> Result<(), Error> {
+        self.transition(now, event)?;
+        self.advance(now);
+        Ok(())
+    }
+
+    /// Many `test_finished` events in one call (one crossing per batch for bindings).
+    /// All or nothing: refused as a whole (`WRONG_STATE`) when results are not accepted.
+    pub fn add_results(&mut self, now: u64, results: Vec<TestResult>) -> Result<(), Error> {
+        self.check_accepts_results("add_results")?;
+        for result in results {
+            self.transition(
+                now,
+                Event::TestFinished {
+                    result: Box::new(result),
+                },
+            )?;
+        }
+        self.advance(now);
+        Ok(())
+    }
+
+    /// `test_finished`.
+    pub fn handle_test_finished(&mut self, now: u64, result: TestResult) -> Result<(), Error> {
+        self.handle(
+            now,
+            Event::TestFinished {
+                result: Box::new(result),
+            },
+        )
+    }
+
+    /// `http_response`.
+    pub fn handle_http_response(
+        &mut self,
+        now: u64,
+        request_id: u64,
+        status: u16,
+        body: String,
+        retry_after: Option<String>,
+    ) -> Result<(), Error> {
+        self.handle(
+            now,
+            Event::HttpResponse {
+                request_id,
+                status,
+                body,
+                retry_after,
+            },
+        )
+    }
+
+    /// `http_failed`.
+    pub fn handle_http_failed(
+        &mut self,
+        now: u64,
+        request_id: u64,
+        message: String,
+    ) -> Result<(), Error> {
+        self.handle(
+            now,
+            Event::HttpFailed {
+                request_id,
+                message,
+            },
+        )
+    }
+
+    /// `report_written`.
+    pub fn handle_report_written(&mut self, now: u64, request_id: u64) -> Result<(), Error> {
+        self.handle(now, Event::ReportWritten { request_id })
+    }
+
+    /// `report_failed`.
+    pub fn handle_report_failed(
+        &mut self,
+        now: u64,
+        request_id: u64,
+        message: String,
+    ) -> Result<(), Error> {
+        self.handle(
+            now,
+            Event::ReportFailed {
+                request_id,
+                message,
+            },
+        )
+    }
+
+    /// `complete_run_requested`: complete the run at the end even if this session joined it.
+    pub fn handle_complete_run_requested(&mut self, now: u64) -> Result<(), Error> {
+        self.handle(now, Event::CompleteRunRequested {})
+    }
+
+    /// `all_tests_done`.
+    pub fn handle_all_tests_done(&mut self, now: u64) -> Result<(), Error> {
+        self.handle(now, Event::AllTestsDone {})
+    }
+
+    /// The next action. The host MUST call it after every `handle*`/`add_results` until it
+    /// answers `wait` or `finished`, and again once `wait.until` has passed.
+    pub fn poll(&mut self, now: u64) -> Action {
+        self.advance(now);
+        if let Some(action) = self.out.pop_front() {
+            return action;
+        }
+        if self.phase == Phase::Finished {
+            return Action::Finished {
+                receipt: self.receipt.clone(),
+            };
+        }
+        Action::Wait {
+            until: self.next_timer(),
+        }
+    }
+
+    /// The run id, once known (configured, or created). Hosts export it so that parallel
+    /// workers join the same run.
+    pub fn run_id(&self) -> Option<u64> {
+        self.run_id
+    }
+
+    /// The API token, for the `Token` header only. Hosts MUST NOT log it.
+    pub fn token(&self) -> Option<&str> {
+        self.config.testops.api_token.as_ref().map(|t| t.expose())
+    }
+
+    /// True once the session has finished.
+    pub fn is_finished(&self) -> bool {
+        self.phase == Phase::Finished
+    }
+
+    fn log(&mut self, level: LogLevel, message: String) {
+        self.out.push_back(Action::Log { level, message });
+    }
+}

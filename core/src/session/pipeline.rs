@@ -1,0 +1,140 @@
+//! One finished test → payload results: case ids → classify → map → filter (SPEC §3 trace
+//! when `debug`) → signature (SPEC §8) → one `ResultCreate` per case id, with the attempt
+//! number, the flaky mark and the failure links (SPEC §5). No state transition happens here.
+
+use super::event::{Action, LogLevel};
+use super::payload::{Decided, result_json, result_uuid};
+use super::report::Summary;
+use super::{Phase, Session};
+use crate::case_ids::case_ids;
+use crate::classify::classify;
+use crate::links::{FAILURE_LINK_PREFIX, failure_links};
+use crate::mapping::{map_and_filter, map_and_filter_traced};
+use crate::result::TestResult;
+use crate::signature::{js_signature, python_signature};
+use crate::status::Status;
+
+/// One payload result, serialized once, with what `run.json` needs about it.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub json: String,
+    pub summary: Summary,
+}
+
+impl Session {
+    /// The payload results of one finished test; empty when the filter dropped it.
+    pub(super) fn prepare(&mut self, result: &TestResult) -> Vec<Prepared> {
+        self.receipt.results_seen += 1;
+        let cases = case_ids(&result.title, result.testops_ids.as_deref());
+        for warning in &cases.warnings {
+            self.log(
+                LogLevel::Warn,
+                format!("{}: {}", warning.key, warning.message),
+            );
+        }
+        let verdict = classify(&result.outcome, &self.config.classification);
+        let mapping = &self.config.status_mapping;
+        let filter = &self.config.testops.status_filter;
+        let status = if self.config.debug {
+            let mut trace = Vec::new();
+            let status = map_and_filter_traced(verdict.status, mapping, filter, &mut trace);
+            for line in trace {
+                self.log(LogLevel::Debug, line);
+            }
+            status
+        } else {
+            map_and_filter(verdict.status, mapping, filter)
+        };
+        let Some(status) = status else {
+            self.receipt.filtered += 1;
+            return Vec::new();
+        };
+        let signature = match result.node_id.as_deref() {
+            Some(node_id) => python_signature(&cases.ids, node_id, &result.params),
+            None => {
+                let mut path = result.suite.clone();
+                path.push(result.title.clone());
+                js_signature(&cases.ids, &path, &result.params)
+            }
+        };
+        let flaky = self.track_attempts(result.attempt, status, &signature);
+        if status == Status::Failed {
+            self.failure_links(&cases.ids, &cases.title);
+        }
+        let decided = Decided {
+            result,
+            title: &cases.title,
+            status,
+            signature: &signature,
+            suite: &result.suite,
+            flaky,
+            defect: self.config.testops.defect && status == Status::Failed,
+        };
+        let root_suite = self.config.root_suite.as_deref();
+        let one_per_case: Vec<Option<u64>> = if cases.ids.is_empty() {
+            vec![None]
+        } else {
+            cases.ids.iter().copied().map(Some).collect()
+        };
+        one_per_case
+            .into_iter()
+            .map(|case_id| {
+                self.next_result += 1;
+                let id = result_uuid(&self.instance, self.next_result);
+                let json = result_json(&decided, &id, case_id, root_suite);
+                Prepared {
+                    json,
+                    summary: Summary {
+                        id,
+                        title: cases.title.clone(),
+                        status,
+                        duration: result
+                            .duration
+                            .filter(|d| d.is_finite() && *d >= 0.0)
+                            .map_or(0, |d| d.round() as u64),
+                        thread: result.thread.clone(),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// A pass after a failed attempt of the same test (same signature) is flaky.
+    fn track_attempts(&mut self, attempt: u32, status: Status, signature: &str) -> bool {
+        match status {
+            Status::Failed | Status::Invalid => {
+                self.failed_attempts.insert(signature.to_owned());
+                false
+            }
+            Status::Passed => attempt > 0 && self.failed_attempts.remove(signature),
+            Status::Skipped | Status::Blocked => false,
+        }
+    }
+
+    /// Failure links need the run id: printed now when known, else when the run opens.
+    fn failure_links(&mut self, ids: &[u64], title: &str) {
+        if self.config.testops.project.is_none() {
+            return;
+        }
+        match self.run_id {
+            Some(run_id) => self.print_links(run_id, ids, title),
+            None if self.phase == Phase::Opening => {
+                self.waiting_links.push((ids.to_vec(), title.to_owned()));
+            }
+            None => {}
+        }
+    }
+
+    pub(super) fn print_links(&mut self, run_id: u64, ids: &[u64], title: &str) {
+        let Some(project) = self.config.testops.project.as_deref() else {
+            return;
+        };
+        let app = self.config.testops.app_base();
+        for link in failure_links(&app, project, run_id, ids, title, Some(Status::Failed)) {
+            self.out.push_back(Action::Log {
+                level: LogLevel::Info,
+                message: format!("{FAILURE_LINK_PREFIX}{link}"),
+            });
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! The Qase local report layout, as qase-javascript-commons and qase-python-commons write
+//! it: `results/<id>.json` (one result object each, the same object the API receives) and a
+//! `run.json` summary (title, execution times, stats per status, the results list, threads,
+//! environment, host data).
+
+use super::event::FileEntry;
+use crate::status::Status;
+use serde::Serialize;
+
+/// What `run.json` lists about one result.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Summary {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub duration: u64,
+    pub thread: Option<String>,
+}
+
+/// One result file.
+pub(crate) fn result_file(id: &str, json: &str) -> FileEntry {
+    FileEntry {
+        path: format!("results/{id}.json"),
+        content: json.to_owned(),
+    }
+}
+
+#[derive(Serialize)]
+struct RunFile<'a> {
+    title: &'static str,
+    execution: Execution,
+    stats: Stats,
+    results: &'a [Summary],
+    threads: Vec<&'a str>,
+    suites: [(); 0],
+    environment: &'a str,
+    host_data: HostData,
+}
+
+#[derive(Serialize)]
+struct Execution {
+    start_time: u64,
+    end_time: u64,
+    duration: u64,
+    cumulative_duration: u64,
+}
+
+#[derive(Serialize, Default)]
+struct Stats {
+    total: u64,
+    passed: u64,
+    failed: u64,
+    skipped: u64,
+    blocked: u64,
+    invalid: u64,
+    muted: u64,
+}
+
+#[derive(Serialize)]
+struct HostData {
+    reporter: &'static str,
+    reporter_version: &'static str,
+}
+
+/// `run.json` for the results written locally by this session.
+pub(crate) fn run_file(
+    results: &[Summary],
+    started: u64,
+    ended: u64,
+    environment: Option<&str>,
+) -> FileEntry {
+    let mut stats = Stats::default();
+    let mut threads: Vec<&str> = Vec::new();
+    for result in results {
+        stats.total += 1;
+        *match result.status {
+            Status::Passed => &mut stats.passed,
+            Status::Failed => &mut stats.failed,
+            Status::Skipped => &mut stats.skipped,
+            Status::Blocked => &mut stats.blocked,
+            Status::Invalid => &mut stats.invalid,
+        } += 1;
+        if let Some(thread) = result.thread.as_deref() {
+            if !threads.contains(&thread) {
+                threads.push(thread);
+            }
+        }
+    }
+    let run = RunFile {
+        title: "Test run",
+        execution: Execution {
+            start_time: started,
+            end_time: ended,
+            duration: ended.saturating_sub(started),
+            cumulative_duration: results.iter().map(|r| r.duration).sum(),
+        },
+        stats,
+        results,
+        threads,
+        suites: [],
+        environment: environment.unwrap_or(""),
+        host_data: HostData {
+            reporter: "testrelay",
+            reporter_version: env!("CARGO_PKG_VERSION"),
+        },
+    };
+    FileEntry {
+        path: "run.json".to_owned(),
+        content: serde_json::to_string_pretty(&run).expect("run.json always serializes"),
+    }
+}

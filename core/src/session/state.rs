@@ -1,0 +1,687 @@
+//! Every state change of the session (h11's rule: everything that changes state is in
+//! here). `transition` is one `match (phase, event)`; `on_reply` is one match over
+//! `(phase, request, answer)` for the HTTP answers it routes; `advance` runs the timers
+//! (retries, the end deadline) and the dispatcher after every call.
+//!
+//! Phases: `off` | `opening` → `open` → `closing` → [`completing`] → [`finishing`] →
+//! `finished`; `local` (report mode, or the run could not be opened) → `finishing`.
+
+use super::event::{Action, Event, FileWrite, HttpRequest, LogLevel};
+use super::payload::create_run_json;
+use super::pipeline::Prepared;
+use super::report::{result_file, run_file};
+use super::retry::{self, Outcome};
+use super::{Batch, FileJob, Pending, Phase, Request, Session, Sink};
+use crate::config::Mode;
+use crate::error::Error;
+
+/// `{"results":[` + `]}`.
+const ENVELOPE_BYTES: usize = 14;
+
+impl Session {
+    /// The first requests, from the mode.
+    pub(super) fn start(&mut self, _now: u64) {
+        match self.config.mode {
+            Mode::Off => self.phase = Phase::Off,
+            Mode::Report => {
+                self.phase = Phase::Local;
+                self.sink = Sink::Report;
+            }
+            Mode::Testops => {
+                self.phase = Phase::Opening;
+                if self.config.fallback == Mode::Off {
+                    self.log(
+                        LogLevel::Info,
+                        format!(
+                            "fallback: `off` is read as `report`: undelivered results are saved to {} because testrelay never drops a result",
+                            self.config.report_path
+                        ),
+                    );
+                }
+                match self.config.testops.run_id {
+                    Some(_) => self.send(Request::CheckRun, 0),
+                    None => {
+                        let body = create_run_json(&self.config, self.started_at);
+                        self.send(Request::CreateRun(body), 0)
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_accepts_results(&self, call: &'static str) -> Result<(), Error> {
+        match self.phase {
+            Phase::Off | Phase::Opening | Phase::Open | Phase::Local if self.deadline.is_none() => {
+                Ok(())
+            }
+            phase => Err(Error::WrongState {
+                call,
+                state: phase.name(),
+            }),
+        }
+    }
+
+    /// One fact. On `Err` nothing changed.
+    pub(super) fn transition(&mut self, now: u64, event: Event) -> Result<(), Error> {
+        match (self.phase, event) {
+            (Phase::Finished, _) => Err(Error::WrongState {
+                call: "handle",
+                state: Phase::Finished.name(),
+            }),
+
+            (_, Event::TestFinished { result }) => {
+                self.check_accepts_results("test_finished")?;
+                if self.phase == Phase::Off {
+                    self.receipt.results_seen += 1;
+                    return Ok(());
+                }
+                for prepared in self.prepare(&result) {
+                    self.enqueue(prepared);
+                }
+                Ok(())
+            }
+
+            (_, Event::AllTestsDone {}) if self.deadline.is_some() => Err(Error::WrongState {
+                call: "all_tests_done",
+                state: self.phase.name(),
+            }),
+            (Phase::Off, Event::AllTestsDone {}) => {
+                self.deadline = Some(now);
+                self.finish(now);
+                Ok(())
+            }
+            (Phase::Opening, Event::AllTestsDone {}) => {
+                self.deadline = Some(now.saturating_add(self.config.testops.upload_deadline_ms));
+                Ok(())
+            }
+            (Phase::Open, Event::AllTestsDone {}) => {
+                self.deadline = Some(now.saturating_add(self.config.testops.upload_deadline_ms));
+                self.close_batch();
+                self.phase = Phase::Closing;
+                Ok(())
+            }
+            (Phase::Local, Event::AllTestsDone {}) => {
+                self.deadline = Some(now);
+                self.flush_local();
+                self.wrap_up(now);
+                Ok(())
+            }
+            (phase, Event::AllTestsDone {}) => Err(Error::WrongState {
+                call: "all_tests_done",
+                state: phase.name(),
+            }),
+
+            (Phase::Opening | Phase::Open | Phase::Closing, Event::CompleteRunRequested {}) => {
+                self.complete_requested = true;
+                Ok(())
+            }
+            (phase, Event::CompleteRunRequested {}) => Err(Error::WrongState {
+                call: "complete_run_requested",
+                state: phase.name(),
+            }),
+
+            (_, Event::HttpResponse { request_id, .. } | Event::HttpFailed { request_id, .. })
+                if self.abandoned.remove(&request_id) =>
+            {
+                self.log(
+                    LogLevel::Debug,
+                    format!("request {request_id} answered after the deadline; ignored"),
+                );
+                Ok(())
+            }
+            (
+                _,
+                Event::HttpResponse {
+                    request_id,
+                    status,
+                    body,
+                    retry_after,
+                },
+            ) => {
+                let pending = self.take_request(request_id)?;
+                let answer = retry::classify(Some(status), retry_after.as_deref());
+                self.on_reply(now, pending, answer, &format!("HTTP {status}"), &body);
+                Ok(())
+            }
+            (
+                _,
+                Event::HttpFailed {
+                    request_id,
+                    message,
+                },
+            ) => {
+                let pending = self.take_request(request_id)?;
+                let answer = retry::classify(None, None);
+                self.on_reply(
+                    now,
+                    pending,
+                    answer,
+                    &format!("no response ({message})"),
+                    "",
+                );
+                Ok(())
+            }
+
+            (_, Event::ReportWritten { request_id }) => {
+                self.files
+                    .remove(&request_id)
+                    .ok_or(Error::UnknownRequest(request_id))?;
+                Ok(())
+            }
+            (
+                _,
+                Event::ReportFailed {
+                    request_id,
+                    message,
+                },
+            ) => {
+                let job = self
+                    .files
+                    .remove(&request_id)
+                    .ok_or(Error::UnknownRequest(request_id))?;
+                match job.sink {
+                    Sink::Report => self.receipt.reported -= job.count,
+                    Sink::Fallback => self.receipt.in_fallback -= job.count,
+                }
+                self.receipt.lost += job.count;
+                self.log(
+                    LogLevel::Error,
+                    format!(
+                        "could not write {} results to {}: {message}",
+                        job.count, self.config.report_path
+                    ),
+                );
+                Ok(())
+            }
+        }
+    }
+
+    fn take_request(&mut self, request_id: u64) -> Result<Pending, Error> {
+        self.in_flight
+            .remove(&request_id)
+            .ok_or(Error::UnknownRequest(request_id))
+    }
+
+    /// An HTTP answer to a request this session sent.
+    fn on_reply(&mut self, now: u64, pending: Pending, answer: Outcome, what: &str, body: &str) {
+        let tries = pending.tries;
+        let may_retry = tries < self.config.testops.upload_retries.max(1);
+        match (self.phase, pending.request, answer) {
+            (Phase::Opening, Request::CreateRun(_), Outcome::Success) => match created_run_id(body)
+            {
+                Some(id) => self.run_opened(id, true),
+                None => self.run_failed(now, "the create-run response had no `result.id`"),
+            },
+            (Phase::Opening, Request::CheckRun, Outcome::Success) => {
+                let id = self.config.testops.run_id.unwrap_or_default();
+                self.run_opened(id, false)
+            }
+            (
+                Phase::Opening,
+                request @ (Request::CreateRun(_) | Request::CheckRun),
+                Outcome::Retry { after_ms },
+            ) if may_retry => self.schedule(now, request, tries, after_ms),
+            (Phase::Opening, Request::CreateRun(_) | Request::CheckRun, _) => {
+                self.run_failed(now, what)
+            }
+
+            (_, Request::Upload(batch), Outcome::Success) => {
+                self.receipt.acknowledged += batch.results.len() as u64;
+            }
+            (_, Request::Upload(mut batch), Outcome::Retry { after_ms }) if may_retry => {
+                batch.resent = true;
+                self.schedule(now, Request::Upload(batch), tries, after_ms);
+            }
+            (_, Request::Upload(mut batch), Outcome::TooLarge) if batch.results.len() > 1 => {
+                let second = batch.results.split_off(batch.results.len() / 2);
+                self.log(
+                    LogLevel::Info,
+                    format!(
+                        "upload of {} results was too large (HTTP 413); sending it in two halves",
+                        batch.results.len() + second.len()
+                    ),
+                );
+                self.ready.push_front(Batch {
+                    results: second,
+                    resent: true,
+                });
+                self.ready.push_front(Batch {
+                    results: batch.results,
+                    resent: true,
+                });
+            }
+            (_, Request::Upload(batch), _) => {
+                self.log(
+                    LogLevel::Warn,
+                    format!(
+                        "{} results not accepted ({what}, after {tries} tries); saving them to {}",
+                        batch.results.len(),
+                        self.config.report_path
+                    ),
+                );
+                self.write_local(batch.results, Sink::Fallback);
+            }
+
+            (Phase::Completing, Request::Complete, Outcome::Success) => {
+                self.receipt.completed = true;
+                self.wrap_up(now);
+            }
+            (Phase::Completing, Request::Complete, Outcome::Retry { after_ms }) if may_retry => {
+                self.schedule(now, Request::Complete, tries, after_ms)
+            }
+            (Phase::Completing, Request::Complete, _) => {
+                self.log(
+                    LogLevel::Warn,
+                    format!("could not complete the run ({what}); it was left open"),
+                );
+                self.wrap_up(now);
+            }
+
+            (phase, request, _) => {
+                unreachable!("bug: {request:?} answered in phase {}", phase.name())
+            }
+        }
+    }
+
+    /// Timers, then dispatch, then the end conditions. Runs after every call.
+    pub(super) fn advance(&mut self, now: u64) {
+        if self.phase == Phase::Finished {
+            return;
+        }
+        if self.deadline.is_some_and(|d| now >= d) && self.phase != Phase::Finishing {
+            self.abandon_all(now);
+        }
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.scheduled)
+            .into_iter()
+            .partition(|(at, _)| *at <= now);
+        self.scheduled = later;
+        for (_, pending) in due {
+            self.send(pending.request, pending.tries);
+        }
+        if matches!(self.phase, Phase::Open | Phase::Closing) {
+            while self.uploads_busy() < self.config.testops.uploads_in_flight.max(1) {
+                let Some(batch) = self.ready.pop_front() else {
+                    break;
+                };
+                self.send(Request::Upload(batch), 0);
+            }
+        }
+        let uploads_done =
+            self.ready.is_empty() && self.queue.is_empty() && self.uploads_busy() == 0;
+        match self.phase {
+            Phase::Closing if uploads_done => {
+                if self.should_complete() {
+                    self.phase = Phase::Completing;
+                    self.send(Request::Complete, 0);
+                } else {
+                    self.wrap_up(now);
+                }
+            }
+            Phase::Finishing if self.files.is_empty() => self.finish(now),
+            _ => {}
+        }
+    }
+
+    fn uploads_busy(&self) -> usize {
+        let in_flight = self.in_flight.values();
+        let scheduled = self.scheduled.iter().map(|(_, p)| p);
+        in_flight
+            .chain(scheduled)
+            .filter(|p| matches!(p.request, Request::Upload(_)))
+            .count()
+    }
+
+    /// The deadline passed: nothing more goes over the network.
+    fn abandon_all(&mut self, now: u64) {
+        let in_flight = std::mem::take(&mut self.in_flight);
+        self.abandoned.extend(in_flight.keys().copied());
+        let scheduled = std::mem::take(&mut self.scheduled);
+        let pending = in_flight
+            .into_values()
+            .chain(scheduled.into_iter().map(|(_, p)| p));
+        let mut undelivered = Vec::new();
+        for p in pending {
+            match p.request {
+                Request::Upload(batch) => undelivered.extend(batch.results),
+                Request::CreateRun(_) | Request::CheckRun => {}
+                Request::Complete => self.log(
+                    LogLevel::Warn,
+                    "completing the run did not finish before the deadline; it was left open"
+                        .to_owned(),
+                ),
+            }
+        }
+        match self.phase {
+            // Only the run request was pending; `run_failed` saves the queued results.
+            Phase::Opening => self.run_failed(now, "no answer before the deadline"),
+            Phase::Closing | Phase::Completing => {
+                undelivered.extend(self.ready.drain(..).flat_map(|b| b.results));
+                undelivered.append(&mut self.queue);
+                self.queue_bytes = 0;
+                if !undelivered.is_empty() {
+                    self.log(
+                        LogLevel::Warn,
+                        format!(
+                            "{} results were not acknowledged before the deadline; saving them to {}",
+                            undelivered.len(),
+                            self.config.report_path
+                        ),
+                    );
+                    self.write_local(undelivered, Sink::Fallback);
+                }
+                self.wrap_up(now);
+            }
+            Phase::Off | Phase::Open | Phase::Local | Phase::Finishing | Phase::Finished => {}
+        }
+    }
+
+    fn should_complete(&self) -> bool {
+        let r = &self.receipt;
+        self.config.testops.run_complete
+            && (self.run_created || self.complete_requested)
+            && r.in_fallback == 0
+            && r.lost == 0
+            && self.local.is_empty()
+    }
+
+    fn run_opened(&mut self, run_id: u64, created: bool) {
+        self.run_id = Some(run_id);
+        self.run_created = created;
+        self.receipt.run_id = Some(run_id);
+        self.receipt.run_created = created;
+        self.log(
+            LogLevel::Info,
+            format!(
+                "{} run {run_id}",
+                if created { "created" } else { "reporting to" }
+            ),
+        );
+        for (ids, title) in std::mem::take(&mut self.waiting_links) {
+            self.print_links(run_id, &ids, &title);
+        }
+        self.phase = if self.deadline.is_some() {
+            self.close_batch();
+            Phase::Closing
+        } else {
+            Phase::Open
+        };
+    }
+
+    /// The run cannot be created or checked: every result goes to the fallback.
+    fn run_failed(&mut self, now: u64, why: &str) {
+        self.waiting_links.clear();
+        self.log(
+            LogLevel::Error,
+            format!(
+                "could not open the test run ({why}); results are saved to {}",
+                self.config.report_path
+            ),
+        );
+        self.phase = Phase::Local;
+        self.sink = Sink::Fallback;
+        let mut results: Vec<Prepared> = self.ready.drain(..).flat_map(|b| b.results).collect();
+        results.append(&mut self.queue);
+        self.queue_bytes = 0;
+        self.write_local(results, Sink::Fallback);
+        if self.deadline.is_some() {
+            self.wrap_up(now);
+        }
+    }
+
+    /// One payload result into the current batch (or file batch).
+    fn enqueue(&mut self, prepared: Prepared) {
+        let batch_size = self.config.testops.batch_size.max(1);
+        if self.phase == Phase::Local {
+            self.queue.push(prepared);
+            if self.queue.len() >= batch_size {
+                self.flush_local();
+            }
+            return;
+        }
+        let size = prepared.json.len() + 1;
+        if !self.queue.is_empty()
+            && self.queue_bytes + size + ENVELOPE_BYTES > self.config.testops.batch_bytes
+        {
+            self.close_batch();
+        }
+        self.queue_bytes += size;
+        self.queue.push(prepared);
+        if self.queue.len() >= batch_size {
+            self.close_batch();
+        }
+    }
+
+    fn close_batch(&mut self) {
+        if !self.queue.is_empty() {
+            self.ready.push_back(Batch {
+                results: std::mem::take(&mut self.queue),
+                resent: false,
+            });
+            self.queue_bytes = 0;
+        }
+    }
+
+    fn flush_local(&mut self) {
+        let results = std::mem::take(&mut self.queue);
+        self.write_local(results, self.sink);
+    }
+
+    /// Results to local files (report, or fallback).
+    fn write_local(&mut self, results: Vec<Prepared>, sink: Sink) {
+        if results.is_empty() {
+            return;
+        }
+        let count = results.len() as u64;
+        let mut files = Vec::with_capacity(results.len());
+        for prepared in results {
+            files.push(result_file(&prepared.summary.id, &prepared.json));
+            self.local.push(prepared.summary);
+        }
+        match sink {
+            Sink::Report => self.receipt.reported += count,
+            Sink::Fallback => self.receipt.in_fallback += count,
+        }
+        self.write_files(files, sink, count);
+    }
+
+    fn write_files(&mut self, files: Vec<super::FileEntry>, sink: Sink, count: u64) {
+        self.next_request += 1;
+        let write = FileWrite {
+            request_id: self.next_request,
+            dir: self.config.report_path.clone(),
+            files,
+        };
+        self.files
+            .insert(self.next_request, FileJob { count, sink });
+        self.out.push_back(match sink {
+            Sink::Report => Action::WriteReport(write),
+            Sink::Fallback => Action::SaveFallback(write),
+        });
+    }
+
+    /// Network work is over: write `run.json` for what went to local files, then finish.
+    fn wrap_up(&mut self, now: u64) {
+        if !self.local.is_empty() {
+            let sink = if self.config.mode == Mode::Report {
+                Sink::Report
+            } else {
+                Sink::Fallback
+            };
+            let run = run_file(
+                &self.local,
+                self.started_at,
+                now,
+                self.config.environment.as_deref(),
+            );
+            self.write_files(vec![run], sink, 0);
+        }
+        self.phase = Phase::Finishing;
+        if self.files.is_empty() {
+            self.finish(now);
+        }
+    }
+
+    fn finish(&mut self, _now: u64) {
+        let r = &mut self.receipt;
+        let dir = &self.config.report_path;
+        let undelivered = r.in_fallback + r.lost;
+        let total = r.acknowledged + undelivered;
+        let run = self
+            .run_id
+            .map_or_else(|| "the run".to_owned(), |id| format!("run {id}"));
+        let (level, summary) = match self.config.mode {
+            Mode::Off => (
+                LogLevel::Info,
+                format!(
+                    "testrelay: mode off; {} results not reported",
+                    r.results_seen
+                ),
+            ),
+            Mode::Report => (
+                if r.lost == 0 {
+                    LogLevel::Info
+                } else {
+                    LogLevel::Error
+                },
+                format!(
+                    "testrelay: {} results written to {dir} ({} not written)",
+                    r.reported, r.lost
+                ),
+            ),
+            Mode::Testops if undelivered == 0 => (
+                LogLevel::Info,
+                format!(
+                    "testrelay: {} results delivered to {run}; {}",
+                    r.acknowledged,
+                    if r.completed {
+                        "run completed"
+                    } else {
+                        "run left open"
+                    }
+                ),
+            ),
+            Mode::Testops => (
+                LogLevel::Warn,
+                format!(
+                    "testrelay: {undelivered} of {total} results were NOT delivered to {run}; {} saved to {dir}{}; run left open",
+                    r.in_fallback,
+                    if r.lost > 0 {
+                        format!(", {} could not be saved", r.lost)
+                    } else {
+                        String::new()
+                    }
+                ),
+            ),
+        };
+        if r.in_fallback > 0 {
+            r.fallback_dir = Some(dir.clone());
+        }
+        r.summary = summary.clone();
+        self.phase = Phase::Finished;
+        self.log(level, summary);
+    }
+
+    fn schedule(&mut self, now: u64, request: Request, tries: u32, after_ms: Option<u64>) {
+        let wait = after_ms.unwrap_or_else(|| retry::backoff_ms(tries));
+        if let Request::Upload(batch) = &request {
+            self.receipt.retried += batch.results.len() as u64;
+        }
+        self.scheduled
+            .push((now.saturating_add(wait), Pending { request, tries }));
+    }
+
+    /// Sends a request (`tries` = sends so far).
+    fn send(&mut self, request: Request, tries: u32) {
+        self.next_request += 1;
+        let request_id = self.next_request;
+        let testops = &self.config.testops;
+        let project = testops.project.as_deref().unwrap_or_default();
+        let run_id = self.run_id.unwrap_or_default();
+        let (method, path, body, count) = match &request {
+            Request::CreateRun(body) => ("POST", format!("/v1/run/{project}"), body.clone(), None),
+            Request::CheckRun => (
+                "GET",
+                format!("/v1/run/{project}/{run_id}"),
+                String::new(),
+                None,
+            ),
+            Request::Upload(batch) => {
+                let mut body = String::with_capacity(
+                    ENVELOPE_BYTES
+                        + batch
+                            .results
+                            .iter()
+                            .map(|p| p.json.len() + 1)
+                            .sum::<usize>(),
+                );
+                body.push_str("{\"results\":[");
+                for (i, prepared) in batch.results.iter().enumerate() {
+                    if i > 0 {
+                        body.push(',');
+                    }
+                    body.push_str(&prepared.json);
+                }
+                body.push_str("]}");
+                (
+                    "POST",
+                    format!("/v2/{project}/run/{run_id}/results"),
+                    body,
+                    Some(batch.results.len()),
+                )
+            }
+            Request::Complete => (
+                "POST",
+                format!("/v1/run/{project}/{run_id}/complete"),
+                String::new(),
+                None,
+            ),
+        };
+        let http = HttpRequest {
+            request_id,
+            method: method.to_owned(),
+            url: format!("{}{path}", testops.api_base()),
+            path,
+            body,
+            count,
+        };
+        if let Request::Upload(batch) = &request {
+            if !batch.resent {
+                self.receipt.sent += batch.results.len() as u64;
+            }
+        }
+        self.out.push_back(match &request {
+            Request::CreateRun(_) => Action::CreateRun(http),
+            Request::CheckRun => Action::CheckRun(http),
+            Request::Upload(_) => Action::UploadResults(http),
+            Request::Complete => Action::CompleteRun(http),
+        });
+        self.in_flight.insert(
+            request_id,
+            Pending {
+                request,
+                tries: tries + 1,
+            },
+        );
+    }
+
+    /// When `poll` should be called again without an event.
+    pub(super) fn next_timer(&self) -> Option<u64> {
+        let retry = self.scheduled.iter().map(|(at, _)| *at).min();
+        let deadline = self.deadline.filter(|_| {
+            matches!(
+                self.phase,
+                Phase::Opening | Phase::Closing | Phase::Completing
+            )
+        });
+        match (retry, deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// `result.id` of a create-run response.
+fn created_run_id(body: &str) -> Option<u64> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    value.get("result")?.get("id")?.as_u64()
+}

@@ -1,0 +1,687 @@
+//! Transcript tests (rustls style): a scripted fake host answers the session's actions,
+//! virtual time jumps, and the list of actions is compared with a golden list.
+
+mod session_support;
+
+use serde_json::{Value, json};
+use session_support::*;
+use testrelay::session::{Action, Event, result_uuid};
+use testrelay::*;
+
+const T0: u64 = 1_795_320_406_000;
+
+fn created(session: &mut Session, now: u64) -> Vec<String> {
+    let mut lines = render_all(&drain(session, now));
+    session
+        .handle_http_response(
+            now,
+            1,
+            200,
+            r#"{"status":true,"result":{"id":7}}"#.into(),
+            None,
+        )
+        .unwrap();
+    lines.extend(render_all(&drain(session, now)));
+    lines
+}
+
+fn upload_body(action: &Action) -> Value {
+    match action {
+        Action::UploadResults(r) => serde_json::from_str(&r.body).unwrap(),
+        other => panic!("not an upload: {other:?}"),
+    }
+}
+
+#[test]
+fn happy_path_creates_uploads_in_batches_and_completes() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    let first = drain(&mut s, T0);
+    match &first[0] {
+        Action::CreateRun(r) => {
+            let body: Value = serde_json::from_str(&r.body).unwrap();
+            assert_eq!(
+                body,
+                json!({"title": "Automated run 2026-11-22T04:06:46.000Z", "is_autotest": true,
+                       "start_time": "2026-11-22 04:06:46"})
+            );
+            assert_eq!(r.url, "https://api.qase.io/v1/run/DEMO");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        render_all(&first),
+        ["create_run #1 POST /v1/run/DEMO", "wait -"]
+    );
+    s.handle_http_response(
+        T0 + 5,
+        1,
+        200,
+        r#"{"status":true,"result":{"id":7}}"#.into(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(s.run_id(), Some(7));
+    s.add_results(T0 + 10, vec![passed("a"), passed("b"), passed("c")])
+        .unwrap();
+    let actions = drain(&mut s, T0 + 10);
+    assert_eq!(
+        render_all(&actions),
+        [
+            "log info: created run 7",
+            "upload_results #2 POST /v2/DEMO/run/7/results count=2",
+            "wait -"
+        ]
+    );
+    let body = upload_body(&actions[1]);
+    assert_eq!(body["results"].as_array().unwrap().len(), 2);
+    s.handle_http_response(T0 + 20, 2, 200, "{}".into(), None)
+        .unwrap();
+    s.handle_all_tests_done(T0 + 30).unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 30)),
+        [
+            "upload_results #3 POST /v2/DEMO/run/7/results count=1",
+            "wait 1795320436030"
+        ]
+    );
+    s.handle_http_response(T0 + 40, 3, 200, "{}".into(), None)
+        .unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 40)),
+        [
+            "complete_run #4 POST /v1/run/DEMO/7/complete",
+            "wait 1795320436030"
+        ]
+    );
+    s.handle_http_response(T0 + 50, 4, 200, "{}".into(), None)
+        .unwrap();
+    let end = drain(&mut s, T0 + 50);
+    assert_eq!(
+        render_all(&end),
+        [
+            "log info: testrelay: 3 results delivered to run 7; run completed",
+            "finished"
+        ]
+    );
+    let r = receipt(&end);
+    assert_eq!(
+        (
+            r.run_id,
+            r.run_created,
+            r.results_seen,
+            r.sent,
+            r.acknowledged,
+            r.in_fallback,
+            r.lost,
+            r.completed
+        ),
+        (Some(7), true, 3, 3, 3, 0, 0, true)
+    );
+    // Finished is sticky and further calls are refused without a change.
+    assert_eq!(render_all(&drain(&mut s, T0 + 60)), ["finished"]);
+    let err = s.handle_all_tests_done(T0 + 60).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::WrongState);
+}
+
+#[test]
+fn retryable_answers_back_off_on_host_time_and_honour_retry_after() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, vec![passed("a"), passed("b")]).unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0)),
+        [
+            "upload_results #2 POST /v2/DEMO/run/7/results count=2",
+            "wait -"
+        ]
+    );
+    s.handle_http_response(T0 + 100, 2, 503, String::new(), None)
+        .unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 100)),
+        [format!("wait {}", T0 + 1_100)]
+    );
+    // Not yet: polling early changes nothing.
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 1_099)),
+        [format!("wait {}", T0 + 1_100)]
+    );
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 1_100)),
+        [
+            "upload_results #3 POST /v2/DEMO/run/7/results count=2",
+            "wait -"
+        ]
+    );
+    s.handle_http_response(T0 + 1_200, 3, 429, String::new(), Some("7".into()))
+        .unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 1_200)),
+        [format!("wait {}", T0 + 8_200)]
+    );
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 8_200)),
+        [
+            "upload_results #4 POST /v2/DEMO/run/7/results count=2",
+            "wait -"
+        ]
+    );
+    s.handle_http_failed(T0 + 8_300, 4, "connection reset".into())
+        .unwrap();
+    // Third failed try: backoff 4 s.
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 8_300)),
+        [format!("wait {}", T0 + 12_300)]
+    );
+    let resent = drain(&mut s, T0 + 12_300);
+    let first = upload_body(&resent[0]);
+    s.handle_http_response(T0 + 12_400, 5, 201, "{}".into(), None)
+        .unwrap();
+    s.handle_all_tests_done(T0 + 12_500).unwrap();
+    let rest = drain(&mut s, T0 + 12_500);
+    assert_eq!(
+        render_all(&rest)[0],
+        "complete_run #6 POST /v1/run/DEMO/7/complete"
+    );
+    s.handle_http_response(T0 + 12_600, 6, 200, "{}".into(), None)
+        .unwrap();
+    let r = receipt(&drain(&mut s, T0 + 12_600));
+    assert_eq!(
+        (r.sent, r.retried, r.acknowledged, r.completed),
+        (2, 6, 2, true)
+    );
+    // The same idempotency ids on every try.
+    assert_eq!(
+        first["results"][0]["id"].as_str().unwrap(),
+        result_uuid("worker-1", 1)
+    );
+}
+
+#[test]
+fn a_413_splits_the_batch_in_two() {
+    let mut config = testops_config();
+    config.testops.batch_size = 4;
+    let mut s = Session::new(config, options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, (0..4).map(|i| passed(&format!("t{i}"))).collect())
+        .unwrap();
+    let sent = drain(&mut s, T0);
+    let ids: Vec<Value> = upload_body(&sent[0])["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    s.handle_http_response(T0 + 1, 2, 413, String::new(), None)
+        .unwrap();
+    let halves = drain(&mut s, T0 + 1);
+    assert_eq!(
+        render_all(&halves),
+        [
+            "log info: upload of 4 results was too large (HTTP 413); sending it in two halves",
+            "upload_results #3 POST /v2/DEMO/run/7/results count=2",
+            "upload_results #4 POST /v2/DEMO/run/7/results count=2",
+            "wait -"
+        ]
+    );
+    let mut again: Vec<Value> = Vec::new();
+    for action in &halves[1..3] {
+        again.extend(
+            upload_body(action)["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].clone()),
+        );
+    }
+    assert_eq!(ids, again, "the halves carry the same results, in order");
+}
+
+#[test]
+fn a_rejected_batch_goes_to_the_fallback_and_the_run_stays_open() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, vec![passed("a"), passed("b"), passed("c")])
+        .unwrap();
+    drain(&mut s, T0);
+    s.handle_http_response(T0 + 1, 2, 400, r#"{"status":false}"#.into(), None)
+        .unwrap();
+    let fallback = drain(&mut s, T0 + 1);
+    assert_eq!(
+        render_all(&fallback),
+        [
+            "log warn: 2 results not accepted (HTTP 400, after 1 tries); saving them to build/qase-report",
+            "save_fallback #3 build/qase-report results=2",
+            "wait -"
+        ]
+    );
+    s.handle_report_written(T0 + 2, 3).unwrap();
+    s.handle_all_tests_done(T0 + 3).unwrap();
+    drain(&mut s, T0 + 3);
+    s.handle_http_response(T0 + 4, 4, 200, "{}".into(), None)
+        .unwrap();
+    let end = drain(&mut s, T0 + 4);
+    assert_eq!(
+        render_all(&end),
+        [
+            "save_fallback #5 build/qase-report results=0 run.json",
+            "wait -"
+        ]
+    );
+    s.handle_report_written(T0 + 5, 5).unwrap();
+    let end = drain(&mut s, T0 + 5);
+    assert_eq!(
+        render_all(&end),
+        [
+            "log warn: testrelay: 2 of 3 results were NOT delivered to run 7; 2 saved to build/qase-report; run left open",
+            "finished"
+        ]
+    );
+    let r = receipt(&end);
+    assert_eq!(
+        (r.acknowledged, r.in_fallback, r.lost, r.completed),
+        (1, 2, 0, false)
+    );
+    assert_eq!(r.fallback_dir.as_deref(), Some("build/qase-report"));
+}
+
+#[test]
+fn when_the_run_cannot_be_created_everything_goes_to_the_fallback() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    drain(&mut s, T0);
+    s.add_results(T0, vec![passed("a"), passed("b"), passed("c")])
+        .unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0)),
+        ["wait -"],
+        "results queue while the run opens"
+    );
+    s.handle_http_response(T0 + 1, 1, 401, String::new(), None)
+        .unwrap();
+    let lines = render_all(&drain(&mut s, T0 + 1));
+    assert_eq!(
+        lines,
+        [
+            "log error: could not open the test run (HTTP 401); results are saved to build/qase-report",
+            "save_fallback #2 build/qase-report results=3",
+            "wait -"
+        ]
+    );
+    s.handle_report_written(T0 + 1, 2).unwrap();
+    s.add_results(T0 + 2, vec![passed("d")]).unwrap();
+    s.handle_all_tests_done(T0 + 3).unwrap();
+    let end = drain(&mut s, T0 + 3);
+    assert_eq!(
+        render_all(&end),
+        [
+            "save_fallback #3 build/qase-report results=1",
+            "save_fallback #4 build/qase-report results=0 run.json",
+            "wait -"
+        ]
+    );
+    s.handle_report_written(T0 + 4, 3).unwrap();
+    s.handle_report_written(T0 + 4, 4).unwrap();
+    let r = receipt(&drain(&mut s, T0 + 4));
+    assert_eq!(
+        (r.run_id, r.in_fallback, r.lost, r.completed),
+        (None, 4, 0, false)
+    );
+    assert_eq!(
+        r.summary,
+        "testrelay: 4 of 4 results were NOT delivered to the run; 4 saved to build/qase-report; run left open"
+    );
+}
+
+#[test]
+fn the_end_waits_for_uploads_only_until_the_deadline() {
+    let mut config = testops_config();
+    config.testops.upload_deadline_ms = 5_000;
+    let mut s = Session::new(config, options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, vec![passed("a")]).unwrap();
+    s.handle_all_tests_done(T0 + 10).unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 10)),
+        [
+            "upload_results #2 POST /v2/DEMO/run/7/results count=1",
+            format!("wait {}", T0 + 5_010).as_str()
+        ]
+    );
+    let end = drain(&mut s, T0 + 5_010);
+    assert_eq!(
+        render_all(&end),
+        [
+            "log warn: 1 results were not acknowledged before the deadline; saving them to build/qase-report",
+            "save_fallback #3 build/qase-report results=1",
+            "save_fallback #4 build/qase-report results=0 run.json",
+            "wait -"
+        ]
+    );
+    // A late answer to the abandoned upload is ignored, not an error.
+    s.handle_http_response(T0 + 5_020, 2, 200, "{}".into(), None)
+        .unwrap();
+    s.handle_report_written(T0 + 5_030, 3).unwrap();
+    s.handle_report_written(T0 + 5_030, 4).unwrap();
+    let r = receipt(&drain(&mut s, T0 + 5_030));
+    assert_eq!((r.acknowledged, r.in_fallback, r.completed), (0, 1, false));
+}
+
+#[test]
+fn a_joined_run_is_checked_and_left_open_unless_told_to_complete() {
+    for told in [false, true] {
+        let mut config = testops_config();
+        config.testops.run_id = Some(55);
+        let mut s = Session::new(config, options(), T0).unwrap();
+        assert_eq!(
+            render_all(&drain(&mut s, T0)),
+            ["check_run #1 GET /v1/run/DEMO/55", "wait -"]
+        );
+        assert_eq!(s.run_id(), Some(55));
+        s.handle_http_response(
+            T0,
+            1,
+            200,
+            r#"{"status":true,"result":{"id":55}}"#.into(),
+            None,
+        )
+        .unwrap();
+        if told {
+            s.handle_complete_run_requested(T0).unwrap();
+        }
+        s.add_results(T0, vec![passed("a")]).unwrap();
+        s.handle_all_tests_done(T0).unwrap();
+        let lines = render_all(&drain(&mut s, T0));
+        assert_eq!(
+            lines[1],
+            "upload_results #2 POST /v2/DEMO/run/55/results count=1"
+        );
+        s.handle_http_response(T0, 2, 200, "{}".into(), None)
+            .unwrap();
+        let end = drain(&mut s, T0);
+        if told {
+            assert_eq!(
+                render_all(&end)[0],
+                "complete_run #3 POST /v1/run/DEMO/55/complete"
+            );
+            s.handle_http_response(T0, 3, 200, "{}".into(), None)
+                .unwrap();
+            assert!(receipt(&drain(&mut s, T0)).completed);
+        } else {
+            let r = receipt(&end);
+            assert_eq!((r.run_created, r.completed), (false, false));
+            assert_eq!(
+                r.summary,
+                "testrelay: 1 results delivered to run 55; run left open"
+            );
+        }
+    }
+}
+
+#[test]
+fn report_mode_writes_the_qase_report_layout() {
+    let mut config = testops_config();
+    config.mode = Mode::Report;
+    config.environment = Some("staging".into());
+    let mut s = Session::new(config, options(), T0).unwrap();
+    s.add_results(
+        T0 + 1,
+        vec![passed("a"), outcome("b", "failed"), passed("c")],
+    )
+    .unwrap();
+    let first = drain(&mut s, T0 + 1);
+    assert_eq!(
+        render_all(&first),
+        ["write_report #1 build/qase-report results=2", "wait -"]
+    );
+    s.handle_report_written(T0 + 2, 1).unwrap();
+    s.handle_all_tests_done(T0 + 100).unwrap();
+    let end = drain(&mut s, T0 + 100);
+    assert_eq!(
+        render_all(&end),
+        [
+            "write_report #2 build/qase-report results=1",
+            "write_report #3 build/qase-report results=0 run.json",
+            "wait -"
+        ]
+    );
+    let Action::WriteReport(run) = &end[1] else {
+        unreachable!()
+    };
+    let run: Value = serde_json::from_str(&run.files[0].content).unwrap();
+    assert_eq!(run["title"], "Test run");
+    assert_eq!(run["environment"], "staging");
+    assert_eq!(
+        run["execution"],
+        json!({"start_time": T0, "end_time": T0 + 100, "duration": 100, "cumulative_duration": 36})
+    );
+    assert_eq!(
+        run["stats"],
+        json!({"total": 3, "passed": 2, "failed": 1, "skipped": 0, "blocked": 0, "invalid": 0, "muted": 0})
+    );
+    assert_eq!(run["results"][1]["title"], "b");
+    assert_eq!(run["results"][1]["status"], "failed");
+    let Action::WriteReport(w) = &first[0] else {
+        unreachable!()
+    };
+    let id = run["results"][0]["id"].as_str().unwrap();
+    assert_eq!(w.files[0].path, format!("results/{id}.json"));
+    let result: Value = serde_json::from_str(&w.files[0].content).unwrap();
+    assert_eq!(result["id"], id);
+    assert_eq!(result["execution"]["status"], "passed");
+    s.handle_report_written(T0 + 101, 2).unwrap();
+    s.handle_report_written(T0 + 101, 3).unwrap();
+    let r = receipt(&drain(&mut s, T0 + 101));
+    assert_eq!((r.reported, r.sent, r.lost), (3, 0, 0));
+}
+
+#[test]
+fn mode_off_emits_nothing_but_a_receipt() {
+    let mut config = testops_config();
+    config.mode = Mode::Off;
+    let mut s = Session::new(config, options(), T0).unwrap();
+    assert_eq!(render_all(&drain(&mut s, T0)), ["wait -"]);
+    s.add_results(T0, vec![passed("a"), passed("b")]).unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    let end = drain(&mut s, T0);
+    assert_eq!(
+        render_all(&end),
+        [
+            "log info: testrelay: mode off; 2 results not reported",
+            "finished"
+        ]
+    );
+    assert_eq!(receipt(&end).results_seen, 2);
+}
+
+#[test]
+fn misuse_is_an_error_and_changes_nothing() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    drain(&mut s, T0);
+    let err = s
+        .handle_http_response(T0, 99, 200, "{}".into(), None)
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::UnknownRequest);
+    let err = s.handle_report_written(T0, 1).unwrap_err();
+    assert_eq!(
+        err.code(),
+        ErrorCode::UnknownRequest,
+        "request 1 is HTTP, not a file write"
+    );
+    s.handle_all_tests_done(T0).unwrap();
+    let err = s.add_results(T0, vec![passed("late")]).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::WrongState);
+    assert_eq!(
+        s.handle_all_tests_done(T0).unwrap_err().code(),
+        ErrorCode::WrongState
+    );
+    // The create-run request is still the one pending.
+    s.handle_http_response(T0, 1, 200, r#"{"result":{"id":3}}"#.into(), None)
+        .unwrap();
+    let end = drain(&mut s, T0);
+    assert_eq!(
+        render_all(&end)[1],
+        "complete_run #2 POST /v1/run/DEMO/3/complete"
+    );
+
+    let bad = SessionOptions {
+        instance: " ".into(),
+    };
+    assert_eq!(
+        Session::new(testops_config(), bad, T0).unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
+    let mut no_token = testops_config();
+    no_token.testops.api_token = None;
+    assert_eq!(
+        Session::new(no_token, options(), T0).unwrap_err().code(),
+        ErrorCode::InvalidInput
+    );
+}
+
+#[test]
+fn payload_results_one_per_case_id_with_links_trace_flaky_and_root_suite() {
+    let mut config = testops_config();
+    config.debug = true;
+    config.root_suite = Some("Root".into());
+    config.testops.batch_size = 10;
+    config.status_mapping = [(Status::Invalid, Status::Failed)].into_iter().collect();
+    config.testops.status_filter = [Status::Skipped].into_iter().collect();
+    let warnings = vec![Warning::new(
+        WarningCode::InvalidConfigValue,
+        "testops.batch.size",
+        "`abc` is not a number; using 200",
+    )];
+    let mut s = Session::with_warnings(config, warnings, options(), T0).unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0)),
+        [
+            "log warn: testops.batch.size: `abc` is not a number; using 200",
+            "create_run #1 POST /v1/run/DEMO",
+            "wait -"
+        ]
+    );
+    let mut login = outcome("Login works (Qase ID: 1, 2)", "failed");
+    login.params.insert("Browser".into(), "Chrome".into());
+    let mut retry = login.clone();
+    retry.outcome = passed("x").outcome;
+    retry.attempt = 1;
+    let mut broken = outcome("Broken", "failed");
+    broken.outcome.error.as_mut().unwrap().type_name = Some("TypeError".into());
+    let skipped = outcome("Skipped", "skipped");
+    // Before the run is known: the failure links wait for the run id.
+    s.add_results(T0, vec![login, broken]).unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0)),
+        [
+            "log debug: Checking filter: status=\"failed\", filter=[\"skipped\"]",
+            "log debug: Filter result: NOT FILTERED",
+            "log debug: Status mapping applied: invalid -> failed",
+            "log debug: Checking filter: status=\"failed\", filter=[\"skipped\"]",
+            "log debug: Filter result: NOT FILTERED",
+            "wait -"
+        ]
+    );
+    s.handle_http_response(T0, 1, 200, r#"{"result":{"id":7}}"#.into(), None)
+        .unwrap();
+    s.add_results(T0, vec![skipped, retry]).unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    let actions = drain(&mut s, T0);
+    let link = "log info: See why this test failed: https://app.qase.io/run/DEMO/dashboard/7?source=logs&search=";
+    assert_eq!(
+        render_all(&actions),
+        [
+            "log info: created run 7".to_owned(),
+            format!("{link}DEMO-1"),
+            format!("{link}DEMO-2"),
+            format!("{link}Broken"),
+            "log debug: Checking filter: status=\"skipped\", filter=[\"skipped\"]".to_owned(),
+            "log debug: Filter result: FILTERED".to_owned(),
+            "log debug: Checking filter: status=\"passed\", filter=[\"skipped\"]".to_owned(),
+            "log debug: Filter result: NOT FILTERED".to_owned(),
+            "upload_results #2 POST /v2/DEMO/run/7/results count=5".to_owned(),
+            format!("wait {}", T0 + 30_000),
+        ]
+    );
+    let body = upload_body(&actions[8]);
+    let results = body["results"].as_array().unwrap();
+    let signature = "1-2::auth::login_works_(qase_id:_1,_2)::{'browser':'chrome'}";
+    assert_eq!(
+        results[0],
+        json!({
+            "id": result_uuid("worker-1", 1),
+            "title": "Login works",
+            "signature": signature,
+            "testops_ids": [1],
+            "execution": {"status": "failed", "start_time": 1_795_320_406.0,
+                          "end_time": 1_795_320_406.012, "duration": 12},
+            "params": {"Browser": "Chrome"},
+            "relations": {"suite": {"data": [{"title": "Root", "public_id": null},
+                                             {"title": "Auth", "public_id": null}]}},
+            "message": "expected 1 to be 2"
+        })
+    );
+    assert_eq!(results[1]["testops_ids"], json!([2]));
+    assert_eq!(results[1]["signature"], signature);
+    assert_eq!(results[1]["id"], result_uuid("worker-1", 2));
+    assert_eq!(
+        results[2]["execution"]["status"], "failed",
+        "invalid mapped to failed"
+    );
+    // The passing retry: attempt numbered, flaky, one result per case id.
+    for flaky in &results[3..5] {
+        assert_eq!(flaky["execution"]["status"], "passed");
+        assert_eq!(flaky["fields"], json!({"is_flaky": "true"}));
+        assert_eq!(flaky["message"], "Attempt 2 (retry 1)");
+        assert_eq!(flaky["signature"], signature);
+    }
+    let text = serde_json::to_string(&actions).unwrap();
+    assert!(
+        !text.contains(TOKEN),
+        "the token never appears in an action"
+    );
+    s.handle_http_response(T0, 2, 200, "{}".into(), None)
+        .unwrap();
+    drain(&mut s, T0);
+    s.handle_http_response(T0, 3, 200, "{}".into(), None)
+        .unwrap();
+    let r = receipt(&drain(&mut s, T0));
+    assert_eq!(
+        (
+            r.results_seen,
+            r.filtered,
+            r.sent,
+            r.acknowledged,
+            r.completed
+        ),
+        (4, 1, 5, 5, true)
+    );
+}
+
+#[test]
+fn actions_and_events_have_the_documented_json_shapes() {
+    let event: Event = serde_json::from_value(json!({
+        "event": "http_response", "request_id": 3, "status": 429, "body": "", "retry_after": "2"
+    }))
+    .unwrap();
+    assert_eq!(
+        event,
+        Event::HttpResponse {
+            request_id: 3,
+            status: 429,
+            body: String::new(),
+            retry_after: Some("2".into())
+        }
+    );
+    let done: Event = serde_json::from_value(json!({"event": "all_tests_done"})).unwrap();
+    assert_eq!(done, Event::AllTestsDone {});
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    let first = serde_json::to_value(s.poll(T0)).unwrap();
+    assert_eq!(first["action"], "create_run");
+    assert_eq!(first["request_id"], 1);
+    assert_eq!(first["method"], "POST");
+    assert!(first.get("count").is_none());
+    assert_eq!(
+        serde_json::to_value(s.poll(T0)).unwrap(),
+        json!({"action": "wait", "until": null})
+    );
+}
