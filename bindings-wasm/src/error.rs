@@ -17,7 +17,7 @@ pub fn core_error(error: Error) -> JsValue {
     js_error(error.code(), &error.to_string())
 }
 
-/// A value of the wrong shape (serde-wasm-bindgen could not read it) as `INVALID_INPUT`.
-pub fn shape_error(what: &str, error: serde_wasm_bindgen::Error) -> JsValue {
+/// A value of the wrong shape (serde could not read or write it) as `INVALID_INPUT`.
+pub fn shape_error(what: &str, error: impl std::fmt::Display) -> JsValue {
     core_error(Error::invalid(what, error.to_string()))
 }

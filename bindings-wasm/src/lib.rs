@@ -5,6 +5,9 @@
 
 mod convert;
 mod error;
+mod matching;
+mod runs;
+mod session;
 
 use convert::*;
 use std::collections::BTreeMap;
@@ -14,7 +17,8 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
 
-type JsResult = Result<JsValue, JsValue>;
+/// What every export returns: a JS value, or a JS `Error` with a `code`.
+pub(crate) type JsResult = Result<JsValue, JsValue>;
 
 /// Classifies one finished test (SPEC §2).
 #[wasm_bindgen(unchecked_return_type = "Verdict")]
