@@ -351,7 +351,7 @@ fn is_expect_call(text: &str) -> bool {
     rest.is_some_and(|r| r.contains(")."))
 }
 
-fn strip_ansi(text: &str) -> String {
+pub(crate) fn strip_ansi(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

@@ -7,6 +7,7 @@
 //! - [`StatusMapping`] / [`StatusFilter`]: parse, then [`map_and_filter`].
 //! - [`Config`]: configuration from options, `qase.config.json` and `QASE_*` env.
 //! - [`plan_batches`], [`failure_links`], [`run_status`], [`configuration_product`].
+//! - [`import_junit`] / [`import_playwright_json`]: a finished run's report → `TestResult`s.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // The core never prints: warnings and log lines are data for the host.
@@ -17,6 +18,7 @@ pub mod case_ids;
 pub mod classify;
 pub mod config;
 pub mod error;
+pub mod import;
 pub mod links;
 pub mod mapping;
 pub mod matching;
@@ -35,6 +37,7 @@ pub use case_ids::{CaseIds, case_ids};
 pub use classify::{Policy, Verdict, classify};
 pub use config::{Config, Mode, Secret, Sources, TestopsConfig};
 pub use error::{Error, ErrorCode};
+pub use import::{Imported, Limits, import_junit, import_playwright_json};
 pub use links::{FAILURE_LINK_PREFIX, encode_uri_component, failure_links};
 pub use mapping::{StatusFilter, StatusMapping, map_and_filter, map_and_filter_traced};
 pub use matching::{

@@ -41,6 +41,9 @@ pub enum WarningCode {
     InvalidCaseId,
     /// A result or report input was malformed in part; the rest was kept.
     InvalidInput,
+    /// An imported report records an error outside any test (global setup, a file that
+    /// failed to load); no result carries it.
+    RunnerError,
 }
 
 /// One warning: a code, the key or entry it concerns, and a human message.

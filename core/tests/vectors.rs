@@ -36,6 +36,36 @@ fn status_list(input: &Value, key: &str) -> Vec<Status> {
     serde_json::from_value(input[key].clone()).unwrap_or_else(|e| panic!("{key}: {e}"))
 }
 
+/// The output of an import op: each result projected to the keys vectors pin (status after
+/// `classify` with the default policy), the warning count, or the error code.
+fn imported(outcome: Result<Imported, Error>) -> Value {
+    match outcome {
+        Err(e) => json!({ "error": e.code().as_str() }),
+        Ok((results, warnings)) => {
+            let results: Vec<Value> = results
+                .iter()
+                .map(|r| {
+                    let error = r.outcome.error.as_ref();
+                    json!({
+                        "title": r.title,
+                        "suite": r.suite,
+                        "status": classify(&r.outcome, &Policy::default()).status,
+                        "attempt": r.attempt,
+                        "duration": r.duration,
+                        "testops_ids": r.testops_ids,
+                        "phase": r.outcome.phase,
+                        "error_type": error.and_then(|e| e.type_name.as_deref()),
+                        "error_message": error.and_then(|e| e.message.as_deref()),
+                        "errors": r.outcome.errors.len(),
+                        "fields": r.fields,
+                    })
+                })
+                .collect();
+            json!({ "results": results, "count": results.len(), "warnings": warnings_count(&warnings) })
+        }
+    }
+}
+
 /// Flattens the resolved config to dotted keys (`testops.batchSize`); `statusMapping`
 /// stays an object.
 fn flatten(prefix: &str, value: &Value, out: &mut serde_json::Map<String, Value>) {
@@ -175,6 +205,20 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
                 .map(|c| c.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
                 .collect();
             json!({ "count": product.len(), "combinations": combos })
+        }
+        "import_junit" => {
+            let xml = input["xml"]
+                .as_str()
+                .ok_or("import_junit needs `xml` (a string)")?;
+            imported(import_junit(xml))
+        }
+        "import_playwright_json" => {
+            let text = match (input.get("text"), input.get("report")) {
+                (Some(Value::String(text)), _) => text.clone(),
+                (_, Some(report)) => report.to_string(),
+                _ => return Err("import_playwright_json needs `text` or `report`".into()),
+            };
+            imported(import_playwright_json(&text))
         }
         "config" => {
             let sources: Sources =

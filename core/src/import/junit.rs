@@ -1,0 +1,634 @@
+//! JUnit XML reader: Surefire (with `flakyFailure`/`flakyError`/`rerunFailure`/`rerunError`),
+//! pytest (xunit1 and xunit2, including its teardown double entries), Playwright's `junit`
+//! reporter and jest-junit.
+//!
+//! One pass of quick-xml events, no tree. Each `<testcase>` becomes one [`TestResult`] per
+//! attempt with `outcome.framework = junit-xml` and `outcome.element` set to the deciding
+//! element; `classify` turns that into a status (SPEC §2 rule 1).
+//! - Suite path: the names of the enclosing `<testsuite>`s (outermost first), then the
+//!   `classname` when it adds something (it is not the innermost suite's name nor the test
+//!   name, as jest-junit writes), then Playwright's describe titles (`name="a › b › test"`).
+//! - Case ids: `<property name="qase_id" value="1,2"/>` (also `QaseID`, `testops_id`, …) on
+//!   the test case; ids written in titles stay in the title for the pipeline to read.
+//! - `time` is seconds (Surefire may write `1,234.5`); durations are milliseconds.
+//! - Surefire reruns: `flakyFailure`/`flakyError` are failed attempts before the final,
+//!   passing one (every attempt gets `fields.flaky = "true"`); `rerunFailure`/`rerunError`
+//!   are failed attempts after the first `<failure>`/`<error>`. The `<testcase>`'s `time`
+//!   belongs to the attempt its own status describes; a rerun element's `time`, if any, to
+//!   its attempt.
+//! - pytest writes a test that passed its call but failed in teardown twice (same classname
+//!   and name, the second with `<error message="failed on teardown with …">`): the two become
+//!   one result whose error is the teardown error with `phase = teardown`. A failed call is
+//!   never replaced by a teardown error: that error is then added to `outcome.errors`.
+//!   xunit1 also writes the test's `file`, from which the pytest node id is rebuilt.
+//!
+//! DOCTYPE (and so any entity declaration) is rejected: nothing is ever expanded beyond the
+//! five predefined entities and character references.
+
+use super::{Imported, Limits, is_case_id_key, line_at, parse_case_ids};
+use crate::error::Error;
+use crate::result::{ErrorInfo, Framework, JunitElement, Outcome, Phase, TestResult};
+use crate::warning::{Warning, WarningCode};
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::reader::Reader;
+use std::collections::HashMap;
+
+/// Playwright's junit reporter joins describe titles and the test title with this.
+const TITLE_PATH_SEPARATOR: &str = " › ";
+/// Separates the parts of a test's identity in the pytest double-entry index.
+const KEY_SEPARATOR: char = '\u{1f}';
+
+/// Reads a JUnit XML report with the default [`Limits`].
+pub fn import_junit(xml: &str) -> Result<Imported, Error> {
+    import_junit_with(xml, &Limits::default())
+}
+
+/// Reads a JUnit XML report within `limits`.
+pub fn import_junit_with(xml: &str, limits: &Limits) -> Result<Imported, Error> {
+    limits.check_size(xml.len())?;
+    let text = xml.strip_prefix('\u{feff}').unwrap_or(xml);
+    let mut reader = Reader::from_str(text);
+    let mut state = State::new(text, *limits);
+    loop {
+        let start = to_usize(reader.buffer_position());
+        let event = reader
+            .read_event()
+            .map_err(|e| malformed(text, to_usize(reader.error_position()), e))?;
+        match event {
+            Event::Start(e) => state.open(&e, start)?,
+            Event::Empty(e) => {
+                state.open(&e, start)?;
+                state.close(start)?;
+            }
+            Event::End(_) => state.close(start)?,
+            Event::Text(t) => state.text(&t.xml10_content()),
+            Event::CData(t) => state.text(&t.xml10_content()),
+            Event::GeneralRef(r) => state.reference(&r, start)?,
+            Event::DocType(_) => {
+                return Err(malformed(
+                    text,
+                    start,
+                    "DOCTYPE declarations are not accepted (no entity expansion)",
+                ));
+            }
+            Event::Eof => return state.finish(),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+        }
+    }
+}
+
+fn to_usize(position: u64) -> usize {
+    usize::try_from(position).unwrap_or(usize::MAX)
+}
+
+fn malformed(text: &str, offset: usize, detail: impl ToString) -> Error {
+    Error::MalformedReport {
+        line: line_at(text, offset),
+        detail: detail.to_string(),
+    }
+}
+
+/// What an open element is, as far as the reader cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Node {
+    Testsuites,
+    Testsuite,
+    Testcase,
+    Properties,
+    /// A result element (`failure`, `flakyError`, …) of the open test case.
+    Outcome,
+    /// `<stackTrace>` inside a Surefire rerun element: its text is the stack.
+    StackTrace,
+    Other,
+}
+
+/// The result elements of a `<testcase>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Failure,
+    Error,
+    Skipped,
+    FlakyFailure,
+    FlakyError,
+    RerunFailure,
+    RerunError,
+}
+
+impl Kind {
+    fn from_name(name: &str) -> Option<Kind> {
+        Some(match name {
+            "failure" => Kind::Failure,
+            "error" => Kind::Error,
+            "skipped" => Kind::Skipped,
+            "flakyFailure" => Kind::FlakyFailure,
+            "flakyError" => Kind::FlakyError,
+            "rerunFailure" => Kind::RerunFailure,
+            "rerunError" => Kind::RerunError,
+            _ => return None,
+        })
+    }
+
+    fn element(self) -> JunitElement {
+        match self {
+            Kind::Failure | Kind::FlakyFailure | Kind::RerunFailure => JunitElement::Failure,
+            Kind::Error | Kind::FlakyError | Kind::RerunError => JunitElement::Error,
+            Kind::Skipped => JunitElement::Skipped,
+        }
+    }
+}
+
+/// One result element read in full.
+#[derive(Debug)]
+struct Found {
+    kind: Kind,
+    type_name: Option<String>,
+    message: Option<String>,
+    text: String,
+    duration: Option<f64>,
+}
+
+impl Found {
+    fn error_info(&self) -> ErrorInfo {
+        let stack = self.text.trim();
+        let message = self.message.clone().or_else(|| {
+            stack
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(str::to_owned)
+        });
+        ErrorInfo {
+            type_name: self.type_name.clone(),
+            message,
+            stack: (!stack.is_empty()).then(|| stack.to_owned()),
+            ..ErrorInfo::default()
+        }
+    }
+
+    /// pytest names the phase of an error in its message: "failed on setup with …".
+    fn pytest_phase(&self) -> Phase {
+        match self.message.as_deref() {
+            Some(m) if m.starts_with("failed on setup") => Phase::Setup,
+            Some(m) if m.starts_with("failed on teardown") => Phase::Teardown,
+            _ => Phase::Call,
+        }
+    }
+}
+
+/// The `<testcase>` being read.
+#[derive(Debug, Default)]
+struct Case {
+    name: String,
+    classname: String,
+    /// pytest xunit1's `file` attribute (`tests/test_shop.py`).
+    file: Option<String>,
+    line: u64,
+    duration: Option<f64>,
+    ids: Vec<i64>,
+    found: Vec<Found>,
+}
+
+#[derive(Debug)]
+struct State<'a> {
+    text: &'a str,
+    limits: Limits,
+    stack: Vec<Node>,
+    suites: Vec<String>,
+    case: Option<Case>,
+    pending: Option<Found>,
+    results: Vec<TestResult>,
+    warnings: Vec<Warning>,
+    /// suite + classname + name → index of the result, for pytest's double entries.
+    seen: HashMap<String, usize>,
+    saw_root: bool,
+    /// Byte offset and line of the last position whose line was computed.
+    cursor: (usize, u64),
+}
+
+impl<'a> State<'a> {
+    fn new(text: &'a str, limits: Limits) -> Self {
+        State {
+            text,
+            limits,
+            stack: Vec::new(),
+            suites: Vec::new(),
+            case: None,
+            pending: None,
+            results: Vec::new(),
+            warnings: Vec::new(),
+            seen: HashMap::new(),
+            saw_root: false,
+            cursor: (0, 1),
+        }
+    }
+
+    /// The 1-based line of `offset`; offsets arrive in increasing order, so counting is
+    /// linear over the whole report.
+    fn line(&mut self, offset: usize) -> u64 {
+        let (from, line) = self.cursor;
+        let offset = offset.min(self.text.len());
+        if offset < from {
+            return line_at(self.text, offset);
+        }
+        let newlines = self.text.as_bytes()[from..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.cursor = (offset, line + newlines);
+        line + newlines
+    }
+
+    fn attributes(
+        &self,
+        e: &BytesStart<'_>,
+        offset: usize,
+    ) -> Result<Vec<(String, String)>, Error> {
+        e.attributes()
+            .map(|attr| {
+                let attr = attr.map_err(|err| malformed(self.text, offset, err))?;
+                let value = attr
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|err| malformed(self.text, offset, err))?;
+                let key = attr.key.local_name().as_ref().to_owned();
+                Ok((key, value.into_owned()))
+            })
+            .collect()
+    }
+
+    fn open(&mut self, e: &BytesStart<'_>, offset: usize) -> Result<(), Error> {
+        let line = self.line(offset);
+        self.limits.check_depth(self.stack.len() + 1, line)?;
+        let local = e.local_name();
+        let name = local.as_ref();
+        let parent = self.stack.last().copied();
+        let node = match (parent, name) {
+            (None, "testsuites") => Node::Testsuites,
+            (None, "testsuite") | (Some(Node::Testsuites | Node::Testsuite), "testsuite") => {
+                let attrs = self.attributes(e, offset)?;
+                self.suites
+                    .push(attr(&attrs, "name").unwrap_or_default().to_owned());
+                Node::Testsuite
+            }
+            (None, _) => {
+                return Err(Error::MalformedReport {
+                    line,
+                    detail: format!(
+                        "not a JUnit report: the root element is <{}>, expected <testsuites> or <testsuite>",
+                        name
+                    ),
+                });
+            }
+            (Some(Node::Testsuites | Node::Testsuite), "testcase") => {
+                let attrs = self.attributes(e, offset)?;
+                self.case = Some(self.new_case(&attrs, line));
+                Node::Testcase
+            }
+            (Some(Node::Testcase), "properties") => Node::Properties,
+            (Some(Node::Properties), "property") if self.case.is_some() => {
+                let attrs = self.attributes(e, offset)?;
+                self.property(&attrs, line);
+                Node::Other
+            }
+            (Some(Node::Testcase), _) => match Kind::from_name(name) {
+                Some(kind) => {
+                    let attrs = self.attributes(e, offset)?;
+                    let duration = self.duration(&attrs, line);
+                    self.pending = Some(Found {
+                        kind,
+                        type_name: attr(&attrs, "type").map(str::to_owned),
+                        message: attr(&attrs, "message").map(str::to_owned),
+                        text: String::new(),
+                        duration,
+                    });
+                    Node::Outcome
+                }
+                None => Node::Other,
+            },
+            (Some(Node::Outcome), "stackTrace") => Node::StackTrace,
+            _ => Node::Other,
+        };
+        self.saw_root = true;
+        self.stack.push(node);
+        Ok(())
+    }
+
+    fn close(&mut self, offset: usize) -> Result<(), Error> {
+        let Some(node) = self.stack.pop() else {
+            return Err(malformed(
+                self.text,
+                offset,
+                "closing tag without an open element",
+            ));
+        };
+        match node {
+            Node::Testsuite => {
+                self.suites.pop();
+            }
+            Node::Outcome => {
+                if let (Some(case), Some(found)) = (self.case.as_mut(), self.pending.take()) {
+                    case.found.push(found);
+                }
+            }
+            Node::Testcase => {
+                if let Some(case) = self.case.take() {
+                    self.finish_case(case)?;
+                }
+            }
+            Node::Testsuites | Node::Properties | Node::StackTrace | Node::Other => {}
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, content: &str) {
+        if matches!(self.stack.last(), Some(Node::Outcome | Node::StackTrace))
+            && let Some(found) = self.pending.as_mut()
+        {
+            found.text.push_str(content);
+        }
+    }
+
+    fn reference(&mut self, r: &BytesRef<'_>, offset: usize) -> Result<(), Error> {
+        let mut buf = [0u8; 4];
+        let resolved: &str = match r.resolve_char_ref() {
+            Ok(Some(c)) => c.encode_utf8(&mut buf),
+            Ok(None) => quick_xml::escape::resolve_predefined_entity(r).ok_or_else(|| {
+                malformed(
+                    self.text,
+                    offset,
+                    format!(
+                        "unknown entity &{}; (only the five predefined entities are read)",
+                        &**r
+                    ),
+                )
+            })?,
+            Err(e) => return Err(malformed(self.text, offset, e)),
+        };
+        self.text(resolved);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Imported, Error> {
+        if let Some(open) = self.stack.last() {
+            let end = self.text.len();
+            return Err(malformed(
+                self.text,
+                end,
+                format!(
+                    "the report ends inside an open <{}> element",
+                    node_name(*open)
+                ),
+            ));
+        }
+        if !self.saw_root {
+            let end = self.text.len();
+            return Err(malformed(
+                self.text,
+                end,
+                "not a JUnit report: no <testsuites> or <testsuite> element",
+            ));
+        }
+        self.warnings.shrink_to_fit();
+        Ok((self.results, self.warnings))
+    }
+
+    fn new_case(&mut self, attrs: &[(String, String)], line: u64) -> Case {
+        let duration = self.duration(attrs, line);
+        Case {
+            name: attr(attrs, "name").unwrap_or_default().to_owned(),
+            classname: attr(attrs, "classname").unwrap_or_default().to_owned(),
+            file: attr(attrs, "file").map(str::to_owned),
+            line,
+            duration,
+            ..Case::default()
+        }
+    }
+
+    fn property(&mut self, attrs: &[(String, String)], line: u64) {
+        let (Some(name), Some(case)) = (attr(attrs, "name"), self.case.as_mut()) else {
+            return;
+        };
+        if is_case_id_key(name) {
+            let key = format!("line {line}: property {name}");
+            parse_case_ids(
+                attr(attrs, "value").unwrap_or_default(),
+                &key,
+                &mut case.ids,
+                &mut self.warnings,
+            );
+        }
+    }
+
+    /// Reads a `time` attribute (seconds) as milliseconds; unreadable → a warning.
+    fn duration(&mut self, attrs: &[(String, String)], line: u64) -> Option<f64> {
+        let raw = attr(attrs, "time")?;
+        let cleaned: String = raw
+            .chars()
+            .filter(|c| *c != ',' && !c.is_whitespace())
+            .collect();
+        match cleaned.parse::<f64>() {
+            Ok(seconds) if seconds.is_finite() && seconds >= 0.0 => {
+                Some((seconds * 1_000_000.0).round() / 1_000.0)
+            }
+            _ => {
+                self.warnings.push(Warning::new(
+                    WarningCode::InvalidInput,
+                    format!("line {line}: time"),
+                    format!("time `{raw}` is not a number of seconds; the duration is left empty"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn finish_case(&mut self, case: Case) -> Result<(), Error> {
+        let key = self.key(&case);
+        let primary = case
+            .found
+            .iter()
+            .position(|f| matches!(f.kind, Kind::Failure | Kind::Error | Kind::Skipped));
+        // pytest's second entry for a teardown error after a passed (or failed) call.
+        if let Some(p) = primary
+            && case.found[p].kind == Kind::Error
+            && case.found[p].pytest_phase() == Phase::Teardown
+            && let Some(&index) = self.seen.get(&key)
+        {
+            merge_teardown(&mut self.results[index], &case.found[p], case.duration);
+            return Ok(());
+        }
+
+        let template = self.template(&case);
+        let flaky: Vec<&Found> = case
+            .found
+            .iter()
+            .filter(|f| matches!(f.kind, Kind::FlakyFailure | Kind::FlakyError))
+            .collect();
+        let reruns = case
+            .found
+            .iter()
+            .filter(|f| matches!(f.kind, Kind::RerunFailure | Kind::RerunError));
+        let mut attempt = 0;
+        let mut push = |results: &mut Vec<TestResult>, mut r: TestResult| {
+            r.attempt = attempt;
+            attempt += 1;
+            results.push(r);
+        };
+        for found in &flaky {
+            push(&mut self.results, attempt_result(&template, found));
+        }
+        let mut main = template.clone();
+        main.duration = case.duration;
+        if let Some(p) = primary {
+            let found = &case.found[p];
+            main.outcome.element = Some(found.kind.element());
+            if found.kind == Kind::Skipped {
+                main.message = found.error_info().message;
+            } else {
+                main.outcome.error = Some(found.error_info());
+                main.outcome.phase = found.pytest_phase();
+            }
+            main.outcome.errors = case
+                .found
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| *i != p && matches!(f.kind, Kind::Failure | Kind::Error))
+                .map(|(_, f)| f.error_info())
+                .collect();
+        }
+        self.seen.insert(key, self.results.len());
+        push(&mut self.results, main);
+        for found in reruns {
+            push(&mut self.results, attempt_result(&template, found));
+        }
+        self.limits.check_results(self.results.len())
+    }
+
+    /// A result with everything the attempts of `case` share.
+    fn template(&mut self, case: &Case) -> TestResult {
+        let mut suite: Vec<String> = self
+            .suites
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect();
+        let classname = case.classname.trim();
+        if !classname.is_empty()
+            && suite.last().map(String::as_str) != Some(classname)
+            && classname != case.name.trim()
+        {
+            suite.push(classname.to_owned());
+        }
+        let mut title = case.name.trim().to_owned();
+        if title.contains(TITLE_PATH_SEPARATOR) {
+            let mut parts: Vec<&str> = title.split(TITLE_PATH_SEPARATOR).collect();
+            let last = parts.pop().unwrap_or_default().to_owned();
+            suite.extend(
+                parts
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .map(|p| (*p).to_owned()),
+            );
+            title = last;
+        }
+        if title.is_empty() {
+            title = format!("(unnamed test case, line {})", case.line);
+            self.warnings.push(Warning::new(
+                WarningCode::InvalidInput,
+                format!("line {}: name", case.line),
+                "a <testcase> has no name; it was given one from its line",
+            ));
+        }
+        let mut fields = std::collections::BTreeMap::new();
+        if case
+            .found
+            .iter()
+            .any(|f| matches!(f.kind, Kind::FlakyFailure | Kind::FlakyError))
+        {
+            fields.insert("flaky".to_owned(), "true".to_owned());
+        }
+        TestResult {
+            node_id: pytest_node_id(case),
+            title,
+            suite,
+            testops_ids: (!case.ids.is_empty()).then(|| case.ids.clone()),
+            outcome: Outcome {
+                framework: Framework::JunitXml,
+                ..Outcome::default()
+            },
+            fields,
+            ..TestResult::default()
+        }
+    }
+
+    fn key(&self, case: &Case) -> String {
+        let mut key = self.suites.join(&KEY_SEPARATOR.to_string());
+        for part in [&case.classname, &case.name] {
+            key.push(KEY_SEPARATOR);
+            key.push_str(part);
+        }
+        key
+    }
+}
+
+/// pytest xunit1 writes the test file: with it, `classname = <module>.<Class>` and `name`
+/// give back the node id (`tests/test_a.py::TestKlass::test_b[1]`).
+fn pytest_node_id(case: &Case) -> Option<String> {
+    let file = case.file.as_deref()?;
+    let module = file.strip_suffix(".py")?.replace(['/', '\\'], ".");
+    let class = case.classname.strip_prefix(module.as_str())?;
+    if !(class.is_empty() || class.starts_with('.')) {
+        return None;
+    }
+    let mut id = file.replace('\\', "/");
+    for part in class.split('.').filter(|p| !p.is_empty()) {
+        id.push_str("::");
+        id.push_str(part);
+    }
+    id.push_str("::");
+    id.push_str(&case.name);
+    Some(id)
+}
+
+/// A Surefire rerun element as its own attempt.
+fn attempt_result(template: &TestResult, found: &Found) -> TestResult {
+    let mut r = template.clone();
+    r.outcome.element = Some(found.kind.element());
+    r.outcome.error = Some(found.error_info());
+    r.duration = found.duration;
+    r
+}
+
+/// Folds pytest's teardown entry into the entry of the same test.
+fn merge_teardown(result: &mut TestResult, teardown: &Found, duration: Option<f64>) {
+    let info = teardown.error_info();
+    if result.outcome.element.is_none() {
+        result.outcome.element = Some(JunitElement::Error);
+        result.outcome.phase = Phase::Teardown;
+        result.outcome.error = Some(info);
+    } else {
+        result.outcome.errors.push(info);
+    }
+    result.duration = match (result.duration, duration) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+}
+
+fn attr<'s>(attrs: &'s [(String, String)], name: &str) -> Option<&'s str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn node_name(node: Node) -> &'static str {
+    match node {
+        Node::Testsuites => "testsuites",
+        Node::Testsuite => "testsuite",
+        Node::Testcase => "testcase",
+        Node::Properties => "properties",
+        Node::Outcome => "failure/error/skipped",
+        Node::StackTrace => "stackTrace",
+        Node::Other => "…",
+    }
+}

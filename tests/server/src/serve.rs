@@ -1,0 +1,127 @@
+//! Routes and the accept loop. The loop is hand-made (hyper's HTTP/1 connection, not
+//! `axum::serve`) for one reason: a fault may drop a connection without any answer, which
+//! needs a handle on each connection. Every request carries a [`ConnectionKiller`] for its
+//! connection; killing drops the connection future, which closes the socket.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{get, post};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+use tower::ServiceExt;
+
+use crate::app::{App, api_error, gate};
+use crate::{api, control};
+
+/// Largest request body read (a bigger body answers 413, like a real front proxy would).
+const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// How long open connections may take to finish once the server stops.
+const DRAIN: Duration = Duration::from_secs(2);
+
+/// Drops the connection a request came on, without an answer.
+#[derive(Debug, Clone)]
+pub struct ConnectionKiller(Arc<Notify>);
+
+impl ConnectionKiller {
+    pub fn kill(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// The API routes behind the gate, and the control routes.
+pub fn router(app: Arc<App>) -> Router {
+    let api = Router::new()
+        .route("/v1/project/{code}", get(api::get_project))
+        .route("/v1/run/{code}", post(api::create_run))
+        .route("/v1/run/{code}/{id}", get(api::get_run))
+        .route("/v2/{code}/run/{id}/results", post(api::upload_results))
+        .route("/v1/run/{code}/{id}/complete", post(api::complete_run))
+        .route_layer(middleware::from_fn_with_state(app.clone(), gate));
+    let control = Router::new()
+        .route("/__control/state", get(control::state))
+        .route(
+            "/__control/faults",
+            get(control::get_faults)
+                .put(control::set_faults)
+                .post(control::set_faults),
+        )
+        .route("/__control/runs", post(control::create_run))
+        .route("/__control/reset", post(control::reset))
+        .route("/__control/stop", post(control::stop));
+    api.merge(control)
+        .fallback(unknown_path)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(app)
+}
+
+async fn unknown_path(State(app): State<Arc<App>>, request: Request) -> Response {
+    let status = StatusCode::NOT_FOUND;
+    if !request.uri().path().starts_with("/__control/") {
+        app.log_unknown(request.method(), request.uri().path(), status);
+    }
+    api_error(status, "Not found.")
+}
+
+/// Serves until `shutdown` resolves, then lets open connections finish (bounded).
+pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()>) {
+    let (stopping_tx, stopping) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                // Accept errors (e.g. too many open files) are transient; keep serving.
+                if let Ok((stream, _)) = accepted {
+                    let _ = stream.set_nodelay(true);
+                    connections.spawn(connection(stream, router.clone(), stopping.clone()));
+                }
+            }
+            () = &mut shutdown => break,
+        }
+        while connections.try_join_next().is_some() {}
+    }
+    let _ = stopping_tx.send(true);
+    let drained = async { while connections.join_next().await.is_some() {} };
+    let _ = tokio::time::timeout(DRAIN, drained).await;
+}
+
+/// One HTTP/1 connection, dropped when a request kills it.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    router: Router,
+    mut stopping: watch::Receiver<bool>,
+) {
+    let killer = ConnectionKiller(Arc::new(Notify::new()));
+    let request_killer = killer.clone();
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(request_killer.clone());
+        router.clone().oneshot(request)
+    });
+    let connection =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    let mut graceful = false;
+    loop {
+        tokio::select! {
+            _ = connection.as_mut() => return,
+            () = killer.0.notified() => return,
+            changed = stopping.changed(), if !graceful => {
+                graceful = true;
+                if changed.is_ok() {
+                    connection.as_mut().graceful_shutdown();
+                }
+            }
+        }
+    }
+}
