@@ -1,6 +1,6 @@
 // The preview page: a thin host of the testrelay core (WASM). It reads the dropped file and
 // the form, asks the core what a reporter would decide, and draws the answer. Every decision
-// (readers, classification, mapping, filter, links, batches) is the core's.
+// (readers, classification, mapping, filter, links, batches, matching) is the core's.
 import init, * as tr from './pkg-web/testrelay_wasm.js';
 import { drawDonut, drawTimeline } from './charts.js';
 
@@ -8,7 +8,7 @@ const STATUSES = ['passed', 'failed', 'invalid', 'skipped', 'blocked'];
 const MAX_ROWS = 500;
 const $ = (id) => document.getElementById(id);
 
-const state = { report: null, preview: null };
+const state = { report: null, cases: null, preview: null };
 
 function el(name, attrs = {}, ...children) {
   const node = document.createElement(name);
@@ -20,15 +20,6 @@ function el(name, attrs = {}, ...children) {
 function say(text, kind = '') {
   $('state').textContent = text;
   $('state').className = `state ${kind}`;
-}
-
-/** Reads a report with the core's reader for its format (by its first character). */
-function readReport(text) {
-  const first = text.trimStart()[0];
-  if (first === '<') return tr.importJunit(text);
-  if (first === '{') return tr.importPlaywrightJson(text);
-  if (first === '[') return { results: JSON.parse(text), warnings: [] };
-  throw Object.assign(new Error('not a JUnit XML, Playwright JSON or results JSON file'), { code: 'MALFORMED_REPORT' });
 }
 
 /** The form as preview settings; empty fields are null. */
@@ -43,6 +34,8 @@ function settings() {
     app: text('app'),
     project: text('project'),
     run_id: number('run-id'),
+    cases: state.cases,
+    matching: { auto_create: $('auto-create').checked, create_from: $('create-from').value },
   };
 }
 
@@ -77,7 +70,7 @@ function renderBatches(p) {
 
 function testRow(t) {
   const where = t.suite.length ? el('div', { class: 'suite' }, t.suite.join(' › ')) : '';
-  const ids = t.testops_ids?.length ? el('div', { class: 'ids' }, `case ${t.testops_ids.join(', ')}`) : '';
+  const ids = t.case_ids.length ? el('div', { class: 'ids' }, `case ${t.case_ids.join(', ')}`) : '';
   let change = 'unchanged';
   if (t.mapped) change = `mapped ${t.status} → ${t.reported ?? '(mapped, then filtered)'}`;
   if (t.filtered) change = t.mapped ? `mapped, then dropped by filter` : `dropped by filter (${t.status})`;
@@ -87,6 +80,7 @@ function testRow(t) {
     el('td', {}, el('span', { class: `badge s-${t.reported ?? 'filtered'}` }, t.reported ?? 'filtered')),
     el('td', {}, el('code', {}, t.rule), el('div', { class: 'evidence' }, t.evidence)),
     el('td', {}, change),
+    el('td', {}, caseCell(t.matching)),
     el('td', {}, ...links));
 }
 
@@ -112,41 +106,60 @@ function run() {
   if (!state.report) return;
   const started = performance.now();
   try {
-    const p = tr.preview(state.report.results, settings());
+    const p = tr.previewReport(state.report.text, settings());
     const decided = performance.now();
     state.preview = p;
     renderTotals(p);
-    renderWarnings([...state.report.warnings, ...p.warnings]);
+    renderWarnings(p.warnings);
+    renderMatching(p);
     renderBatches(p);
     const span = drawTimeline($('timeline'), p.tests);
     $('timeline-end').textContent = `${(span / 1000).toFixed(1)} s`;
     renderTests();
     $('output').hidden = false;
     const done = performance.now();
-    const ms = done - started + state.report.readMs;
-    const parts = `read ${Math.round(state.report.readMs)}, decide ${Math.round(decided - started)}, draw ${Math.round(done - decided)}`;
+    const ms = done - started;
+    const parts = `read and decide ${Math.round(decided - started)}, draw ${Math.round(done - decided)}`;
     document.body.dataset.previewMs = ms.toFixed(1);
     document.body.dataset.previewParts = parts;
     say(`${state.report.name}: ${p.tests.length.toLocaleString('en')} tests previewed in ${Math.round(ms)} ms (${parts}).`, 'ok');
   } catch (e) {
-    say(`${e.code ?? 'ERROR'}: ${e.message}`, 'error');
+    $('output').hidden = true;
+    say(`${state.report.name}: ${e.code ?? 'ERROR'}: ${e.message}`, 'error');
   }
 }
 
 async function load(file) {
   say(`Reading ${file.name}…`);
-  const text = await file.text();
-  const started = performance.now();
+  state.report = { name: file.name, text: await file.text() };
+  run();
+}
+
+/** A repository snapshot: a JSON list of cases (`[{id, title, suite, …}]`). */
+async function loadSnapshot(file) {
   try {
-    const { results, warnings } = readReport(text);
-    state.report = { name: file.name, results, warnings, readMs: performance.now() - started };
+    state.cases = JSON.parse(await file.text());
+    $('snapshot-state').textContent = `${file.name}: ${state.cases.length} cases.`;
   } catch (e) {
-    state.report = null;
-    $('output').hidden = true;
-    say(`${file.name}: ${e.code ?? 'ERROR'}: ${e.message}`, 'error');
-    return;
+    state.cases = null;
+    $('snapshot-state').textContent = `${file.name}: not JSON (${e.message}).`;
   }
   run();
+}
+
+function renderMatching(p) {
+  $('matching-section').hidden = p.matching === null;
+  if (p.matching === null) return;
+  const t = p.matching.totals;
+  $('matching').textContent =
+    `link ${t.link} · create ${t.create} (${t.new_cases} new case${t.new_cases === 1 ? '' : 's'}) · update ${t.update} · caseless ${t.caseless}`;
+}
+
+function caseCell(m) {
+  if (!m) return '';
+  if (m.decision === 'linked') return `linked to ${m.case_ids.join(', ')} by ${m.by === 'id' ? 'id' : 'title and suite'}`;
+  if (m.decision === 'create') return `create a case (${m.unlinked.replaceAll('_', ' ')})`;
+  return `caseless: ${m.reason.replaceAll('_', ' ')}`;
 }
 
 function wire() {
@@ -160,6 +173,7 @@ function wire() {
     if (file) load(file);
   });
   $('report-file').addEventListener('change', (e) => e.target.files[0] && load(e.target.files[0]));
+  $('snapshot-file').addEventListener('change', (e) => e.target.files[0] && loadSnapshot(e.target.files[0]));
   $('settings').addEventListener('input', run);
   $('settings').addEventListener('submit', (e) => e.preventDefault());
   $('show').append(...[...STATUSES, 'filtered'].map((s) => el('option', { value: s }, s)));

@@ -147,3 +147,10 @@ pub struct CompletionInput {
     #[serde(default)]
     pub expected_jobs: Vec<String>,
 }
+
+/// `{results, warnings}` of the report readers.
+#[derive(Serialize)]
+pub struct ImportedOut {
+    pub results: Vec<testrelay::TestResult>,
+    pub warnings: Vec<Warning>,
+}

@@ -181,3 +181,30 @@ pub fn resolve_config(
     let (config, warnings) = testrelay::Config::resolve(&sources);
     to_js(&ConfigResolved { config, warnings })
 }
+
+/// Reads a JUnit XML report: `{results, warnings}`; refused with `MALFORMED_REPORT` (with the
+/// line) or `LIMIT_EXCEEDED`.
+#[wasm_bindgen(js_name = importJunit, unchecked_return_type = "Imported")]
+pub fn import_junit(xml: &str) -> JsResult {
+    let (results, warnings) = testrelay::import_junit(xml).map_err(error::core_error)?;
+    to_js(&ImportedOut { results, warnings })
+}
+
+/// Reads a Playwright JSON report (`--reporter=json`): `{results, warnings}`.
+#[wasm_bindgen(js_name = importPlaywrightJson, unchecked_return_type = "Imported")]
+pub fn import_playwright_json(text: &str) -> JsResult {
+    let (results, warnings) = testrelay::import_playwright_json(text).map_err(error::core_error)?;
+    to_js(&ImportedOut { results, warnings })
+}
+
+/// Reads a report (JUnit XML, Playwright JSON or a results list) and previews it in one
+/// crossing: only the answer comes back to JavaScript.
+#[wasm_bindgen(js_name = previewReport, unchecked_return_type = "Preview")]
+pub fn preview_report(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "PreviewSettings | null | undefined")] settings: JsValue,
+) -> JsResult {
+    let settings: Option<testrelay::PreviewSettings> = from_js("settings", settings)?;
+    let preview = testrelay::preview_report(text, &settings.unwrap_or_default());
+    to_js(&preview.map_err(error::core_error)?)
+}

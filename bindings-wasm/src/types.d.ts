@@ -33,16 +33,22 @@ export interface TestResult {
 export interface PreviewSettings {
   mapping?: string | Record<string, string> | null; filter?: string | string[] | null;
   batch_size?: number | null; app?: string | null; project?: string | null; run_id?: number | null;
-  policy?: Policy;
+  policy?: Policy; cases?: Record<string, unknown>[] | null;
+  matching?: { auto_create?: boolean; create_from?: "passed" | "all"; [key: string]: unknown };
 }
+export interface Imported { results: TestResult[]; warnings: Warning[] }
 export interface PreviewTest {
-  title: string; suite: string[]; testops_ids: number[] | null; status: Status; rule: string;
+  title: string; suite: string[]; case_ids: number[]; status: Status; rule: string;
   evidence: string; reported: Status | null; mapped: boolean; filtered: boolean; links: string[];
   started_at: number | null; duration: number | null;
+  /** With a snapshot, for a reported test: `{decision: "linked" | "create" | "caseless", display_title, …}`. */
+  matching: Record<string, any> | null;
 }
 export interface Preview {
   tests: PreviewTest[]; counts: Record<Status, number>; filtered: number; mapped: number;
   run_status: Status; batch_size: number; batches: number[]; warnings: Warning[];
+  matching: { new_cases: Record<string, any>[]; updates: Record<string, any>[];
+    totals: { link: number; create: number; update: number; caseless: number; new_cases: number } } | null;
 }
 export interface Sources {
   options?: Record<string, unknown> | null; file?: string | null;

@@ -14,7 +14,7 @@ import { serve } from '../scripts/serve.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, '..');
 const artifacts = join(pkg, 'test-artifacts');
-const fixture = (name) => readFileSync(join(here, 'fixtures', name));
+const repoFixture = (name) => readFileSync(join(pkg, '..', 'tests', 'fixtures', name));
 
 let site; // the page's server
 let elsewhere; // a second local server standing in for "the internet": nothing may reach it
@@ -57,43 +57,61 @@ async function drop(name, mimeType, buffer) {
 const text = (selector) => page.locator(selector).innerText();
 const total = (key) => page.locator(`#totals dd[data-key="${key}"]`).innerText();
 
-test('a dropped results file shows verdicts, rules, links, batches and charts', async () => {
-  await drop('results.json', 'application/json', fixture('results.json'));
+const rows = () => page.locator('#tests tbody tr');
+const row = (title) => rows().filter({ has: page.locator('.title', { hasText: new RegExp(`^${title}$`) }) });
+
+test('a dropped JUnit report shows verdicts, rules, links, batches and charts', async () => {
+  await drop('surefire.xml', 'text/xml', repoFixture('junit/surefire.xml'));
   await page.waitForFunction(() => document.body.dataset.previewMs !== undefined);
-  assert.match(await text('#state'), /results\.json: 8 tests previewed/);
-  assert.equal(await total('Tests'), '8');
+  assert.match(await text('#state'), /surefire\.xml: 11 tests previewed/);
+  assert.equal(await total('Tests'), '11');
   assert.equal(await total('Run status at completion'), 'failed');
-  const rows = page.locator('#tests tbody tr');
-  assert.equal(await rows.count(), 8);
-  const cart = rows.filter({ hasText: 'Cart total is right' });
-  assert.equal(await cart.locator('.badge').innerText(), 'failed');
-  assert.match(await cart.locator('td').nth(2).innerText(), /matcher/i);
-  assert.equal(
-    await cart.locator('a').getAttribute('href'),
-    'https://app.qase.io/run/DEMO/dashboard/1?source=logs&search=DEMO-42',
-  );
-  const checkout = rows.filter({ hasText: 'Checkout page loads' });
-  assert.equal(await checkout.locator('.badge').innerText(), 'invalid');
-  assert.equal(await checkout.locator('a').count(), 0);
-  assert.match(await text('#batches'), /^1 upload of at most 200 results: 8$/);
-  assert.ok((await page.locator('#donut circle.arc').count()) >= 3, 'donut has arcs');
-  assert.ok((await page.locator('#timeline path.bar').count()) >= 2, 'timeline has bars');
-  assert.match(await text('.axis'), /0 s\s+3\.5 s/);
+  assert.equal(await rows().count(), 11);
+  const total_ = row('computesTotal');
+  assert.equal(await total_.locator('.badge').innerText(), 'failed');
+  assert.match(await total_.locator('td').nth(2).innerText(), /junit\.failure/);
+  assert.deepEqual(await total_.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), [
+    'https://app.qase.io/run/DEMO/dashboard/1?source=logs&search=DEMO-12',
+    'https://app.qase.io/run/DEMO/dashboard/1?source=logs&search=DEMO-13',
+  ]);
+  const prices = row('loadsPrices');
+  assert.equal(await prices.locator('.badge').innerText(), 'invalid');
+  assert.equal(await prices.locator('a').count(), 0);
+  assert.match(await text('#batches'), /^1 upload of at most 200 results: 11$/);
+  assert.ok((await page.locator('#donut circle.arc').count()) >= 4, 'donut has an arc per status');
+  assert.ok((await page.locator('#timeline path.bar').count()) >= 4, 'timeline has bars per status');
 });
 
 test('mapping, filter and batch size from the form change the plan', async () => {
   await page.fill('#mapping', 'invalid=failed');
   await page.fill('#filter', 'skipped');
   await page.fill('#batch-size', '3');
-  const rows = page.locator('#tests tbody tr');
-  const checkout = rows.filter({ hasText: 'Checkout page loads' });
-  assert.equal(await checkout.locator('.badge').innerText(), 'failed');
-  assert.match(await checkout.locator('td').nth(3).innerText(), /mapped invalid → failed/);
-  assert.equal(await checkout.locator('a').count(), 1, 'a mapped failure gets a link');
-  const skipped = rows.filter({ hasText: 'Pay with card' });
-  assert.equal(await skipped.locator('.badge').innerText(), 'filtered');
-  assert.equal(await total('Dropped by filter'), '2'); // the skip and the expected failure
-  assert.match(await text('#batches'), /^2 uploads of at most 3 results: 3, 3$/);
+  const prices = row('loadsPrices');
+  assert.equal(await prices.locator('.badge').innerText(), 'failed');
+  assert.match(await prices.locator('td').nth(3).innerText(), /mapped invalid → failed/);
+  assert.equal(await prices.locator('a').count(), 1, 'a mapped failure gets a link');
+  assert.equal(await row('refund').locator('.badge').innerText(), 'filtered');
+  assert.equal(await total('Dropped by filter'), '1');
+  assert.equal(await total('Changed by mapping'), '3');
+  assert.match(await text('#batches'), /^4 uploads of at most 3 results: 3, 3, 3, 1$/);
+});
+
+test('a repository snapshot shows the matching plan', async () => {
+  const snapshot = [
+    { id: 12, title: 'computesTotal', suite: ['com.example.shop.CartTest'] },
+    { id: 30, title: 'addsItem', suite: ['com.example.shop.CartTest'] },
+  ];
+  await page.setInputFiles('#snapshot-file', {
+    name: 'cases.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(snapshot)),
+  });
+  await page.waitForSelector('#matching-section:not([hidden])');
+  assert.match(await text('#snapshot-state'), /cases\.json: 2 cases/);
+  assert.match(await text('#matching'), /^link 2 · create 2 \(2 new cases\) · update 0 · caseless 6$/);
+  assert.match(await row('addsItem').locator('td').nth(4).innerText(), /linked to 30 by title and suite/);
+  assert.match(await row('computesTotal').locator('td').nth(4).innerText(), /linked to 12 by id/);
+  assert.match(await row('parsesLargeOrder').locator('td').nth(4).innerText(), /create a case/);
+  assert.match(await row('loadsPrices').locator('td').nth(4).innerText(), /caseless: status not created/);
+  assert.equal(await row('refund').locator('td').nth(4).innerText(), '', 'a filtered test is not matched');
   await page.screenshot({ path: join(artifacts, 'preview.png'), fullPage: true });
 });
 
@@ -108,27 +126,38 @@ test('bad settings show warnings with codes, not a crash', async () => {
   await page.fill('#batch-size', '200');
 });
 
+test('a picked Playwright JSON report: case ids from titles, retries as attempts', async () => {
+  await page.setInputFiles('#report-file', {
+    name: 'report.json', mimeType: 'application/json', buffer: repoFixture('playwright/report.json'),
+  });
+  await page.waitForFunction(() => /report\.json: /.test(document.getElementById('state').textContent));
+  assert.match(await text('#state'), /report\.json: 11 tests previewed/);
+  const item = row('adds an item');
+  assert.equal(await item.count(), 1, 'the (Qase ID: 7) marker is removed from the title');
+  assert.match(await item.locator('.ids').innerText(), /case 7/);
+  assert.equal(await row('times out').count(), 2, 'one row per attempt');
+  assert.match(await row('times out').first().locator('td').nth(2).innerText(), /runner\.timed_out_or_interrupted/);
+});
+
 test('a file that is no report is a clear error', async () => {
   await page.setInputFiles('#report-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
   await page.waitForFunction(() => document.getElementById('state').classList.contains('error'));
   assert.match(await text('#state'), /notes\.txt: MALFORMED_REPORT/);
+  assert.ok(await page.locator('#output').isHidden());
 });
 
-test('10,000 tests: previewed and drawn (time printed, not asserted)', async () => {
-  const results = JSON.parse(fixture('results.json'));
-  const many = Array.from({ length: 10_000 }, (_, i) => ({
-    ...results[i % results.length],
-    title: `test ${i}`,
-    started_at: 1763780000000 + i * 50,
-  }));
+test('10,000 tests in a JUnit report: previewed and drawn (time printed, not asserted)', async () => {
+  const kinds = ['', '<failure message="expected 1"/>', '<error message="boom"/>', '<skipped/>', ''];
+  const cases = Array.from({ length: 10_000 }, (_, i) =>
+    `<testcase classname="suite${i % 40}" name="test ${i}" time="0.${(i * 37) % 1000}">${kinds[i % kinds.length]}</testcase>`);
+  const xml = `<?xml version="1.0"?>\n<testsuite name="big" tests="10000">\n${cases.join('\n')}\n</testsuite>\n`;
   await page.evaluate(() => delete document.body.dataset.previewMs);
-  await page.setInputFiles('#report-file', {
-    name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(many)),
-  });
+  await page.setInputFiles('#report-file', { name: 'big.xml', mimeType: 'text/xml', buffer: Buffer.from(xml) });
   await page.waitForFunction(() => document.body.dataset.previewMs !== undefined);
   assert.equal(await total('Tests'), '10000');
-  assert.equal(await page.locator('#tests tbody tr').count(), 500);
+  assert.equal(await rows().count(), 500);
   assert.match(await text('#shown'), /first 500 of 10,000/);
+  assert.match(await text('#batches'), /^50 uploads of at most 200 results/);
   const { previewMs, previewParts } = await page.evaluate(() => ({ ...document.body.dataset }));
   console.log(`preview of 10,000 tests: ${previewMs} ms (${previewParts} ms)`);
 });

@@ -45,7 +45,9 @@ pub use matching::{
     FieldDiff, LinkedBy, MatchSettings, PlanTotals, RepoCase, ResultFacts, ResultPlan, StatusScope,
     SyncPlan, UnlinkedReason, update_diffs,
 };
-pub use preview::{Preview, PreviewSettings, PreviewTest, preview};
+pub use preview::{
+    MatchingPreview, Preview, PreviewSettings, PreviewTest, preview, preview_report, read_report,
+};
 pub use qasphere::{
     QsCase, QsFolder, QsMembership, QsPriority, QsRun, QsRunRequest, QsRunType, QsSnapshot,
     QsStatus, QueryPlan, RunRule, RunRuleError, StatusCounts, status_counts, validate_run,

@@ -1,12 +1,19 @@
 //! The preview (issue 7): what a reporter would decide for a list of finished tests, before
 //! anything is sent — per test the verdict (status, rule, evidence), what mapping and filter
 //! did and the failure links; for the whole list the counts, the run status and the batch
-//! plan. One call for the whole list, so a host (the in-browser page) crosses once.
+//! plan; with a repository snapshot, the matching plan. One call for the whole list (or the
+//! whole report text), so a host (the in-browser page) crosses once.
 
 use crate::batch::{DEFAULT_BATCH_SIZE, clamp_batch_size, plan_batches};
+use crate::case_ids::case_ids;
 use crate::classify::{Policy, classify};
+use crate::error::Error;
+use crate::import::{Imported, import_junit, import_playwright_json};
 use crate::links::failure_links;
 use crate::mapping::{StatusFilter, StatusMapping};
+use crate::matching::{
+    CaseDraft, CaseIndex, CaseUpdate, MatchSettings, PlanTotals, RepoCase, ResultFacts, ResultPlan,
+};
 use crate::result::TestResult;
 use crate::runs::{RunResult, run_status};
 use crate::status::Status;
@@ -33,17 +40,21 @@ pub struct PreviewSettings {
     pub run_id: Option<u64>,
     /// The classification policy.
     pub policy: Policy,
+    /// A repository snapshot; when given, the preview includes the matching plan.
+    pub cases: Option<Vec<RepoCase>>,
+    /// How results are matched to cases (auto-create, creation statuses, auto-update).
+    pub matching: MatchSettings,
 }
 
 /// What the reporter would decide for one test.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PreviewTest {
-    /// The test title.
+    /// The test title, case-id markers removed (as the reporter sends it).
     pub title: String,
     /// Its suite path.
     pub suite: Vec<String>,
-    /// Case ids given by the test.
-    pub testops_ids: Option<Vec<i64>>,
+    /// Case ids: the test's own, then those of its title's `(Qase ID: …)` marker.
+    pub case_ids: Vec<u64>,
     /// The classified status, before mapping.
     pub status: Status,
     /// The classification rule that fired.
@@ -62,6 +73,19 @@ pub struct PreviewTest {
     pub started_at: Option<f64>,
     /// Duration in milliseconds.
     pub duration: Option<f64>,
+    /// With a snapshot, for a reported test: linked / create / caseless, and the title shown.
+    pub matching: Option<ResultPlan>,
+}
+
+/// The matching plan over the reported tests (their decisions are on each test).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MatchingPreview {
+    /// The cases to create, in order of first appearance.
+    pub new_cases: Vec<CaseDraft>,
+    /// The updates of linked cases.
+    pub updates: Vec<CaseUpdate>,
+    /// Link / create / update / caseless totals.
+    pub totals: PlanTotals,
 }
 
 /// What the reporter would decide for the whole list.
@@ -81,8 +105,33 @@ pub struct Preview {
     pub batch_size: usize,
     /// How many results each upload carries.
     pub batches: Vec<usize>,
-    /// Warnings and notes from the settings.
+    /// The matching plan, when a snapshot was given.
+    pub matching: Option<MatchingPreview>,
+    /// Warnings and notes from the report and the settings.
     pub warnings: Vec<Warning>,
+}
+
+/// Reads a report in any format the core knows, by its first non-blank character: `<` JUnit
+/// XML, `{` a Playwright JSON report, `[` a JSON list of [`TestResult`]s.
+pub fn read_report(text: &str) -> Result<Imported, Error> {
+    match text.trim_start().chars().next() {
+        Some('<') => import_junit(text),
+        Some('{') => import_playwright_json(text),
+        Some('[') => Ok((Error::parse_json("results list", text)?, Vec::new())),
+        _ => Err(Error::MalformedReport {
+            line: 1,
+            detail: "not JUnit XML, a Playwright JSON report or a JSON list of results".into(),
+        }),
+    }
+}
+
+/// [`read_report`] then [`preview`]; the report's warnings come first.
+pub fn preview_report(text: &str, settings: &PreviewSettings) -> Result<Preview, Error> {
+    let (results, mut warnings) = read_report(text)?;
+    let mut preview = preview(&results, settings);
+    warnings.append(&mut preview.warnings);
+    preview.warnings = warnings;
+    Ok(preview)
 }
 
 /// Parses a mapping given as env text or as a JSON object.
@@ -129,26 +178,22 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
         }
     };
 
-    let tests: Vec<PreviewTest> = results
+    let mut tests: Vec<PreviewTest> = results
         .iter()
         .map(|result| {
+            let cases = case_ids(&result.title, result.testops_ids.as_deref());
+            warnings.extend(cases.warnings);
             let verdict = classify(&result.outcome, &settings.policy);
             let mapped_status = mapping.apply(verdict.status);
             let filtered = filter.drops(mapped_status);
             let reported = (!filtered).then_some(mapped_status);
             let links = link_target.map_or_else(Vec::new, |(app, project, run_id)| {
-                let ids: Vec<u64> = result
-                    .testops_ids
-                    .iter()
-                    .flatten()
-                    .filter_map(|&id| u64::try_from(id).ok())
-                    .collect();
-                failure_links(app, project, run_id, &ids, &result.title, reported)
+                failure_links(app, project, run_id, &cases.ids, &cases.title, reported)
             });
             PreviewTest {
-                title: result.title.clone(),
+                title: cases.title,
                 suite: result.suite.clone(),
-                testops_ids: result.testops_ids.clone(),
+                case_ids: cases.ids,
                 status: verdict.status,
                 rule: verdict.rule,
                 evidence: verdict.evidence,
@@ -158,9 +203,19 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
                 links,
                 started_at: result.started_at,
                 duration: result.duration,
+                matching: None,
             }
         })
         .collect();
+    let matching = settings.cases.as_ref().map(|cases| {
+        plan_matching(
+            cases,
+            results,
+            &mut tests,
+            &settings.matching,
+            &mut warnings,
+        )
+    });
 
     let mut counts: BTreeMap<Status, usize> = Status::ALL.iter().map(|&s| (s, 0)).collect();
     let mut run_results = Vec::with_capacity(tests.len());
@@ -181,8 +236,47 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
         batch_size,
         batches: plan_batches(batch_size, reported),
         counts,
+        matching,
         warnings,
         tests,
+    }
+}
+
+/// Matches the reported tests against the snapshot; each reported test gets its decision.
+fn plan_matching(
+    cases: &[RepoCase],
+    results: &[TestResult],
+    tests: &mut [PreviewTest],
+    settings: &MatchSettings,
+    warnings: &mut Vec<Warning>,
+) -> MatchingPreview {
+    let index = CaseIndex::build(cases.to_vec());
+    let (reported, facts): (Vec<usize>, Vec<ResultFacts>) = tests
+        .iter()
+        .zip(results)
+        .enumerate()
+        .filter_map(|(i, (test, result))| {
+            let status = test.reported?;
+            let mut facts = ResultFacts::from_test_result(result, status);
+            facts.title.clone_from(&test.title);
+            facts.testops_ids = (!test.case_ids.is_empty()).then(|| {
+                test.case_ids
+                    .iter()
+                    .filter_map(|&id| i64::try_from(id).ok())
+                    .collect()
+            });
+            Some((i, facts))
+        })
+        .unzip();
+    let plan = index.plan(&facts, settings);
+    for (i, decision) in reported.into_iter().zip(plan.results) {
+        tests[i].matching = Some(decision);
+    }
+    warnings.extend(plan.warnings);
+    MatchingPreview {
+        new_cases: plan.new_cases,
+        updates: plan.updates,
+        totals: plan.totals,
     }
 }
 
@@ -235,6 +329,51 @@ mod tests {
         assert_eq!(p.batches, [1, 1]);
         assert_eq!(p.run_status, Status::Failed);
         assert!(p.warnings.is_empty());
+        assert!(p.matching.is_none());
+    }
+
+    #[test]
+    fn with_a_snapshot_reported_tests_are_matched() {
+        let results = vec![
+            junit("Login works", None, None),
+            junit("New test", None, None),
+            junit("Skipped one", Some(JunitElement::Skipped), None),
+        ];
+        let cases: Vec<RepoCase> =
+            serde_json::from_value(json!([{"id": 7, "title": "Login works", "suite": []}]))
+                .unwrap();
+        let settings = PreviewSettings {
+            filter: Some(json!("skipped")),
+            cases: Some(cases),
+            ..PreviewSettings::default()
+        };
+        let p = preview(&results, &settings);
+        let plan = p.matching.expect("a plan");
+        assert_eq!((plan.totals.link, plan.totals.create), (1, 1));
+        let first = serde_json::to_value(&p.tests[0].matching).unwrap();
+        assert_eq!(first["decision"], "linked");
+        assert_eq!(first["case_id"], 7);
+        assert!(
+            p.tests[2].matching.is_none(),
+            "a filtered test is not matched"
+        );
+    }
+
+    #[test]
+    fn reports_are_read_by_their_first_character() {
+        let junit_xml = r#"<testsuite name="s"><testcase name="a" classname="c"><failure message="x"/></testcase></testsuite>"#;
+        let p = preview_report(junit_xml, &PreviewSettings::default()).unwrap();
+        assert_eq!(p.tests[0].status, Status::Failed);
+        let list = r#"[{"title": "t", "outcome": {"framework": "junit-xml"}}]"#;
+        assert_eq!(
+            preview_report(list, &PreviewSettings::default())
+                .unwrap()
+                .tests
+                .len(),
+            1
+        );
+        let err = preview_report("hello", &PreviewSettings::default()).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::MalformedReport);
     }
 
     #[test]
