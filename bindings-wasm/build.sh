@@ -13,17 +13,26 @@ raw="$root/target/wasm32-unknown-unknown/wasm-release/testrelay_wasm.wasm"
 wasm_opt="$here/node_modules/.bin/wasm-opt"
 # Debian's binaryen (wasm-opt 108) writes modules that fail to load: npm's only.
 [ -x "$wasm_opt" ] || { echo "missing $wasm_opt: run scripts/setup first" >&2; exit 1; }
-for target in web nodejs; do
-  out="$here/pkg-${target%js}"
-  rm -rf "$out"
-  wasm-bindgen "$raw" --target "$target" --out-dir "$out" --remove-name-section
-  module="$out/testrelay_wasm_bg.wasm"
+optimise() {
   # The features rustc enables by default for wasm32-unknown-unknown.
   "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$module" -o "$module.opt"
-  mv "$module.opt" "$module"
+    --enable-mutable-globals --enable-reference-types --enable-multivalue "$1" -o "$1.opt"
+  mv "$1.opt" "$1"
+}
+for target in web nodejs; do
+  rm -rf "$here/pkg-${target%js}"
+  wasm-bindgen "$raw" --target "$target" --out-dir "$here/pkg-${target%js}" --remove-name-section
 done
+web="$here/pkg-web/testrelay_wasm_bg.wasm"
+node="$here/pkg-node/testrelay_wasm_bg.wasm"
+# Both targets get the same module (only the JS glue differs): optimise once (it is slow).
+if cmp -s "$web" "$node"; then
+  optimise "$web"
+  cp "$web" "$node"
+else
+  optimise "$web"
+  optimise "$node"
+fi
 # So Node resolves the folder (require/import of pkg-node/) as the CommonJS package it is.
 cat > "$here/pkg-node/package.json" <<'JSON'
 { "name": "testrelay-wasm", "type": "commonjs", "main": "testrelay_wasm.js", "types": "testrelay_wasm.d.ts" }

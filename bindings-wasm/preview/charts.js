@@ -68,6 +68,8 @@ export function drawTimeline(svg, tests, maxLanes = 24) {
     (paths[x.status] ??= []).push(`M${left.toFixed(2)} ${lane * laneHeight + 1}h${w.toFixed(2)}v${laneHeight - 2}h${(-w).toFixed(2)}z`);
   }
   svg.setAttribute('viewBox', `0 0 ${width} ${laneEnds.length * laneHeight}`);
+  // A fixed height per lane (CSSOM, allowed by the CSP), so one lane stays a thin strip.
+  svg.style.height = `${Math.max(24, laneEnds.length * 14)}px`;
   for (const [status, parts] of Object.entries(paths)) {
     const path = svgEl('path', { d: parts.join(''), class: `bar s-${status}` });
     path.append(svgEl('title', {}, `${status}: ${parts.length}`));
