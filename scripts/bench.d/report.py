@@ -1,0 +1,101 @@
+"""Turns the figures of scripts/bench into target/bench/report.md: one row per figure with
+its goal (README "## Benchmarks"), the ratio figure/goal and whether the goal is met; the
+official reporters' figures beside ours with the ratio official/testrelay. Exit 1 when a goal
+is missed or a figure is missing.
+
+    python report.py figures.jsonl soak.jsonl report.md
+"""
+
+import json
+import sys
+from pathlib import Path
+
+figures_path, soak_path, report_path = map(Path, sys.argv[1:4])
+f = {}
+for line in figures_path.read_text().splitlines():
+    item = json.loads(line)
+    f[item["key"]] = item["value"]
+
+
+def get(key):
+    return f.get(key)
+
+
+# (what, figure, unit, goal, direction): "min" = at least the goal, "max" = at most.
+bare_per_test_us = None
+if get("pytest_bare_s") is not None and get("pytest_tests"):
+    bare_per_test_us = 1e6 * f["pytest_bare_s"] / f["pytest_tests"]
+memory_growth = None
+if get("core_peak_kb_1000000") and get("core_peak_kb_100000"):
+    memory_growth = f["core_peak_kb_1000000"] / f["core_peak_kb_100000"]
+ROWS = [
+    ("core: results per CPU second, 1M streamed (testops, payload JSON)", get("core_rate_1000000"), "results/s", 1_000_000, "min"),
+    ("core: peak memory, 1M streamed", (get("core_peak_kb_1000000") or 0) / 1024 or None, "MB", None, None),
+    ("core: peak memory 1M / 100k (flat)", memory_growth, "×", 1.5, "max"),
+    ("core: results lost, 1M streamed", get("core_lost_1000000"), "", 0, "max"),
+    ("Node: bulk addResults per result", get("node_bulk_us"), "µs", 0.5, "max"),
+    ("Python: bulk add_results per result", get("python_bulk_us"), "µs", 0.5, "max"),
+    ("Playwright: runner CPU added per test", get("pw_testrelay_cpu_per_test_ms"), "ms", 0.1, "max"),
+    ("Playwright: start-up added", get("pw_testrelay_startup_ms"), "ms", 50, "max"),
+    ("Playwright: memory added", get("pw_testrelay_mb"), "MB", 5, "max"),
+    ("pytest: time added per test", get("pytest_testrelay_per_test_us"), "µs", 25 if bare_per_test_us is None else max(25, 0.02 * bare_per_test_us), "max"),
+    ("pytest: start-up added", get("pytest_testrelay_startup_ms"), "ms", 100, "max"),
+    ("matching: build a 100k-case index (CPU)", get("matching_build_ms"), "ms", 150, "max"),
+    ("matching: 1M lookups (CPU)", get("matching_lookups_ms"), "ms", 500, "max"),
+    ("WASM: module size, gzipped", get("wasm_gzip_kb"), "KB", 150, "max"),
+    ("WASM: preview of 10k tests", get("wasm_preview_10k_ms"), "ms", 1000, "max"),
+    ("soak: 10k results per reporter, faults + outage (1 = passed)", get("soak_passed"), "", 1, "min"),
+]
+OFFICIAL = [
+    ("Playwright: runner CPU added per test", "pw_official_cpu_per_test_ms", "pw_testrelay_cpu_per_test_ms", "ms"),
+    ("Playwright: start-up added", "pw_official_startup_ms", "pw_testrelay_startup_ms", "ms"),
+    ("Playwright: memory added", "pw_official_mb", "pw_testrelay_mb", "MB"),
+    ("pytest: time added per test", "pytest_official_per_test_us", "pytest_testrelay_per_test_us", "µs"),
+    ("pytest: start-up added", "pytest_official_startup_ms", "pytest_testrelay_startup_ms", "ms"),
+]
+
+
+def fmt(v):
+    if v is None:
+        return "—"
+    if isinstance(v, float) and abs(v) < 10:
+        return f"{v:.3g}" if abs(v) >= 0.001 or v == 0 else f"{v:.2e}"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.1f}"
+
+
+lines = ["| figure | measured | goal | measured / goal | met |", "|---|---:|---:|---:|:-:|"]
+missed = []
+for what, value, unit, goal, direction in ROWS:
+    if goal is None:
+        lines.append(f"| {what} | {fmt(value)} {unit} | — | — | |")
+        continue
+    if value is None:
+        missed.append(f"{what}: not measured")
+        lines.append(f"| {what} | not measured | {'≥' if direction == 'min' else '≤'} {fmt(goal)} {unit} | — | ✗ |")
+        continue
+    ok = value >= goal if direction == "min" else value <= goal
+    ratio = "—" if goal == 0 else f"{value / goal:.2f}"
+    lines.append(f"| {what} | {fmt(value)} {unit} | {'≥' if direction == 'min' else '≤'} {fmt(goal)} {unit} | {ratio} | {'✓' if ok else '✗'} |")
+    if not ok:
+        missed.append(f"{what}: {fmt(value)} {unit}, goal {'≥' if direction == 'min' else '≤'} {fmt(goal)} {unit}")
+
+lines += ["", "| vs the official Qase reporters | official | testrelay | official / testrelay |", "|---|---:|---:|---:|"]
+for what, off, ours, unit in OFFICIAL:
+    o, t = get(off), get(ours)
+    ratio = "—" if o is None or t is None or t <= 0 else f"×{o / t:.1f}"
+    lines.append(f"| {what} | {fmt(o)} {unit} | {fmt(t)} {unit} | {ratio} |")
+
+if soak_path.exists():
+    lines += ["", "| soak | results | seconds | uploads | faults fired | acknowledged | in fallback | duplicates at server | run completed |",
+              "|---|---:|---:|---:|---|---:|---:|---:|:-:|"]
+    for line in soak_path.read_text().splitlines():
+        s = json.loads(line)
+        faults = ", ".join(f"{k} {v}" for k, v in sorted(s["faults"].items()))
+        lines.append(f"| {s['runner']} | {s['n']:,} | {s['seconds']} | {s['uploads']} | {faults} | {s['acknowledged']:,} | {s['in_fallback']} | {s['duplicates']} | {'yes' if s['completed'] else 'no'} |")
+
+text = "\n".join(lines) + "\n"
+if missed:
+    text += "\nGoals missed:\n" + "".join(f"- {m}\n" for m in missed)
+report_path.write_text(text)
+print(text)
+sys.exit(1 if missed else 0)
