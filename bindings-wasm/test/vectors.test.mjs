@@ -24,7 +24,28 @@ function flatten(prefix, value, out) {
   return out;
 }
 
+/** A reader's answer as the import vectors see it (the Rust runner's shape). */
+function imported({ results, warnings }) {
+  const rows = results.map((r) => ({
+    title: r.title,
+    suite: r.suite,
+    status: tr.classify(r.outcome, null).status,
+    attempt: r.attempt,
+    duration: r.duration,
+    testops_ids: r.testops_ids,
+    phase: r.outcome.phase,
+    error_type: r.outcome.error?.type ?? null,
+    error_message: r.outcome.error?.message ?? null,
+    errors: r.outcome.errors.length,
+    fields: r.fields,
+  }));
+  return { results: rows, count: rows.length, warnings: countWarnings(warnings) };
+}
+
 const ops = {
+  import_junit: (input) => imported(tr.importJunit(input.xml)),
+  import_playwright_json: (input) =>
+    imported(tr.importPlaywrightJson(typeof input.text === 'string' ? input.text : JSON.stringify(input.report))),
   classify: (input) => tr.classify(input, input.policy ?? null),
   status_mapping: (input) => {
     const { mapping, warnings } =
