@@ -584,7 +584,10 @@ impl Session {
         }
         r.summary = summary.clone();
         self.phase = Phase::Finished;
-        self.log(level, summary);
+        // Mode off: no action but the receipt (which carries the summary).
+        if self.config.mode != Mode::Off {
+            self.log(level, summary);
+        }
     }
 
     fn schedule(&mut self, now: u64, request: Request, tries: u32, after_ms: Option<u64>) {
