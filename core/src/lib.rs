@@ -72,6 +72,7 @@ pub mod import;
 pub mod links;
 pub mod mapping;
 pub mod matching;
+pub mod preview;
 pub mod qasphere;
 pub mod result;
 pub mod runs;
@@ -93,6 +94,9 @@ pub use matching::{
     CaseDraft, CaseField, CaseIndex, CaseStep, CaseTypes, CaseUpdate, CaselessReason, Decision,
     FieldDiff, LinkedBy, MatchSettings, PlanTotals, RepoCase, ResultFacts, ResultPlan, StatusScope,
     SyncPlan, UnlinkedReason, update_diffs,
+};
+pub use preview::{
+    MatchingPreview, Preview, PreviewSettings, PreviewTest, preview, preview_report, read_report,
 };
 pub use qasphere::{
     QsCase, QsFolder, QsMembership, QsPriority, QsRun, QsRunRequest, QsRunType, QsSnapshot,
