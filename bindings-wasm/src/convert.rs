@@ -1,6 +1,9 @@
 //! Values in and out: one serde shape (snake_case keys, `null` for absent values, plain
 //! objects), read and written with serde-wasm-bindgen's JSON-compatible serializer.
 
+// Without `full` most shapes have no export using them.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
+
 use crate::error::{core_error, shape_error};
 use indexmap::IndexMap;
 use serde::de::DeserializeOwned;

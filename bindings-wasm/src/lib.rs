@@ -3,10 +3,16 @@
 //! data, `null` for absent values; errors are JS `Error`s with a stable `code`, as in the
 //! Node binding. Each export is a short delegation to the core.
 
+// Without `full` only the preview page's export is built (see Cargo.toml).
+#![cfg_attr(not(feature = "full"), allow(unused_imports))]
+
 mod convert;
 mod error;
+#[cfg(feature = "full")]
 mod matching;
+#[cfg(feature = "full")]
 mod runs;
+#[cfg(feature = "full")]
 mod session;
 
 use convert::*;
@@ -21,6 +27,7 @@ const TYPES: &str = include_str!("types.d.ts");
 pub(crate) type JsResult = Result<JsValue, JsValue>;
 
 /// Classifies one finished test (SPEC §2).
+#[cfg(feature = "full")]
 #[wasm_bindgen(unchecked_return_type = "Verdict")]
 pub fn classify(
     #[wasm_bindgen(unchecked_param_type = "Outcome")] outcome: JsValue,
@@ -32,6 +39,7 @@ pub fn classify(
 }
 
 /// Classifies many finished tests in one crossing.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = classifyMany, unchecked_return_type = "Verdict[]")]
 pub fn classify_many(
     #[wasm_bindgen(unchecked_param_type = "Outcome[]")] outcomes: JsValue,
@@ -48,6 +56,7 @@ pub fn classify_many(
 }
 
 /// Parses `QASE_STATUS_MAPPING` text (`invalid=failed,blocked=skipped`).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = parseStatusMappingEnv, unchecked_return_type = "MappingParsed")]
 pub fn parse_status_mapping_env(text: &str) -> JsResult {
     let (mapping, warnings) = StatusMapping::parse_env(text, "QASE_STATUS_MAPPING");
@@ -55,6 +64,7 @@ pub fn parse_status_mapping_env(text: &str) -> JsResult {
 }
 
 /// Parses a `statusMapping` JSON object.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = parseStatusMappingJson, unchecked_return_type = "MappingParsed")]
 pub fn parse_status_mapping_json(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] value: JsValue,
@@ -65,6 +75,7 @@ pub fn parse_status_mapping_json(
 }
 
 /// Parses `QASE_TESTOPS_STATUS_FILTER` text (`skipped,blocked`).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = parseStatusFilterEnv, unchecked_return_type = "FilterParsed")]
 pub fn parse_status_filter_env(text: &str) -> JsResult {
     let (filter, warnings) = StatusFilter::parse_env(text, "QASE_TESTOPS_STATUS_FILTER");
@@ -72,6 +83,7 @@ pub fn parse_status_filter_env(text: &str) -> JsResult {
 }
 
 /// Parses a `testops.statusFilter` JSON list.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = parseStatusFilterJson, unchecked_return_type = "FilterParsed")]
 pub fn parse_status_filter_json(
     #[wasm_bindgen(unchecked_param_type = "string[]")] value: JsValue,
@@ -82,6 +94,7 @@ pub fn parse_status_filter_json(
 }
 
 /// Maps then filters a list of statuses (SPEC §3), with the debug trace.
+#[cfg(feature = "full")]
 #[wasm_bindgen(unchecked_return_type = "PipelineOutput")]
 pub fn pipeline(
     #[wasm_bindgen(unchecked_param_type = "PipelineInput")] input: JsValue,
@@ -104,6 +117,7 @@ pub fn pipeline(
 }
 
 /// How many results each upload carries when `results` arrive and the run ends.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = planBatches, unchecked_return_type = "BatchPlan")]
 pub fn plan_batches(
     #[wasm_bindgen(js_name = batchSize, unchecked_param_type = "number")] batch_size: JsValue,
@@ -120,6 +134,7 @@ pub fn plan_batches(
 }
 
 /// The failure links printed for one result (SPEC §5).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = failureLinks, unchecked_return_type = "string[]")]
 pub fn failure_links(
     #[wasm_bindgen(unchecked_param_type = "LinksInput")] input: JsValue,
@@ -138,6 +153,7 @@ pub fn failure_links(
 }
 
 /// The run status at completion (SPEC §7): `"passed"` or `"failed"`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = runStatus, unchecked_return_type = "Status")]
 pub fn run_status(
     #[wasm_bindgen(unchecked_param_type = "RunResult[]")] results: JsValue,
@@ -153,6 +169,7 @@ pub fn run_status(
 }
 
 /// The cross-product of picked configuration values, `[{group: value}]`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = configurationProduct, unchecked_return_type = "Record<string, string>[]")]
 pub fn configuration_product(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string[]>")] groups: JsValue,
@@ -162,6 +179,7 @@ pub fn configuration_product(
 }
 
 /// What a reporter would decide for a list of results, before anything is sent.
+#[cfg(feature = "full")]
 #[wasm_bindgen(unchecked_return_type = "Preview")]
 pub fn preview(
     #[wasm_bindgen(unchecked_param_type = "TestResult[]")] results: JsValue,
@@ -173,6 +191,7 @@ pub fn preview(
 }
 
 /// Resolves the configuration (SPEC §4): options < `qase.config.json` < `QASE_*` env < CLI.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = resolveConfig, unchecked_return_type = "ConfigResolved")]
 pub fn resolve_config(
     #[wasm_bindgen(unchecked_param_type = "Sources")] sources: JsValue,
@@ -184,6 +203,7 @@ pub fn resolve_config(
 
 /// Reads a JUnit XML report: `{results, warnings}`; refused with `MALFORMED_REPORT` (with the
 /// line) or `LIMIT_EXCEEDED`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = importJunit, unchecked_return_type = "Imported")]
 pub fn import_junit(xml: &str) -> JsResult {
     let (results, warnings) = testrelay::import_junit(xml).map_err(error::core_error)?;
@@ -191,6 +211,7 @@ pub fn import_junit(xml: &str) -> JsResult {
 }
 
 /// Reads a Playwright JSON report (`--reporter=json`): `{results, warnings}`.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = importPlaywrightJson, unchecked_return_type = "Imported")]
 pub fn import_playwright_json(text: &str) -> JsResult {
     let (results, warnings) = testrelay::import_playwright_json(text).map_err(error::core_error)?;
