@@ -9,7 +9,7 @@
 use super::event::{Action, Event, FileWrite, HttpRequest, LogLevel};
 use super::payload::create_run_json;
 use super::pipeline::Prepared;
-use super::report::{result_file, run_file};
+use super::report::{Summary, result_file, run_file};
 use super::retry::{self, Outcome};
 use super::{Batch, FileJob, Pending, Phase, Request, Session, Sink};
 use crate::config::Mode;
@@ -61,6 +61,17 @@ impl Session {
         }
     }
 
+    /// One finished test, once the phase was checked (`test_finished`, `add_results`).
+    pub(super) fn accept(&mut self, result: &crate::result::TestResult) {
+        if self.phase == Phase::Off {
+            self.receipt.results_seen += 1;
+            return;
+        }
+        for prepared in self.prepare(result) {
+            self.enqueue(prepared);
+        }
+    }
+
     /// One fact. On `Err` nothing changed.
     pub(super) fn transition(&mut self, now: u64, event: Event) -> Result<(), Error> {
         match (self.phase, event) {
@@ -71,13 +82,7 @@ impl Session {
 
             (_, Event::TestFinished { result }) => {
                 self.check_accepts_results("test_finished")?;
-                if self.phase == Phase::Off {
-                    self.receipt.results_seen += 1;
-                    return Ok(());
-                }
-                for prepared in self.prepare(&result) {
-                    self.enqueue(prepared);
-                }
+                self.accept(&result);
                 Ok(())
             }
 
@@ -474,8 +479,9 @@ impl Session {
         let count = results.len() as u64;
         let mut files = Vec::with_capacity(results.len());
         for prepared in results {
-            files.push(result_file(&prepared.summary.id, &prepared.json));
-            self.local.push(prepared.summary);
+            let summary = Summary::of(&prepared.json);
+            files.push(result_file(&summary.id, &prepared.json));
+            self.local.push(summary);
         }
         match sink {
             Sink::Report => self.receipt.reported += count,

@@ -1,0 +1,142 @@
+'use strict'
+// The host loop of a testrelay session (docs/api.md): feed facts in, drain actions out, perform
+// them — HTTP with Node's fetch (keep-alive, a timeout per request), files with node:fs, log
+// lines to the console — and feed back what happened. Decisions stay in the core.
+
+const fs = require('node:fs')
+const path = require('node:path')
+
+/** How long one HTTP request may take before it counts as `http_failed`. */
+const REQUEST_TIMEOUT_MS = 30_000
+
+const HTTP_ACTIONS = new Set(['create_run', 'check_run', 'upload_results', 'complete_run'])
+
+class Host {
+  /**
+   * @param {import('../index').Session} session
+   * @param {{ print?: (level: string, message: string) => void, fetch?: typeof fetch, timeoutMs?: number }} [options]
+   */
+  constructor(session, options = {}) {
+    this.session = session
+    this.print = options.print ?? printLine
+    this.fetch = options.fetch ?? globalThis.fetch
+    this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS
+    this.timer = null
+    this.receipt = null
+    this.pending = new Set()
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve))
+  }
+
+  /** Feeds one event, then drains. */
+  handle(event) {
+    this.session.handle(Date.now(), event)
+    this.drain()
+  }
+
+  /** Feeds finished tests in one crossing, then drains. */
+  addResults(results) {
+    this.session.addResults(Date.now(), results)
+    this.drain()
+  }
+
+  /** Polls until `wait` or `finished`, performing every action. */
+  drain() {
+    for (;;) {
+      const action = this.session.poll(Date.now())
+      switch (action.action) {
+        case 'wait':
+          this.schedule(action.until)
+          return
+        case 'finished':
+          this.finish(action.receipt)
+          return
+        case 'log':
+          this.print(action.level, action.message)
+          break
+        case 'write_report':
+        case 'save_fallback':
+          this.session.handle(Date.now(), writeFiles(action))
+          break
+        default:
+          if (!HTTP_ACTIONS.has(action.action)) throw new Error(`testrelay: unknown action ${action.action}`)
+          this.send(action)
+      }
+    }
+  }
+
+  /** Sends one request; its answer (or its failure) is fed back when it arrives. */
+  send(request) {
+    const headers = { 'Content-Type': 'application/json' }
+    const token = this.session.token()
+    if (token) headers.Token = token
+    const work = this.fetch(request.url, {
+      method: request.method,
+      headers,
+      body: request.body === '' ? undefined : request.body,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    })
+      .then(async (response) => ({
+        event: 'http_response',
+        request_id: request.request_id,
+        status: response.status,
+        body: await response.text(),
+        retry_after: response.headers.get('retry-after'),
+      }))
+      .catch((error) => ({
+        event: 'http_failed',
+        request_id: request.request_id,
+        message: error?.cause?.code ?? error?.name ?? String(error),
+      }))
+      .then((event) => {
+        this.pending.delete(work)
+        try {
+          this.handle(event)
+        } catch (error) {
+          // Never an unhandled rejection inside the test runner.
+          this.print('error', `ERROR: could not handle the answer to request ${request.request_id} [${error?.code ?? '?'}]: ${error?.message ?? error}`)
+        }
+      })
+    this.pending.add(work)
+  }
+
+  /** Polls again at `until` (ms); `null` waits for the next event. */
+  schedule(until) {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (until === null || until === undefined) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.drain()
+    }, Math.max(0, until - Date.now()))
+  }
+
+  finish(receipt) {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (this.receipt) return
+    this.receipt = receipt
+    this.resolveFinished(receipt)
+  }
+}
+
+/** Writes every file of a `write_report` / `save_fallback` action; the event to feed back. */
+function writeFiles(action) {
+  try {
+    for (const file of action.files) {
+      const target = path.join(action.dir, ...file.path.split('/'))
+      fs.mkdirSync(path.dirname(target), { recursive: true })
+      fs.writeFileSync(target, file.content)
+    }
+    return { event: 'report_written', request_id: action.request_id }
+  } catch (error) {
+    return { event: 'report_failed', request_id: action.request_id, message: String(error?.message ?? error) }
+  }
+}
+
+function printLine(level, message) {
+  const line = message.startsWith('testrelay: ') ? message : `testrelay: ${message}`
+  if (level === 'warn' || level === 'error') console.error(line)
+  else console.log(line)
+}
+
+module.exports = { Host, writeFiles, REQUEST_TIMEOUT_MS }

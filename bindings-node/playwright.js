@@ -1,0 +1,122 @@
+'use strict'
+// `testrelay/playwright`: a Playwright reporter that hosts a testrelay session. It translates
+// Playwright's tests into the core's TestResult shape and performs the session's actions; every
+// decision (status, mapping, filter, batching, retries, completion) is the core's.
+//
+//   // playwright.config.ts
+//   reporter: [['list'], ['testrelay/playwright', { testops: { project: 'DEMO' } }]]
+
+const { randomUUID } = require('node:crypto')
+const fs = require('node:fs')
+const path = require('node:path')
+const { Session } = require('./index.js')
+const { Host } = require('./lib/host.js')
+const { collectSources } = require('./lib/sources.js')
+const { toTestResult } = require('./lib/translate.js')
+
+class TestrelayReporter {
+  /** @param {object} [options] reporter options, `qase.config.json` shape (SPEC §4) */
+  constructor(options = {}) {
+    this.options = ownOptions(options)
+    this.host = null
+    this.buffer = []
+    this.flushScheduled = false
+    this.rootDir = process.cwd()
+    this.said = new Set()
+    this.instance = randomUUID()
+    this.testsReported = new Set()
+  }
+
+  printsToStdio() {
+    return false
+  }
+
+  onBegin(config) {
+    this.rootDir = config.rootDir
+    this.guard('start', () => {
+      const session = new Session(collectSources(this.options), { instance: this.instance }, Date.now())
+      const host = new Host(session)
+      host.drain()
+      this.host = host
+    })
+  }
+
+  onTestEnd(test, result) {
+    if (!this.host) return
+    this.testsReported.add(test.id)
+    this.guard('translate a test', () => {
+      this.buffer.push(toTestResult(test, result, { rootDir: this.rootDir, onInvalid: (m) => this.warnOnce(m) }))
+    })
+    // Results cross to the core in bulk: one addResults per turn of the event loop.
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(() => this.flush())
+    }
+  }
+
+  onError() {
+    // Global errors (config, worker crashes) are printed by Playwright itself; they are not
+    // test results and change nothing the session reports.
+  }
+
+  async onEnd() {
+    if (!this.host) return
+    this.flush()
+    if (!this.guard('finish', () => this.host.handle({ event: 'all_tests_done' }))) return
+    // The session logs its one-line summary (loud, at warn, when results were not delivered)
+    // and failure links; they were printed as they came.
+    this.receipt = await this.host.finished
+    this.guard('write the receipt', () => writeReceipt(this.receipt, this.instance, this.testsReported.size))
+  }
+
+  flush() {
+    this.flushScheduled = false
+    if (this.buffer.length === 0 || !this.host) return
+    const results = this.buffer
+    this.buffer = []
+    if (this.guard(`report ${results.length} results in bulk`, () => this.host.addResults(results))) return
+    // The bulk call changed nothing: report one by one so a bad result costs only itself.
+    for (const result of results) {
+      this.guard(`report "${result.title}"`, () => this.host.handle({ event: 'test_finished', result }))
+    }
+  }
+
+  warnOnce(message) {
+    if (this.said.has(message)) return
+    this.said.add(message)
+    console.error(`testrelay: ${message}`)
+  }
+
+  // Reporting problems never change Playwright's outcome: they are printed, loudly, and the
+  // session (if any) keeps going.
+  guard(what, fn) {
+    try {
+      fn()
+      return true
+    } catch (error) {
+      const code = error?.code ? ` [${error.code}]` : ''
+      console.error(`testrelay: ERROR: could not ${what}${code}: ${error?.message ?? error}`)
+      return false
+    }
+  }
+}
+
+/**
+ * For the final step of a shared run (`testrelay complete-run --receipts DIR`): the receipt as
+ * `$TESTRELAY_RECEIPTS_DIR/<job>-<instance>.json`, the job named by `$TESTRELAY_JOB` or this instance.
+ */
+function writeReceipt(receipt, instance, testsReported) {
+  const dir = process.env.TESTRELAY_RECEIPTS_DIR
+  if (!dir) return
+  const job = process.env.TESTRELAY_JOB || instance
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(path.join(dir, `${job}-${instance}.json`), JSON.stringify({ ...receipt, job, tests_reported: testsReported }, null, 2))
+}
+
+/** The user's options without the keys Playwright adds for itself (`configDir`, `_mode`, …). */
+function ownOptions(options) {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([key]) => key !== 'configDir' && !key.startsWith('_')))
+}
+
+module.exports = TestrelayReporter
+module.exports.default = TestrelayReporter

@@ -1,0 +1,2 @@
+import TestrelayReporter from './playwright.js'
+export default TestrelayReporter

@@ -1,0 +1,117 @@
+//! Values in and out: JS values are read straight into the core's serde types (object key
+//! order kept, so parameters stay in insertion order) and written back the same way.
+
+use crate::error::{Result, invalid_input};
+use napi::Env;
+use napi::JSON;
+use napi::bindgen_prelude::{JsObjectValue, JsValue, Unknown};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Reads a JS value into `T`; a wrong shape is `INVALID_INPUT` naming `what`.
+pub fn from_js<'v, T: DeserializeOwned>(
+    env: &Env,
+    what: &str,
+    value: impl JsValue<'v>,
+) -> Result<T> {
+    env.from_js_value(value)
+        .map_err(|e| invalid_input(what, e.reason))
+}
+
+/// Reads a large JS value (a list of results, an event carrying one) into `T` through one
+/// `JSON.stringify` and serde_json: far fewer N-API calls than walking every property.
+/// Object key order is kept; `undefined` members are absent, as with [`from_js`].
+pub fn from_js_json<T: DeserializeOwned>(env: &Env, what: &str, value: Unknown<'_>) -> Result<T> {
+    let json: JSON<'_> = env
+        .get_global()
+        .and_then(|global| global.get_named_property_unchecked("JSON"))
+        .map_err(|e| invalid_input(what, e.reason))?;
+    let text = json
+        .stringify(value)
+        .map_err(|e| invalid_input(what, e.reason))?;
+    serde_json::from_str(&text).map_err(|e| invalid_input(what, e))
+}
+
+/// Reads an optional JS value (`undefined`/`null` → `None`).
+pub fn from_js_opt<T: DeserializeOwned>(
+    env: &Env,
+    what: &str,
+    value: Option<Unknown<'_>>,
+) -> Result<Option<T>> {
+    match value {
+        None => Ok(None),
+        Some(v) => from_js(env, what, v),
+    }
+}
+
+/// Writes a core value to JS through `serde_json::Value`, so every integer up to 2^53 (times
+/// in ms, run ids) becomes a plain number (napi's own serializer refuses u64 above u32).
+pub fn to_js<T: Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| invalid_input("output", e))
+}
+
+/// Writes a value of strings to JS keeping the key order of its maps.
+pub fn to_js_ordered<'env, T: Serialize>(env: &'env Env, value: &T) -> Result<Unknown<'env>> {
+    env.to_js_value(value)
+        .map_err(|e| invalid_input("output", e.reason))
+}
+
+/// `pipeline({mapping, filter, statuses})` input.
+#[derive(serde::Deserialize)]
+pub struct PipelineInput {
+    #[serde(default)]
+    pub mapping: serde_json::Value,
+    #[serde(default)]
+    pub filter: serde_json::Value,
+    pub statuses: Vec<testrelay::Status>,
+}
+
+/// `failureLinks({app, project, run_id, result})` input.
+#[derive(serde::Deserialize)]
+pub struct FailureLinksInput {
+    pub app: String,
+    pub project: String,
+    pub run_id: u64,
+    pub result: LinkedResult,
+}
+
+/// The part of a result failure links read: ids, title and the status after mapping/filter.
+#[derive(serde::Deserialize)]
+pub struct LinkedResult {
+    #[serde(default)]
+    pub testops_ids: Option<Vec<u64>>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub status: Option<testrelay::Status>,
+}
+
+/// `new Session(sources, {instance}, now)` options.
+#[derive(serde::Deserialize)]
+pub struct SessionOptionsInput {
+    pub instance: String,
+}
+
+/// A JS object keyed by case id (`{"12": …}`) → a map keyed by number.
+pub fn id_keys<V>(what: &str, map: BTreeMap<String, V>) -> Result<BTreeMap<u64, V>> {
+    map.into_iter()
+        .map(|(k, v)| {
+            Ok((
+                k.parse()
+                    .map_err(|_| invalid_input(what, format!("`{k}` is not a case id")))?,
+                v,
+            ))
+        })
+        .collect()
+}
+
+/// `decideCompletion({run_id, receipts, expected_jobs})` input.
+#[derive(serde::Deserialize)]
+pub struct CompletionInput {
+    pub run_id: u64,
+    pub receipts: Vec<testrelay::JobReceipt>,
+    #[serde(default)]
+    pub expected_jobs: Vec<String>,
+}

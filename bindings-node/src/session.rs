@@ -1,0 +1,72 @@
+//! The `Session` class: the core's run session with JS values in and out (docs/api.md).
+
+use crate::convert::{SessionOptionsInput, from_js, from_js_json, to_js};
+use crate::error::{Result, from_core, invalid_input};
+use napi::Env;
+use napi::bindgen_prelude::Unknown;
+use napi_derive::napi;
+use serde_json::Value;
+use testrelay::{Config, Event, SessionOptions, Sources, TestResult};
+
+/// The sans-IO run session. After every `handle`/`addResults`, call `poll(now)` until it
+/// answers `wait` or `finished`; perform every action and feed back what happened.
+#[napi]
+#[derive(Debug)]
+pub struct Session {
+    inner: testrelay::Session,
+}
+
+fn ms(now: i64) -> Result<u64> {
+    u64::try_from(now).map_err(|e| invalid_input("now", e))
+}
+
+#[napi]
+impl Session {
+    /// A session for the configuration resolved from `sources`; the resolution warnings come
+    /// out once each as `log` actions. `options.instance` is a host-made unique id (a UUID).
+    #[napi(
+        constructor,
+        ts_args_type = "sources: Sources, options: { instance: string }, now: number"
+    )]
+    pub fn new(env: &Env, sources: Unknown<'_>, options: Unknown<'_>, now: i64) -> Result<Self> {
+        let sources: Sources = from_js(env, "sources", sources)?;
+        let SessionOptionsInput { instance } = from_js(env, "options", options)?;
+        let (config, warnings) = Config::resolve(&sources);
+        testrelay::Session::with_warnings(config, warnings, SessionOptions { instance }, ms(now)?)
+            .map(|inner| Session { inner })
+            .map_err(from_core)
+    }
+
+    /// Feeds one event (`{event: "http_response", …}`).
+    #[napi(ts_args_type = "now: number, event: SessionEvent")]
+    pub fn handle(&mut self, env: &Env, now: i64, event: Unknown<'_>) -> Result<()> {
+        let event: Event = from_js_json(env, "event", event)?;
+        self.inner.handle(ms(now)?, event).map_err(from_core)
+    }
+
+    /// Feeds many finished tests in one call (bulk `test_finished`).
+    #[napi(ts_args_type = "now: number, results: TestResult[]")]
+    pub fn add_results(&mut self, env: &Env, now: i64, results: Unknown<'_>) -> Result<()> {
+        let results: Vec<TestResult> = from_js_json(env, "results", results)?;
+        self.inner.add_results(ms(now)?, results).map_err(from_core)
+    }
+
+    /// The next action.
+    #[napi(ts_return_type = "SessionAction")]
+    pub fn poll(&mut self, now: i64) -> Result<Value> {
+        let action = self.inner.poll(ms(now)?);
+        to_js(&action)
+    }
+
+    /// The run id, `null` until known; export it for workers and shards.
+    #[napi(getter)]
+    pub fn run_id(&self) -> Option<f64> {
+        self.inner.run_id().map(|id| id as f64)
+    }
+
+    /// The API token, for the `Token` header only. Never log it.
+    #[napi]
+    pub fn token(&self) -> Option<String> {
+        self.inner.token().map(str::to_owned)
+    }
+}

@@ -1,0 +1,205 @@
+// End to end against the local Qase API server (tests/server, fake-qase): real Playwright runs
+// of fixtures/statuses through the reporter in testops mode — every status kind, retries,
+// multiple ids, filtered results, faults (nothing lost or duplicated; run left open when
+// undelivered) and 3 shards reporting into one run completed by `testrelay complete-run`.
+import { test, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startFakeQase } from '../../tests/server/client/fake_qase.mjs'
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..')
+const TOKEN = 'e2e-secret-token-5f1c'
+const server = await startFakeQase({ token: TOKEN, projects: ['DEMO'] })
+after(() => server.stop())
+
+function baseEnv(extra) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('QASE_')))
+  return {
+    ...clean,
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+    FORCE_COLOR: '0',
+    TESTRELAY_PW_OUTPUT: mkdtempSync(join(tmpdir(), 'pw-out-')),
+    QASE_MODE: 'testops',
+    QASE_TESTOPS_API_TOKEN: TOKEN,
+    QASE_TESTOPS_API_HOST: server.url,
+    QASE_TESTOPS_PROJECT: 'DEMO',
+    QASE_REPORT_CONNECTION_PATH: mkdtempSync(join(tmpdir(), 'testrelay-fallback-')),
+    ...extra,
+  }
+}
+
+// Async, so the server (in this process) keeps answering while Playwright runs.
+function runPlaywright(env, args = []) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(pkg, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'test/fixtures/statuses/playwright.config.mjs', ...args], {
+      cwd: pkg,
+      env: baseEnv(env),
+    })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    child.on('close', (code) => resolve({ code, out }))
+  })
+}
+
+const EXPECTED = {
+  passes: ['passed'],
+  'fails on expect': ['failed'],
+  'fails on a soft expect': ['failed'],
+  'throws a TypeError': ['invalid'],
+  'throws a string': ['invalid'],
+  'times out': ['failed'],
+  'is skipped': ['skipped'],
+  'is fixme': ['skipped'],
+  'expected to fail and fails': ['skipped'],
+  'expected to fail but passes': ['failed'],
+  flaky: ['failed', 'passed'],
+  'linked to two cases': ['passed', 'passed'],
+  'linked by title': ['passed'],
+  nested: ['passed'],
+  'never runs its body': ['invalid'],
+  'body passed': ['invalid'],
+}
+const TOTAL = Object.values(EXPECTED).flat().length
+
+function statusesByTitle(run) {
+  const by = {}
+  for (const r of run.results) (by[r.payload.title] ??= []).push(r.payload.execution.status)
+  for (const list of Object.values(by)) list.sort()
+  return by
+}
+
+const newRuns = (before, state) => state.runs.filter((r) => !before.some((b) => b.id === r.id))
+
+test('every status kind, retries and multiple ids arrive once; the run is completed', async () => {
+  const before = (await server.state()).runs
+  const { code, out } = await runPlaywright({})
+  assert.equal(code, 1, out)
+  const state = await server.state()
+  const [run] = newRuns(before, state)
+  assert.ok(run, `a run was created\n${out}`)
+  assert.deepEqual(statusesByTitle(run), Object.fromEntries(Object.entries(EXPECTED).map(([k, v]) => [k, [...v].sort()])))
+  assert.equal(run.results.length, TOTAL)
+  assert.equal(run.duplicates, 0)
+  assert.equal(run.completed, true, out)
+  assert.equal(run.complete_calls, 1)
+  const twoCases = run.results.filter((r) => r.payload.title === 'linked to two cases').map((r) => r.payload.testops_id ?? r.payload.testops_ids)
+  assert.deepEqual(twoCases.flat().sort(), [101, 102])
+  assert.match(out, new RegExp(`See why this test failed: .*/run/DEMO/dashboard/${run.id}\\?source=logs&search=`))
+  assert.match(out, new RegExp(`testrelay: ${TOTAL} results delivered to run ${run.id}; run completed`))
+  assert.ok(!out.includes(TOKEN), 'the token never appears in the output')
+})
+
+test('filtered results are not sent', async () => {
+  const before = (await server.state()).runs
+  const { out } = await runPlaywright({ QASE_TESTOPS_STATUS_FILTER: 'skipped,invalid' })
+  const [run] = newRuns(before, await server.state())
+  const titles = new Set(run.results.map((r) => r.payload.title))
+  for (const t of ['is skipped', 'is fixme', 'expected to fail and fails', 'throws a TypeError', 'never runs its body']) assert.ok(!titles.has(t), `${t} filtered\n${out}`)
+  assert.equal(run.results.length, TOTAL - 7)
+  assert.ok(run.completed)
+})
+
+test('faults: 503, dropped connections (also after store), 429 and 413 lose and duplicate nothing', async () => {
+  await server.setFaults({
+    upload: {
+      error: { requests: [1], status: 503 },
+      drop: { requests: [2, 4], after_store: true },
+      rate_limit: { requests: [3], retry_after: 1 },
+      too_large: { requests: [5] },
+    },
+    create_run: { error: { requests: [1], status: 502 } },
+  })
+  try {
+    const before = (await server.state()).runs
+    const { out } = await runPlaywright({ QASE_TESTOPS_BATCH_SIZE: '4' })
+    const state = await server.state()
+    const [run] = newRuns(before, state)
+    assert.ok(run, out)
+    assert.equal(run.results.length, TOTAL, out)
+    assert.equal(new Set(run.results.map((r) => r.id)).size, TOTAL)
+    assert.equal(run.conflicting_duplicates, 0)
+    assert.ok(state.requests.some((r) => r.faults.includes('drop_after_store')), 'the faults fired')
+    assert.equal(run.completed, true, out)
+    assert.equal(run.complete_calls, 1)
+  } finally {
+    await server.setFaults({})
+  }
+})
+
+test('undelivered results are saved, reported loudly, and the run is left open; the exit code is Playwright\'s', async () => {
+  await server.setFaults({ upload: { error: { probability: 1, status: 503 } } })
+  try {
+    const fallback = mkdtempSync(join(tmpdir(), 'testrelay-fallback-'))
+    const before = (await server.state()).runs
+    const { code, out } = await runPlaywright(
+      { QASE_REPORT_CONNECTION_PATH: fallback, QASE_TESTOPS_UPLOADS_RETRIES: '1', QASE_TESTOPS_UPLOADS_DEADLINE_MS: '3000' },
+      ['-g', 'passes|nested', '--grep-invert', 'expected'],
+    )
+    assert.equal(code, 0, `all selected tests passed, so Playwright exits 0\n${out}`)
+    const [run] = newRuns(before, await server.state())
+    assert.equal(run.results.length, 0)
+    assert.equal(run.completed, false)
+    assert.equal(run.complete_calls, 0)
+    assert.match(out, /2 of 2 results were NOT delivered to run \d+; 2 saved to .*; run left open/, out)
+    assert.equal(readdirSync(join(fallback, 'results')).length, 2, 'both results saved in the fallback report')
+  } finally {
+    await server.setFaults({})
+  }
+})
+
+function completeRun(runId, args) {
+  return spawnSync(process.execPath, [join(pkg, 'bin/testrelay.js'), 'complete-run', ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'testrelay-cli-')),
+    env: baseEnv({ QASE_TESTOPS_RUN_ID: String(runId) }),
+    encoding: 'utf8',
+  })
+}
+
+test('3 shards report into one run; complete-run completes it once, after reading their receipts', async () => {
+  const runId = await server.createRun('DEMO', { title: 'sharded' })
+  const receipts = mkdtempSync(join(tmpdir(), 'testrelay-receipts-'))
+  const shards = await Promise.all(
+    [1, 2, 3].map((i) => runPlaywright({ QASE_TESTOPS_RUN_ID: String(runId), TESTRELAY_RECEIPTS_DIR: receipts, TESTRELAY_JOB: `shard-${i}` }, [`--shard=${i}/3`])),
+  )
+  let run = (await server.state()).runs.find((r) => r.id === runId)
+  assert.equal(run.results.length, TOTAL, shards.map((s) => s.out).join('\n'))
+  assert.equal(run.duplicates, 0)
+  assert.equal(run.complete_calls, 0, 'no shard completes a run it did not create')
+  assert.equal(readdirSync(receipts).length, 3)
+  for (const f of readdirSync(receipts)) assert.ok(JSON.parse(readFileSync(join(receipts, f), 'utf8')).results_seen > 0, `${f}: every shard ran tests`)
+
+  const cli = completeRun(runId, ['--receipts', receipts, '--expect-jobs', 'shard-1,shard-2,shard-3'])
+  const out = cli.stdout + cli.stderr
+  assert.equal(cli.status, 0, out)
+  assert.match(out, new RegExp(`all 3 job\\(s\\) delivered ${TOTAL} result\\(s\\); completing run ${runId}`))
+  run = (await server.state()).runs.find((r) => r.id === runId)
+  assert.equal(run.completed, true)
+  assert.equal(run.complete_calls, 1)
+  assert.ok(!out.includes(TOKEN))
+})
+
+test('a shard that could not deliver keeps the shared run open and is named', async () => {
+  const runId = await server.createRun('DEMO', { title: 'sharded, one job down' })
+  const receipts = mkdtempSync(join(tmpdir(), 'testrelay-receipts-'))
+  const env = (i) => ({ QASE_TESTOPS_RUN_ID: String(runId), TESTRELAY_RECEIPTS_DIR: receipts, TESTRELAY_JOB: `shard-${i}` })
+  const args = []
+  await runPlaywright(env(1), [...args, '--shard=1/2'])
+  await server.setFaults({ upload: { drop: { probability: 1 } } })
+  try {
+    await runPlaywright({ ...env(2), QASE_TESTOPS_UPLOADS_RETRIES: '1', QASE_TESTOPS_UPLOADS_DEADLINE_MS: '3000' }, [...args, '--shard=2/2'])
+  } finally {
+    await server.setFaults({})
+  }
+  const cli = completeRun(runId, ['--receipts', receipts, '--expect-jobs', 'shard-1,shard-2'])
+  const out = cli.stdout + cli.stderr
+  assert.equal(cli.status, 1, out)
+  assert.match(out, /job shard-2: short by [1-9]\d* result\(s\)/, out)
+  const run = (await server.state()).runs.find((r) => r.id === runId)
+  assert.equal(run.completed, false)
+  assert.equal(run.complete_calls, 0)
+})

@@ -1,0 +1,196 @@
+// Reporter unit tests: Playwright → TestResult translation, and the host loop performing a
+// session's actions (driven here by a scripted session, so every branch is checked alone).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const require = createRequire(import.meta.url)
+const { toTestResult } = require('../lib/translate.js')
+const { Host } = require('../lib/host.js')
+const { collectSources } = require('../lib/sources.js')
+
+function fakeTest({ title = 'adds', describes = ['math'], project = 'unit', annotations = [], expectedStatus = 'passed' } = {}) {
+  return {
+    title,
+    annotations,
+    expectedStatus,
+    location: { file: '/repo/tests/math.spec.ts', line: 3, column: 1 },
+    titlePath: () => ['', project, 'math.spec.ts', ...describes, title],
+  }
+}
+
+function fakeResult({ status = 'passed', errors = [], steps = [], retry = 0, attachments = [] } = {}) {
+  return { status, errors, steps, retry, attachments, startTime: new Date(1_700_000_000_000), duration: 12, parallelIndex: 1 }
+}
+
+const step = (title, category, { error, steps = [] } = {}) => ({ title, category, error, steps, startTime: new Date(1_700_000_000_001), duration: 2 })
+
+test('suite path: project, file relative to rootDir, describe blocks', () => {
+  const r = toTestResult(fakeTest({ describes: ['math', 'sums'] }), fakeResult(), { rootDir: '/repo' })
+  assert.deepEqual(r.suite, ['unit', 'tests/math.spec.ts', 'math', 'sums'])
+  assert.equal(r.title, 'adds')
+  const unnamed = toTestResult(fakeTest({ project: '' }), fakeResult(), { rootDir: '/repo/tests' })
+  assert.deepEqual(unnamed.suite, ['math.spec.ts', 'math'])
+})
+
+test('case ids from QaseID annotations; invalid pieces are reported, not sent', () => {
+  const said = []
+  const r = toTestResult(
+    fakeTest({ annotations: [{ type: 'QaseID', description: '12, 13' }, { type: 'qaseid', description: 'x1' }, { type: 'issue', description: '99' }] }),
+    fakeResult(),
+    { rootDir: '/repo', onInvalid: (m) => said.push(m) },
+  )
+  assert.deepEqual(r.testops_ids, [12, 13])
+  assert.equal(said.length, 1)
+  assert.match(said[0], /x1/)
+  assert.equal(toTestResult(fakeTest(), fakeResult(), { rootDir: '/repo' }).testops_ids, null)
+})
+
+test('errors: type from the serialized message, matcher from the failed expect step', () => {
+  const expectError = { message: 'Error: expect(received).toBe(expected)\n\nExpected: 3', stack: 'Error: expect…\n    at math.spec.ts:4:5' }
+  const typeError = { message: "TypeError: Cannot read properties of undefined (reading 'x')", stack: 'TypeError: …' }
+  const r = toTestResult(
+    fakeTest(),
+    fakeResult({ status: 'failed', errors: [expectError, typeError], steps: [step('expect.toBe', 'expect', { error: expectError })] }),
+    { rootDir: '/repo' },
+  )
+  assert.deepEqual(r.outcome.error, { type: 'Error', chain: ['Error'], module: null, message: expectError.message, stack: expectError.stack, matcher: true })
+  assert.equal(r.outcome.errors.length, 1)
+  assert.equal(r.outcome.errors[0].type, 'TypeError')
+  assert.equal(r.outcome.errors[0].matcher, false)
+  assert.equal(r.outcome.runner_status, 'failed')
+  assert.equal(r.outcome.framework, 'playwright')
+  // A thrown non-Error has only a value.
+  const thrown = toTestResult(fakeTest(), fakeResult({ status: 'failed', errors: [{ value: "'boom'" }] }), { rootDir: '/repo' })
+  assert.deepEqual(thrown.outcome.error, { type: null, chain: [], module: null, message: "'boom'", stack: null, matcher: false })
+})
+
+test('retries, test.fail(), timedOut and skipped pass through as runner facts', () => {
+  const retry = toTestResult(fakeTest(), fakeResult({ status: 'timedOut', retry: 2 }), { rootDir: '/repo' })
+  assert.equal(retry.attempt, 2)
+  assert.equal(retry.outcome.runner_status, 'timedOut')
+  const fails = toTestResult(fakeTest({ expectedStatus: 'failed' }), fakeResult({ status: 'passed' }), { rootDir: '/repo' })
+  assert.equal(fails.outcome.expected_status, 'failed')
+  assert.equal(fails.outcome.strict, true)
+  const skipped = toTestResult(fakeTest({ expectedStatus: 'skipped' }), fakeResult({ status: 'skipped' }), { rootDir: '/repo' })
+  assert.equal(skipped.outcome.expected_status, null)
+  assert.equal(skipped.outcome.runner_status, 'skipped')
+})
+
+test('only test.step steps are kept, nested; attachments need a path', () => {
+  const r = toTestResult(
+    fakeTest(),
+    fakeResult({
+      steps: [step('Before Hooks', 'hook'), step('log in', 'test.step', { steps: [step('type', 'test.step', { error: { message: 'no' } }), step('expect.toBe', 'expect')] })],
+      attachments: [{ name: 'shot', contentType: 'image/png', path: '/tmp/shot.png' }, { name: 'inline', contentType: 'text/plain', body: Buffer.from('x') }],
+    }),
+    { rootDir: '/repo' },
+  )
+  assert.equal(r.steps.length, 1)
+  assert.equal(r.steps[0].title, 'log in')
+  assert.deepEqual(r.steps[0].steps.map((s) => [s.title, s.status]), [['type', 'failed']])
+  assert.deepEqual(r.attachments, [{ name: 'shot', content_type: 'image/png', path: '/tmp/shot.png' }])
+})
+
+// A session that answers poll() from a script and records what the host fed back.
+class ScriptedSession {
+  constructor(script) {
+    this.script = script
+    this.events = []
+  }
+  poll() {
+    return this.script.shift() ?? { action: 'wait', until: null }
+  }
+  handle(_now, event) {
+    this.events.push(event)
+  }
+  addResults(_now, results) {
+    this.events.push({ event: 'bulk', count: results.length })
+  }
+  token() {
+    return 'tok-123'
+  }
+}
+
+test('host: HTTP actions are sent with the token header and answered with http_response', async () => {
+  const calls = []
+  const fetch = async (url, init) => {
+    calls.push({ url, init })
+    return new Response('{"status":true,"result":{"id":7}}', { status: 429, headers: { 'Retry-After': '2' } })
+  }
+  const session = new ScriptedSession([
+    { action: 'log', level: 'info', message: 'hello' },
+    { action: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '/v1/run/DEMO', body: '{"title":"t"}' },
+    { action: 'wait', until: null },
+  ])
+  const printed = []
+  const host = new Host(session, { fetch, print: (level, m) => printed.push([level, m]) })
+  host.drain()
+  await Promise.all(host.pending)
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(printed, [['info', 'hello']])
+  assert.equal(calls.length, 1)
+  assert.equal(calls[0].init.headers.Token, 'tok-123')
+  assert.equal(calls[0].init.headers['Content-Type'], 'application/json')
+  assert.equal(calls[0].init.body, '{"title":"t"}')
+  assert.deepEqual(session.events, [{ event: 'http_response', request_id: 1, status: 429, body: '{"status":true,"result":{"id":7}}', retry_after: '2' }])
+})
+
+test('host: no response is http_failed, and the message never holds the token', async () => {
+  const fetch = async () => {
+    throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })
+  }
+  const session = new ScriptedSession([{ action: 'upload_results', request_id: 4, method: 'POST', url: 'http://x/v2/DEMO/run/1/results', path: '', body: '{}', count: 1 }])
+  const host = new Host(session, { fetch, print: () => {} })
+  host.drain()
+  await Promise.all(host.pending)
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(session.events, [{ event: 'http_failed', request_id: 4, message: 'ECONNREFUSED' }])
+})
+
+test('host: files are written under dir and acknowledged; a failed write is report_failed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'testrelay-host-'))
+  const blocker = join(dir, 'blocker')
+  writeFileSync(blocker, 'a file where a folder should be')
+  const session = new ScriptedSession([
+    { action: 'write_report', request_id: 1, dir, files: [{ path: 'results/a.json', content: '{"a":1}' }, { path: 'run.json', content: '{}' }] },
+    { action: 'save_fallback', request_id: 2, dir: blocker, files: [{ path: 'results/b.json', content: '{}' }] },
+    { action: 'finished', receipt: { summary: 'done' } },
+  ])
+  const host = new Host(session, { print: () => {} })
+  host.drain()
+  assert.deepEqual(await host.finished, { summary: 'done' })
+  assert.equal(readFileSync(join(dir, 'results/a.json'), 'utf8'), '{"a":1}')
+  assert.deepEqual(session.events[0], { event: 'report_written', request_id: 1 })
+  assert.equal(session.events[1].event, 'report_failed')
+  assert.equal(session.events[1].request_id, 2)
+})
+
+test('host: wait.until polls again at that time', async () => {
+  const session = new ScriptedSession([{ action: 'wait', until: Date.now() + 20 }, { action: 'finished', receipt: { summary: 'later' } }])
+  const host = new Host(session, { print: () => {} })
+  host.drain()
+  assert.equal(host.receipt, null)
+  assert.deepEqual(await host.finished, { summary: 'later' })
+})
+
+test('sources: only QASE_* env names cross, and qase.config.json is read as text', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'testrelay-src-'))
+  assert.equal(collectSources({ mode: 'report' }, { cwd: dir, env: { HOME: '/root' } }).file, null)
+  writeFileSync(join(dir, 'qase.config.json'), '{"mode":"off"}')
+  const s = collectSources({ mode: 'report' }, { cwd: dir, env: { HOME: '/root', QASE_MODE: 'testops' } })
+  assert.deepEqual(s, { options: { mode: 'report' }, file: '{"mode":"off"}', env: { QASE_MODE: 'testops' }, cli: null })
+})
+
+test('testrelay/playwright: the ESM and CommonJS entry points are the same Reporter class', async () => {
+  const esm = (await import('../playwright.mjs')).default
+  const cjs = require('../playwright.js')
+  assert.equal(esm, cjs)
+  for (const hook of ['onBegin', 'onTestEnd', 'onEnd', 'onError', 'printsToStdio']) assert.equal(typeof cjs.prototype[hook], 'function', hook)
+  // Playwright adds its own keys to the options; they are not the user's configuration.
+  const reporter = new cjs({ configDir: '/x', _mode: 'test', mode: 'report' })
+  assert.deepEqual(reporter.options, { mode: 'report' })
+})
