@@ -166,3 +166,22 @@ def test_a_job_that_lost_its_connection_keeps_the_run_open(server: FakeQase, tmp
     run = run_state(server, run_id)
     assert (run["completed"], run["complete_calls"]) == (False, 0)
     assert len(run["results"]) == stored
+
+
+def test_tests_a_job_never_ran_are_counted(server: FakeQase, tmp_path: Path) -> None:
+    """A job that stopped early (``--maxfail=1``) delivered all it ran, yet 6 of its 12
+    collected tests never reported: the run stays open and says so."""
+    run_id = server.create_run("DEMO", {"title": "shards: a job stopped early"})
+    receipts = tmp_path / "receipts"
+    env = job_env(server, run_id, receipts, TOKENS["pytest-b"], tmp_path)
+    env["TESTRELAY_JOB"] = "pytest-b"
+    job = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--maxfail=1",
+                          "test_job_b.py"], cwd=ROOT / "tests" / "shards" / "suite", env=env,
+                         capture_output=True, text=True, timeout=120)
+    (receipt,) = receipts_of(receipts)
+    assert (receipt["expected_tests"], receipt["tests_reported"]) == (12, 6), job.stdout
+    assert receipt["acknowledged"] == len(run_state(server, run_id)["results"]) == 6
+    code, out = complete_run("python", server, run_id, receipts, ["pytest-b"])
+    assert code == 1, out
+    assert "job pytest-b: short by 0 result(s): 6 expected test(s) never reported" in out, out
+    assert run_state(server, run_id)["complete_calls"] == 0
