@@ -131,8 +131,7 @@ class Lines:
         self.lines.append((level, message))
 
 
-def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines,
-               instance: Optional[str] = None) -> Optional[Any]:
+def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Optional[Any]:
     """A host of a new session, or None when reporting is off or cannot start (a warning,
     never an error that would abort pytest)."""
     from ._host import Host
@@ -140,7 +139,7 @@ def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines,
     try:
         if _native.resolve_config(src)["config"]["mode"] == "off":
             return None
-        return Host(src, lines, instance)
+        return Host(src, lines)
     except _native.TestrelayError as e:
         lines("error", f"testrelay: reporting disabled: {e} ({e.code})")
     except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
@@ -205,13 +204,12 @@ class Reporter:
         self.thread = workerinput["workerid"] if workerinput else None
         self.owner = None if workerinput else RunOwner(config, self.lines)
         run_id = workerinput.get(RUN_ID_KEY) if workerinput else self.owner.run_id if self.owner else None
-        # The receipt's job (one run across CI jobs): $TESTRELAY_JOB, else the xdist
-        # controller's name for the whole pytest job, else this session's instance.
+        # The receipt's job (one run across CI jobs): the xdist controller's name for the whole
+        # pytest job, else $TESTRELAY_JOB, else unique to this process.
         self.instance = uuid.uuid4().hex
-        self.job = workerinput.get(JOB_KEY) if workerinput else None
-        self.job = self.job or job_name(self.instance)
+        self.job: str = (workerinput.get(JOB_KEY) if workerinput else None) or job_name(f"pytest-{self.instance}")
         self.tests_done: set[str] = set()
-        self.host = start_host(config, sources(config, run_id), self.lines, self.instance)
+        self.host = start_host(config, sources(config, run_id), self.lines)
         self.interrupted = False
         if self.host is not None:
             self.host.start()
