@@ -63,6 +63,7 @@
 // The core never prints: warnings and log lines are data for the host.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod api;
 pub mod batch;
 pub mod case_ids;
 pub mod classify;

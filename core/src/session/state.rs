@@ -75,6 +75,18 @@ impl Session {
     /// One fact. On `Err` nothing changed.
     pub(super) fn transition(&mut self, now: u64, event: Event) -> Result<(), Error> {
         match (self.phase, event) {
+            // Late answers to requests abandoned at the deadline, even once finished.
+            (_, Event::HttpResponse { request_id, .. } | Event::HttpFailed { request_id, .. })
+                if self.abandoned.remove(&request_id) =>
+            {
+                if self.phase != Phase::Finished {
+                    self.log(
+                        LogLevel::Debug,
+                        format!("request {request_id} answered after the deadline; ignored"),
+                    );
+                }
+                Ok(())
+            }
             (Phase::Finished, _) => Err(Error::WrongState {
                 call: "handle",
                 state: Phase::Finished.name(),
@@ -125,15 +137,6 @@ impl Session {
                 state: phase.name(),
             }),
 
-            (_, Event::HttpResponse { request_id, .. } | Event::HttpFailed { request_id, .. })
-                if self.abandoned.remove(&request_id) =>
-            {
-                self.log(
-                    LogLevel::Debug,
-                    format!("request {request_id} answered after the deadline; ignored"),
-                );
-                Ok(())
-            }
             (
                 _,
                 Event::HttpResponse {
@@ -584,7 +587,10 @@ impl Session {
         }
         r.summary = summary.clone();
         self.phase = Phase::Finished;
-        self.log(level, summary);
+        // Mode off: no action but the receipt (which carries the summary).
+        if self.config.mode != Mode::Off {
+            self.log(level, summary);
+        }
     }
 
     fn schedule(&mut self, now: u64, request: Request, tries: u32, after_ms: Option<u64>) {
