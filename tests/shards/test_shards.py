@@ -187,3 +187,26 @@ def test_tests_a_job_never_ran_are_counted(server: FakeQase, tmp_path: Path) -> 
     assert code == 1, out
     assert "job pytest-b: short by 0 result(s): 6 expected test(s) never reported" in out, out
     assert run_state(server, run_id)["complete_calls"] == 0
+
+
+@pytest.mark.parametrize("which", ["node", "python"])
+def test_complete_run_refuses_bad_input_without_completing(server: FakeQase, tmp_path: Path, which: str) -> None:
+    """No run id: usage error (2). A receipts folder that is missing or holds a broken
+    receipt: a clear error and the run left open (1). Nothing is sent."""
+    run_id = server.create_run("DEMO", {"title": "shards: bad input"})
+    calls = server.state()["totals"]["complete_calls"]
+    receipts = tmp_path / "receipts"
+    env = job_env(server, run_id, receipts, TOKEN, tmp_path)
+    del env["QASE_TESTOPS_RUN_ID"]
+    cmd = {"node": ["node", str(NODE_PKG / "bin" / "testrelay.js")],
+           "python": [str(Path(sys.executable).parent / "testrelay")]}[which]
+    no_id = subprocess.run([*cmd, "complete-run", "--receipts", str(receipts)], env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert no_id.returncode == 2 and "no run id" in no_id.stdout + no_id.stderr
+    code, out = complete_run(which, server, run_id, receipts, [])
+    assert code == 1 and str(receipts) in out, out
+    receipts.mkdir()
+    (receipts / "broken.json").write_text('{"job": "a", ')
+    code, out = complete_run(which, server, run_id, receipts, [])
+    assert code == 1 and "ERROR" in out, out
+    assert server.state()["totals"]["complete_calls"] == calls

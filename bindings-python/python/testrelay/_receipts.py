@@ -43,5 +43,8 @@ def write_receipt(folder: str, receipt: dict[str, Any], job: str, instance: str,
 
 
 def read_receipts(folder: str) -> list[dict[str, Any]]:
-    """Every receipt (``*.json``) in ``folder``, in file-name order."""
+    """Every receipt (``*.json``) in ``folder``, in file-name order; a missing folder is an
+    error (a receipt artifact that was not collected), not "no receipts"."""
+    if not Path(folder).is_dir():
+        raise FileNotFoundError(f"no such folder: {folder}")
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(folder).glob("*.json"))]

@@ -3,8 +3,8 @@ command as the npm package's). The core decides from the jobs' receipts whether 
 completed; the completion itself is a core session (testops mode, joined to the run, asked to
 complete it, no results), so retries and answers are handled as in every reporter.
 
-Exit status: 0 the run was completed; 1 it was left open (a job short, a receipt missing, or
-the completion failed); 2 bad usage or configuration.
+Exit status: 0 the run was completed; 1 it was left open (a job short, a receipt missing, an
+error, or the completion failed); 2 bad usage (arguments, no run id).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Completes a test run once every job has reported into it. Configuration "
         "comes from ./qase.config.json and QASE_* variables (QASE_TESTOPS_API_TOKEN, "
         "QASE_TESTOPS_PROJECT, QASE_TESTOPS_RUN_ID, ...).",
-        epilog="exit status: 0 completed, 1 left open, 2 bad usage or configuration",
+        epilog="exit status: 0 completed, 1 left open, 2 bad usage (arguments, no run id)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     complete = commands.add_parser("complete-run", help="complete the shared run if every job delivered")
@@ -87,7 +87,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return complete_run(args.run_id, args.receipts, expected)
     except _native.TestrelayError as e:
         _say(f"ERROR [{e.code}]: {e}")
-        return EXIT_USAGE
+        return EXIT_LEFT_OPEN
     except (OSError, ValueError) as e:
         _say(f"ERROR: cannot read the receipts: {e}")
         return EXIT_LEFT_OPEN
