@@ -8,22 +8,18 @@ mod error;
 mod matching;
 mod session;
 
-use convert::{CompletionInput, FailureLinksInput, PipelineInput, from_py, to_py};
+use convert::{from_py, to_py};
 use indexmap::IndexMap;
 use pyo3::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
+use testrelay::api;
 use testrelay::{
-    AssignMode, Config, Outcome, Polarity, Policy, QsRun, QsRunRequest, QsRunType, QsSnapshot,
-    QsStatus, QueryPlan, RunCase, RunResult, Sources, StatusFilter, StatusMapping,
+    AssignMode, Outcome, Polarity, Policy, QsRun, QsRunRequest, QsRunType, QsSnapshot, QsStatus,
+    QueryPlan, RunCase, RunResult,
 };
 
 type Obj<'py> = Bound<'py, PyAny>;
-
-const MAPPING_ENV: &str = "QASE_STATUS_MAPPING";
-const MAPPING_KEY: &str = "statusMapping";
-const FILTER_ENV: &str = "QASE_TESTOPS_STATUS_FILTER";
-const FILTER_KEY: &str = "testops.statusFilter";
 
 /// Classifies one finished test: `{status, rule, evidence}`.
 #[pyfunction]
@@ -41,75 +37,49 @@ fn classify<'py>(
 /// Parses `QASE_STATUS_MAPPING` text: `{mapping, warnings}`.
 #[pyfunction]
 fn parse_status_mapping_env<'py>(py: Python<'py>, text: &str) -> PyResult<Obj<'py>> {
-    let (mapping, warnings) = StatusMapping::parse_env(text, MAPPING_ENV);
-    to_py(py, &json!({ "mapping": mapping, "warnings": warnings }))
+    to_py(py, &api::parse_status_mapping_env(text))
 }
 
 /// Parses a `statusMapping` JSON value: `{mapping, warnings}`.
 #[pyfunction]
 fn parse_status_mapping_json<'py>(py: Python<'py>, value: &Obj<'py>) -> PyResult<Obj<'py>> {
-    let (mapping, warnings) = StatusMapping::parse_json(&from_py(value, MAPPING_KEY)?, MAPPING_KEY);
-    to_py(py, &json!({ "mapping": mapping, "warnings": warnings }))
+    to_py(
+        py,
+        &api::parse_status_mapping_json(&from_py(value, "statusMapping")?),
+    )
 }
 
 /// Parses `QASE_TESTOPS_STATUS_FILTER` text: `{filter, warnings}`.
 #[pyfunction]
 fn parse_status_filter_env<'py>(py: Python<'py>, text: &str) -> PyResult<Obj<'py>> {
-    let (filter, warnings) = StatusFilter::parse_env(text, FILTER_ENV);
-    to_py(py, &json!({ "filter": filter, "warnings": warnings }))
+    to_py(py, &api::parse_status_filter_env(text))
 }
 
 /// Parses a `testops.statusFilter` JSON value: `{filter, warnings}`.
 #[pyfunction]
 fn parse_status_filter_json<'py>(py: Python<'py>, value: &Obj<'py>) -> PyResult<Obj<'py>> {
-    let (filter, warnings) = StatusFilter::parse_json(&from_py(value, FILTER_KEY)?, FILTER_KEY);
-    to_py(py, &json!({ "filter": filter, "warnings": warnings }))
+    to_py(
+        py,
+        &api::parse_status_filter_json(&from_py(value, "testops.statusFilter")?),
+    )
 }
 
 /// Maps then filters a list of statuses: `{statuses: [status | None], trace, warnings}`.
 #[pyfunction]
 fn pipeline<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py>> {
-    let input: PipelineInput = from_py(input, "pipeline input")?;
-    let (mapping, mut warnings) = StatusMapping::parse_json(&input.mapping, MAPPING_KEY);
-    let (filter, filter_warnings) = StatusFilter::parse_json(&input.filter, FILTER_KEY);
-    warnings.extend(filter_warnings);
-    let mut trace = Vec::new();
-    let statuses: Vec<_> = input
-        .statuses
-        .iter()
-        .map(|&s| testrelay::map_and_filter_traced(s, &mapping, &filter, &mut trace))
-        .collect();
-    to_py(
-        py,
-        &json!({ "statuses": statuses, "trace": trace, "warnings": warnings }),
-    )
+    to_py(py, &api::pipeline(&from_py(input, "pipeline input")?))
 }
 
 /// How many results each upload carries: `{batches: [n], warnings}`.
 #[pyfunction]
 fn plan_batches(py: Python<'_>, batch_size: u64, results: usize) -> PyResult<Obj<'_>> {
-    let (size, warning) = testrelay::clamp_batch_size(batch_size, "testops.batch.size");
-    let batches = testrelay::plan_batches(size, results);
-    to_py(
-        py,
-        &json!({ "batches": batches, "warnings": warning.into_iter().collect::<Vec<_>>() }),
-    )
+    to_py(py, &api::batch_plan(batch_size, results))
 }
 
 /// The failure links of one result: `[link]`.
 #[pyfunction]
 fn failure_links<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py>> {
-    let i: FailureLinksInput = from_py(input, "failure_links input")?;
-    let ids = i.result.testops_ids.unwrap_or_default();
-    let links = testrelay::failure_links(
-        &i.app,
-        &i.project,
-        i.run_id,
-        &ids,
-        &i.result.title,
-        i.result.status,
-    );
-    to_py(py, &links)
+    to_py(py, &api::links(&from_py(input, "failure_links input")?))
 }
 
 /// A run's status at completion: `"passed"` or `"failed"`.
@@ -129,20 +99,13 @@ fn run_status<'py>(
 /// The cross-product of picked configuration values: `[{group: value}]`.
 #[pyfunction]
 fn configuration_product<'py>(py: Python<'py>, groups: &Obj<'py>) -> PyResult<Obj<'py>> {
-    let groups: IndexMap<String, Vec<String>> = from_py(groups, "groups")?;
-    let groups: Vec<(String, Vec<String>)> = groups.into_iter().collect();
-    let product: Vec<IndexMap<String, String>> = testrelay::configuration_product(&groups)
-        .into_iter()
-        .map(|combination| combination.into_iter().collect())
-        .collect();
-    to_py(py, &product)
+    to_py(py, &api::configurations(from_py(groups, "groups")?))
 }
 
 /// Resolves the configuration from its sources: `{config, warnings}` (the token as `***`).
 #[pyfunction]
 fn resolve_config<'py>(py: Python<'py>, sources: &Obj<'py>) -> PyResult<Obj<'py>> {
-    let (config, warnings) = Config::resolve(&from_py::<Sources>(sources, "sources")?);
-    to_py(py, &json!({ "config": config, "warnings": warnings }))
+    to_py(py, &api::resolve_config(&from_py(sources, "sources")?))
 }
 
 /// The Python-flavour signature (qase-pytest's): ids, the node id's pieces, the params.
@@ -288,25 +251,22 @@ fn qs_status_counts<'py>(py: Python<'py>, statuses: &Obj<'py>) -> PyResult<Obj<'
 /// missing_jobs, lines}` (input `{run_id, receipts, expected_jobs}`).
 #[pyfunction]
 fn decide_completion<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py>> {
-    let i: CompletionInput = from_py(input, "decide_completion input")?;
     to_py(
         py,
-        &testrelay::decide_completion(i.run_id, &i.receipts, &i.expected_jobs),
+        &api::completion(&from_py(input, "decide_completion input")?),
     )
 }
 
 /// A JUnit XML report → `{results: [TestResult], warnings}`; malformed → `MalformedReportError`.
 #[pyfunction]
 fn import_junit<'py>(py: Python<'py>, xml: &str) -> PyResult<Obj<'py>> {
-    let (results, warnings) = testrelay::import_junit(xml).map_err(error::to_py)?;
-    to_py(py, &json!({ "results": results, "warnings": warnings }))
+    to_py(py, &api::junit(xml).map_err(error::to_py)?)
 }
 
 /// A Playwright JSON report (text) → `{results: [TestResult], warnings}`.
 #[pyfunction]
 fn import_playwright_json<'py>(py: Python<'py>, text: &str) -> PyResult<Obj<'py>> {
-    let (results, warnings) = testrelay::import_playwright_json(text).map_err(error::to_py)?;
-    to_py(py, &json!({ "results": results, "warnings": warnings }))
+    to_py(py, &api::playwright_json(text).map_err(error::to_py)?)
 }
 
 /// The native module: every function of the core's pure API, and the error classes.

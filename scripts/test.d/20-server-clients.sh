@@ -5,4 +5,4 @@ cd "$ROOT"
 source "$ROOT/scripts/setup.d/20-server.sh" # idempotent: the binary and the venv are there
 export FAKE_QASE_BIN="${FAKE_QASE_BIN:-$ROOT/target/debug/fake-qase}"
 node --test tests/server/client/fake_qase.test.mjs
-"$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/server/client
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider -p no:testrelay tests/server/client
