@@ -2,6 +2,7 @@
 // its size raw and gzipped. Usage: node check-wasm.mjs <file.wasm>
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { basename, dirname } from 'node:path';
 
 const file = process.argv[2];
 const bytes = readFileSync(file);
@@ -14,4 +15,4 @@ if (fromEnv.length > 0) {
 const modules = [...new Set(imports.map((i) => i.module))].join(', ');
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const gzipped = gzipSync(bytes, { level: 9 }).length;
-console.log(`wasm size: ${kb(bytes.length)} raw, ${kb(gzipped)} gzipped (${imports.length} imports, all from: ${modules}; none from env)`);
+console.log(`${basename(dirname(file))}: wasm size ${kb(bytes.length)} raw, ${kb(gzipped)} gzipped (${imports.length} imports, all from: ${modules}; none from env)`);

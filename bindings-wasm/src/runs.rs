@@ -145,8 +145,6 @@ pub fn decide_completion(
     )]
     input: JsValue,
 ) -> JsResult {
-    let input: crate::convert::CompletionInput = from_js("decideCompletion input", input)?;
-    let decision =
-        testrelay::decide_completion(input.run_id, &input.receipts, &input.expected_jobs);
-    to_js(&decision)
+    let input: testrelay::api::CompletionInput = from_js("decideCompletion input", input)?;
+    to_js(&testrelay::api::completion(&input))
 }
