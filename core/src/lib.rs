@@ -7,7 +7,57 @@
 //! - [`StatusMapping`] / [`StatusFilter`]: parse, then [`map_and_filter`].
 //! - [`Config`]: configuration from options, `qase.config.json` and `QASE_*` env.
 //! - [`plan_batches`], [`failure_links`], [`run_status`], [`configuration_product`].
+//! - [`Session`]: the run lifecycle (SPEC §5) as a sans-IO state machine; [`signature`] and
+//!   [`case_ids()`] applied to every result.
 //! - [`import_junit`] / [`import_playwright_json`]: a finished run's report → `TestResult`s.
+//!
+//! # The drain loop (host duty)
+//!
+//! After EVERY `handle*` / `add_results` call, the host MUST call [`Session::poll`] until it
+//! answers [`Action::Wait`] or [`Action::Finished`], performing each action in between (send
+//! the request, write the files, print the line) and feeding back what happened as an
+//! [`Event`]. When `wait.until` (ms) has passed, the host MUST poll again even without an
+//! event; `until: null` means nothing happens until the next event. Time is always the first
+//! argument after `self`, as milliseconds since the Unix epoch from the host's clock.
+//!
+//! ```
+//! use testrelay::config::TestopsConfig;
+//! use testrelay::{Action, Config, Event, Mode, Secret, Session, SessionOptions, TestResult};
+//!
+//! let config = Config {
+//!     mode: Mode::Testops,
+//!     testops: TestopsConfig {
+//!         api_token: Some(Secret::new("token")),
+//!         project: Some("DEMO".into()),
+//!         ..TestopsConfig::default()
+//!     },
+//!     ..Config::default()
+//! };
+//! let options = SessionOptions { instance: "host-1".into() };
+//! let mut session = Session::new(config, options, 0).unwrap();
+//! let mut now = 0;
+//! let mut events = vec![
+//!     Event::TestFinished { result: Box::new(TestResult { title: "works".into(), ..Default::default() }) },
+//!     Event::AllTestsDone {},
+//! ];
+//! let receipt = loop {
+//!     match session.poll(now) {
+//!         // A real host sends these over HTTP with `Token: session.token()`; this one says 200.
+//!         Action::CreateRun(r) | Action::UploadResults(r) | Action::CompleteRun(r) => {
+//!             let body = r#"{"status":true,"result":{"id":42}}"#.to_owned();
+//!             session.handle_http_response(now, r.request_id, 200, body, None).unwrap();
+//!         }
+//!         Action::Log { .. } => {} // print it
+//!         Action::Finished { receipt } => break receipt,
+//!         Action::Wait { until } => match events.is_empty() {
+//!             false => session.handle(now, events.remove(0)).unwrap(),
+//!             true => now = until.expect("a timer is set while the session ends"),
+//!         },
+//!         other => unreachable!("{other:?}"),
+//!     }
+//! };
+//! assert_eq!((receipt.run_id, receipt.acknowledged, receipt.completed), (Some(42), 1, true));
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // The core never prints: warnings and log lines are data for the host.
@@ -22,6 +72,7 @@ pub mod import;
 pub mod links;
 pub mod mapping;
 pub mod matching;
+pub mod preview;
 pub mod qasphere;
 pub mod result;
 pub mod runs;
@@ -43,6 +94,9 @@ pub use matching::{
     CaseDraft, CaseField, CaseIndex, CaseStep, CaseTypes, CaseUpdate, CaselessReason, Decision,
     FieldDiff, LinkedBy, MatchSettings, PlanTotals, RepoCase, ResultFacts, ResultPlan, StatusScope,
     SyncPlan, UnlinkedReason, update_diffs,
+};
+pub use preview::{
+    MatchingPreview, Preview, PreviewSettings, PreviewTest, preview, preview_report, read_report,
 };
 pub use qasphere::{
     QsCase, QsFolder, QsMembership, QsPriority, QsRun, QsRunRequest, QsRunType, QsSnapshot,

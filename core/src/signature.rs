@@ -7,8 +7,12 @@ use indexmap::IndexMap;
 /// JavaScript flavour (qase-javascript-commons, Playwright): ids joined by `-`, then every
 /// suite element cleaned and split, then each parameter as `{'key':'value'}` (both
 /// lowercased), all joined by `::`.
-pub fn js_signature(ids: &[u64], suites: &[String], params: &IndexMap<String, String>) -> String {
-    let mut parts: Vec<String> = Vec::with_capacity(suites.len() + params.len() + 1);
+pub fn js_signature<'a>(
+    ids: &[u64],
+    suites: impl IntoIterator<Item = &'a String>,
+    params: &IndexMap<String, String>,
+) -> String {
+    let mut parts: Vec<String> = Vec::with_capacity(8 + params.len());
     push_ids(&mut parts, ids);
     for suite in suites {
         let suite = suite.trim().replace('\\', "/");

@@ -124,7 +124,23 @@ fn playwright_junit_and_jest_junit() {
         classify(&coupon.outcome, &Policy::default()).status,
         Status::Invalid
     );
-    assert_eq!(find(&pw, "computes the total").testops_ids, Some(vec![12]));
+    let total = find(&pw, "computes the total");
+    assert_eq!(total.testops_ids, Some(vec![12]));
+    // Both tries' attachments, listed in <system-out>.
+    let paths: Vec<_> = total
+        .attachments
+        .iter()
+        .map(|a| a.path.as_deref())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            Some("test-results/cart-Cart-computes-the-total-api/error-context.md"),
+            Some("test-results/cart-Cart-computes-the-total-api-retry1/error-context.md"),
+        ]
+    );
+    assert_eq!(total.attachments[0].name, "error-context.md");
+    assert!(find(&pw, "is skipped").attachments.is_empty());
 
     let (jest, _) = import_junit(&fixture("junit/jest-junit.xml")).unwrap();
     assert_eq!(jest.len(), 4);

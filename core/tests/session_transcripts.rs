@@ -364,6 +364,30 @@ fn the_end_waits_for_uploads_only_until_the_deadline() {
     s.handle_report_written(T0 + 5_030, 4).unwrap();
     let r = receipt(&drain(&mut s, T0 + 5_030));
     assert_eq!((r.acknowledged, r.in_fallback, r.completed), (0, 1, false));
+    // Even once finished, a late answer to an abandoned request is no error; an unknown
+    // id still is.
+    let mut config = testops_config();
+    config.testops.upload_deadline_ms = 5;
+    let mut s = Session::new(config, options(), T0).unwrap();
+    s.add_results(T0, vec![passed("a")]).unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    drain(&mut s, T0);
+    let end = drain(&mut s, T0 + 5);
+    assert_eq!(
+        render_all(&end)[1..],
+        [
+            "save_fallback #2 build/qase-report results=1",
+            "save_fallback #3 build/qase-report results=0 run.json",
+            "wait -"
+        ]
+    );
+    for action in &end[1..3] {
+        s.handle_report_written(T0 + 5, request_id(action)).unwrap();
+    }
+    assert!(s.is_finished());
+    s.handle_http_failed(T0 + 6, 1, "late".into()).unwrap();
+    let err = s.handle_http_failed(T0 + 6, 1, "twice".into()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::WrongState);
 }
 
 #[test]
@@ -483,14 +507,10 @@ fn mode_off_emits_nothing_but_a_receipt() {
     s.add_results(T0, vec![passed("a"), passed("b")]).unwrap();
     s.handle_all_tests_done(T0).unwrap();
     let end = drain(&mut s, T0);
-    assert_eq!(
-        render_all(&end),
-        [
-            "log info: testrelay: mode off; 2 results not reported",
-            "finished"
-        ]
-    );
-    assert_eq!(receipt(&end).results_seen, 2);
+    assert_eq!(render_all(&end), ["finished"]);
+    let r = receipt(&end);
+    assert_eq!((r.results_seen, r.sent, r.reported), (2, 0, 0));
+    assert_eq!(r.summary, "testrelay: mode off; 2 results not reported");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 # its Python tests; node for its Node launch helper's test.
 cargo build --quiet --manifest-path "$ROOT/Cargo.toml" -p fake-qase
 if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+  python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv # Debian splits it out
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -c 'import pytest, qase.api_client_v1, qase.api_client_v2' 2>/dev/null ||

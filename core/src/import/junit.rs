@@ -21,13 +21,15 @@
 //!   one result whose error is the teardown error with `phase = teardown`. A failed call is
 //!   never replaced by a teardown error: that error is then added to `outcome.errors`.
 //!   xunit1 also writes the test's `file`, from which the pytest node id is rebuilt.
+//! - `[[ATTACHMENT|path]]` lines of a test case's `<system-out>` (Playwright) become
+//!   attachments of its result; other output is not kept.
 //!
 //! DOCTYPE (and so any entity declaration) is rejected: nothing is ever expanded beyond the
 //! five predefined entities and character references.
 
 use super::{Imported, Limits, is_case_id_key, line_at, parse_case_ids};
 use crate::error::Error;
-use crate::result::{ErrorInfo, Framework, JunitElement, Outcome, Phase, TestResult};
+use crate::result::{Attachment, ErrorInfo, Framework, JunitElement, Outcome, Phase, TestResult};
 use crate::warning::{Warning, WarningCode};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesRef, BytesStart, Event};
@@ -100,6 +102,8 @@ enum Node {
     Outcome,
     /// `<stackTrace>` inside a Surefire rerun element: its text is the stack.
     StackTrace,
+    /// The test case's `<system-out>`: Playwright lists attachments there.
+    SystemOut,
     Other,
 }
 
@@ -187,6 +191,7 @@ struct Case {
     duration: Option<f64>,
     ids: Vec<i64>,
     found: Vec<Found>,
+    system_out: String,
 }
 
 #[derive(Debug)]
@@ -285,6 +290,7 @@ impl<'a> State<'a> {
                 Node::Testcase
             }
             (Some(Node::Testcase), "properties") => Node::Properties,
+            (Some(Node::Testcase), "system-out") => Node::SystemOut,
             (Some(Node::Properties), "property") if self.case.is_some() => {
                 let attrs = self.attributes(e, offset)?;
                 self.property(&attrs, line);
@@ -335,16 +341,28 @@ impl<'a> State<'a> {
                     self.finish_case(case)?;
                 }
             }
-            Node::Testsuites | Node::Properties | Node::StackTrace | Node::Other => {}
+            Node::Testsuites
+            | Node::Properties
+            | Node::StackTrace
+            | Node::SystemOut
+            | Node::Other => {}
         }
         Ok(())
     }
 
     fn text(&mut self, content: &str) {
-        if matches!(self.stack.last(), Some(Node::Outcome | Node::StackTrace))
-            && let Some(found) = self.pending.as_mut()
-        {
-            found.text.push_str(content);
+        match self.stack.last() {
+            Some(Node::Outcome | Node::StackTrace) => {
+                if let Some(found) = self.pending.as_mut() {
+                    found.text.push_str(content);
+                }
+            }
+            Some(Node::SystemOut) => {
+                if let Some(case) = self.case.as_mut() {
+                    case.system_out.push_str(content);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -478,6 +496,7 @@ impl<'a> State<'a> {
         }
         let mut main = template.clone();
         main.duration = case.duration;
+        main.attachments = attachments(&case.system_out);
         if let Some(p) = primary {
             let found = &case.found[p];
             main.outcome.element = Some(found.kind.element());
@@ -589,6 +608,25 @@ fn pytest_node_id(case: &Case) -> Option<String> {
     Some(id)
 }
 
+/// Attachments listed in `<system-out>` as `[[ATTACHMENT|path]]` lines (Playwright's junit
+/// reporter, the Jenkins JUnit Attachments convention).
+fn attachments(system_out: &str) -> Vec<Attachment> {
+    system_out
+        .lines()
+        .filter_map(|line| {
+            line.trim()
+                .strip_prefix("[[ATTACHMENT|")?
+                .strip_suffix("]]")
+        })
+        .filter(|path| !path.is_empty())
+        .map(|path| Attachment {
+            name: path.rsplit(['/', '\\']).next().unwrap_or(path).to_owned(),
+            path: Some(path.to_owned()),
+            content_type: None,
+        })
+        .collect()
+}
+
 /// A Surefire rerun element as its own attempt.
 fn attempt_result(template: &TestResult, found: &Found) -> TestResult {
     let mut r = template.clone();
@@ -629,6 +667,7 @@ fn node_name(node: Node) -> &'static str {
         Node::Properties => "properties",
         Node::Outcome => "failure/error/skipped",
         Node::StackTrace => "stackTrace",
+        Node::SystemOut => "system-out",
         Node::Other => "…",
     }
 }

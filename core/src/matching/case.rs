@@ -246,3 +246,33 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Value {
     // Plain strings, lists and maps of strings always serialize.
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::result::TestResult;
+
+    #[test]
+    fn facts_from_a_reported_result() {
+        let result = TestResult {
+            title: "Login".into(),
+            suite: vec!["Auth".into()],
+            testops_ids: Some(vec![0, 4, 4, -1, 7]),
+            muted: true,
+            steps: vec![Step {
+                title: "open".into(),
+                expected: Some("opened".into()),
+                ..Step::default()
+            }],
+            ..TestResult::default()
+        };
+        let facts = ResultFacts::from_test_result(&result, Status::Failed);
+        assert_eq!(facts.positive_ids(), [4, 7]);
+        assert_eq!(facts.status, Status::Failed);
+        assert_eq!(facts.muted, Some(true));
+        assert_eq!(facts.steps[0].action, "open");
+        assert_eq!(facts.value(CaseField::Flaky), None);
+        let unmuted = ResultFacts::from_test_result(&TestResult::default(), Status::Passed);
+        assert_eq!(unmuted.muted, None);
+    }
+}

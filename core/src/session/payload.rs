@@ -254,8 +254,10 @@ pub(crate) fn create_run_json(config: &Config, now_ms: u64) -> String {
         is_autotest: true,
         start_time: api_time(now_ms),
         tags: &testops.run_tags,
-        environment_id: environment.and_then(|e| e.parse().ok()),
-        environment_slug: environment.filter(|e| e.parse::<u64>().is_err()),
+        environment_id: environment
+            .and_then(|e| e.parse().ok())
+            .filter(|&id| id > 0),
+        environment_slug: environment.filter(|e| !e.parse::<u64>().is_ok_and(|id| id > 0)),
         plan_id: testops.plan_id,
         configurations: testops
             .configurations

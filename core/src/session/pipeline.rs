@@ -4,7 +4,6 @@
 
 use super::event::{Action, LogLevel};
 use super::payload::{Decided, result_json, result_uuid};
-use super::report::Summary;
 use super::{Phase, Session};
 use crate::case_ids::case_ids;
 use crate::classify::classify;
@@ -14,11 +13,10 @@ use crate::result::TestResult;
 use crate::signature::{js_signature, python_signature};
 use crate::status::Status;
 
-/// One payload result, serialized once, with what `run.json` needs about it.
+/// One payload result, serialized once.
 #[derive(Debug)]
 pub(crate) struct Prepared {
     pub json: String,
-    pub summary: Summary,
 }
 
 impl Session {
@@ -52,9 +50,8 @@ impl Session {
         let signature = match result.node_id.as_deref() {
             Some(node_id) => python_signature(&cases.ids, node_id, &result.params),
             None => {
-                let mut path = result.suite.clone();
-                path.push(result.title.clone());
-                js_signature(&cases.ids, &path, &result.params)
+                let path = result.suite.iter().chain([&result.title]);
+                js_signature(&cases.ids, path, &result.params)
             }
         };
         let flaky = self.track_attempts(result.attempt, status, &signature);
@@ -81,19 +78,8 @@ impl Session {
             .map(|case_id| {
                 self.next_result += 1;
                 let id = result_uuid(&self.instance, self.next_result);
-                let json = result_json(&decided, &id, case_id, root_suite);
                 Prepared {
-                    json,
-                    summary: Summary {
-                        id,
-                        title: cases.title.clone(),
-                        status,
-                        duration: result
-                            .duration
-                            .filter(|d| d.is_finite() && *d >= 0.0)
-                            .map_or(0, |d| d.round() as u64),
-                        thread: result.thread.clone(),
-                    },
+                    json: result_json(&decided, &id, case_id, root_suite),
                 }
             })
             .collect()
@@ -103,10 +89,10 @@ impl Session {
     fn track_attempts(&mut self, attempt: u32, status: Status, signature: &str) -> bool {
         match status {
             Status::Failed | Status::Invalid => {
-                self.failed_attempts.insert(signature.to_owned());
+                self.failed_attempts.insert(signature_key(signature));
                 false
             }
-            Status::Passed => attempt > 0 && self.failed_attempts.remove(signature),
+            Status::Passed => attempt > 0 && self.failed_attempts.remove(&signature_key(signature)),
             Status::Skipped | Status::Blocked => false,
         }
     }
@@ -137,4 +123,14 @@ impl Session {
             });
         }
     }
+}
+
+/// Failed tests are remembered by a 64-bit key of their signature (8 bytes each, not the
+/// whole string), so memory stays small however many tests fail.
+fn signature_key(signature: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // DefaultHasher::new() has fixed keys: the same on every run and platform.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    signature.hash(&mut hasher);
+    hasher.finish()
 }

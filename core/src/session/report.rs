@@ -5,9 +5,10 @@
 
 use super::event::FileEntry;
 use crate::status::Status;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// What `run.json` lists about one result.
+/// What `run.json` lists about one result. Read back from the result's JSON only when it is
+/// written locally, so that uploads do not pay for it.
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Summary {
     pub id: String,
@@ -15,6 +16,36 @@ pub(crate) struct Summary {
     pub status: Status,
     pub duration: u64,
     pub thread: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Written {
+    id: String,
+    title: String,
+    execution: WrittenExecution,
+}
+
+#[derive(Deserialize)]
+struct WrittenExecution {
+    status: Status,
+    #[serde(default)]
+    duration: u64,
+    #[serde(default)]
+    thread: Option<String>,
+}
+
+impl Summary {
+    /// The summary of a `ResultCreate` JSON text this session made.
+    pub(crate) fn of(json: &str) -> Summary {
+        let w: Written = serde_json::from_str(json).expect("the session's own result JSON");
+        Summary {
+            id: w.id,
+            title: w.title,
+            status: w.execution.status,
+            duration: w.execution.duration,
+            thread: w.execution.thread,
+        }
+    }
 }
 
 /// One result file.

@@ -9,7 +9,7 @@
 use super::event::{Action, Event, FileWrite, HttpRequest, LogLevel};
 use super::payload::create_run_json;
 use super::pipeline::Prepared;
-use super::report::{result_file, run_file};
+use super::report::{Summary, result_file, run_file};
 use super::retry::{self, Outcome};
 use super::{Batch, FileJob, Pending, Phase, Request, Session, Sink};
 use crate::config::Mode;
@@ -61,9 +61,32 @@ impl Session {
         }
     }
 
+    /// One finished test, once the phase was checked (`test_finished`, `add_results`).
+    pub(super) fn accept(&mut self, result: &crate::result::TestResult) {
+        if self.phase == Phase::Off {
+            self.receipt.results_seen += 1;
+            return;
+        }
+        for prepared in self.prepare(result) {
+            self.enqueue(prepared);
+        }
+    }
+
     /// One fact. On `Err` nothing changed.
     pub(super) fn transition(&mut self, now: u64, event: Event) -> Result<(), Error> {
         match (self.phase, event) {
+            // Late answers to requests abandoned at the deadline, even once finished.
+            (_, Event::HttpResponse { request_id, .. } | Event::HttpFailed { request_id, .. })
+                if self.abandoned.remove(&request_id) =>
+            {
+                if self.phase != Phase::Finished {
+                    self.log(
+                        LogLevel::Debug,
+                        format!("request {request_id} answered after the deadline; ignored"),
+                    );
+                }
+                Ok(())
+            }
             (Phase::Finished, _) => Err(Error::WrongState {
                 call: "handle",
                 state: Phase::Finished.name(),
@@ -71,13 +94,7 @@ impl Session {
 
             (_, Event::TestFinished { result }) => {
                 self.check_accepts_results("test_finished")?;
-                if self.phase == Phase::Off {
-                    self.receipt.results_seen += 1;
-                    return Ok(());
-                }
-                for prepared in self.prepare(&result) {
-                    self.enqueue(prepared);
-                }
+                self.accept(&result);
                 Ok(())
             }
 
@@ -120,15 +137,6 @@ impl Session {
                 state: phase.name(),
             }),
 
-            (_, Event::HttpResponse { request_id, .. } | Event::HttpFailed { request_id, .. })
-                if self.abandoned.remove(&request_id) =>
-            {
-                self.log(
-                    LogLevel::Debug,
-                    format!("request {request_id} answered after the deadline; ignored"),
-                );
-                Ok(())
-            }
             (
                 _,
                 Event::HttpResponse {
@@ -474,8 +482,9 @@ impl Session {
         let count = results.len() as u64;
         let mut files = Vec::with_capacity(results.len());
         for prepared in results {
-            files.push(result_file(&prepared.summary.id, &prepared.json));
-            self.local.push(prepared.summary);
+            let summary = Summary::of(&prepared.json);
+            files.push(result_file(&summary.id, &prepared.json));
+            self.local.push(summary);
         }
         match sink {
             Sink::Report => self.receipt.reported += count,
@@ -578,7 +587,10 @@ impl Session {
         }
         r.summary = summary.clone();
         self.phase = Phase::Finished;
-        self.log(level, summary);
+        // Mode off: no action but the receipt (which carries the summary).
+        if self.config.mode != Mode::Off {
+            self.log(level, summary);
+        }
     }
 
     fn schedule(&mut self, now: u64, request: Request, tries: u32, after_ms: Option<u64>) {

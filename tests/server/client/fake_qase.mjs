@@ -22,13 +22,17 @@ export function defaultBinary() {
 
 /**
  * Starts a server on a free port and resolves once it listens.
- * @param {{token?: string, faults?: object|null, seed?: number, projects?: string[], binary?: string}} [options]
+ * `clients` ({name: token}) are more accepted tokens, named for client-scoped faults
+ * (`faults.clients[name]`) and the request log.
+ * @param {{token?: string, clients?: Record<string, string>, faults?: object|null, seed?: number,
+ *   projects?: string[], binary?: string}} [options]
  * @returns {Promise<{url: string, token: string, pid: number, state(): Promise<object>,
  *   setFaults(faults: object): Promise<object>, createRun(project: string, run?: object): Promise<number>,
  *   reset(): Promise<void>, stop(): Promise<number|null>}>}
  */
 export async function startFakeQase({
   token = 'fake-qase-token',
+  clients = {},
   faults = null,
   seed = 0,
   projects = [],
@@ -36,6 +40,7 @@ export async function startFakeQase({
 } = {}) {
   const args = ['--port', '0', '--token', token, '--seed', String(seed), '--exit-on-stdin-close'];
   for (const project of projects) args.push('--project', project);
+  for (const [name, clientToken] of Object.entries(clients)) args.push('--client', `${name}=${clientToken}`);
   const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise((resolve, reject) => {
@@ -88,6 +93,13 @@ export async function startFakeQase({
       return code;
     },
   };
-  if (faults) await server.setFaults(faults);
+  if (faults) {
+    try {
+      await server.setFaults(faults);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
   return server;
 }

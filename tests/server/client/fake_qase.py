@@ -21,9 +21,12 @@ import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Dict, Iterable, Optional
 
 _LISTENING = re.compile(r"^fake-qase listening on (http://127\.0\.0\.1:\d+)$")
+
+# The server is local: never go through a proxy from the environment (CI may set one).
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def default_binary() -> str:
@@ -50,7 +53,7 @@ class FakeQase:
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with _OPENER.open(request, timeout=30) as response:
                 return json.load(response)
         except urllib.error.HTTPError as error:
             detail = json.load(error).get("error", error.code)
@@ -99,16 +102,23 @@ class FakeQase:
 
 def start_fake_qase(
     token: str = "fake-qase-token",
+    clients: Optional[Dict[str, str]] = None,
     faults: Optional[dict] = None,
     seed: int = 0,
     projects: Iterable[str] = (),
     binary: Optional[str] = None,
 ) -> FakeQase:
-    """Starts a server on a free port and returns once it listens."""
+    """Starts a server on a free port and returns once it listens.
+
+    `clients` ({name: token}) are more accepted tokens, named for client-scoped faults
+    (`faults["clients"][name]`) and the request log.
+    """
     binary = binary or default_binary()
     args = [binary, "--port", "0", "--token", token, "--seed", str(seed), "--exit-on-stdin-close"]
     for project in projects:
         args += ["--project", project]
+    for name, client_token in (clients or {}).items():
+        args += ["--client", f"{name}={client_token}"]
     try:
         process = subprocess.Popen(
             args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True

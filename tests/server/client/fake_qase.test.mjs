@@ -5,10 +5,10 @@ import { startFakeQase } from './fake_qase.mjs';
 
 const token = 'node-helper-token';
 
-const createRun = (url) =>
+const createRun = (url, as = token) =>
   fetch(`${url}/v1/run/DEMO`, {
     method: 'POST',
-    headers: { Token: token, 'content-type': 'application/json' },
+    headers: { Token: as, 'content-type': 'application/json' },
     body: JSON.stringify({ title: 'from node' }),
   });
 
@@ -57,6 +57,26 @@ test('an invalid fault config is refused with the field name', async () => {
   } finally {
     await server.stop();
   }
+});
+
+test('named clients get their own faults', async () => {
+  const server = await startFakeQase({
+    token,
+    clients: { job2: 'job2-token' },
+    faults: { clients: { job2: { create_run: { error: { requests: [1], status: 500 } } } } },
+  });
+  try {
+    assert.equal((await createRun(server.url)).status, 200);
+    assert.equal((await createRun(server.url, 'job2-token')).status, 500);
+    const log = (await server.state()).requests.map((r) => [r.client, r.status]);
+    assert.deepEqual(log, [['default', 200], ['job2', 500]]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('invalid faults at start are refused and leave no server', async () => {
+  await assert.rejects(startFakeQase({ token, faults: { upload: { drop: { probability: 2 } } } }), /probability/);
 });
 
 test('a missing binary is a clear error', async () => {

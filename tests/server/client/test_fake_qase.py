@@ -8,6 +8,7 @@ import pytest
 
 from fake_qase import FakeQaseError, start_fake_qase
 
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 TOKEN = "py-helper-token"
 
 
@@ -18,7 +19,7 @@ def create_run(url: str, token: str) -> int:
         headers={"Token": token, "Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with NO_PROXY.open(request, timeout=10) as response:
         return json.load(response)["result"]["id"]
 
 
@@ -63,3 +64,17 @@ def test_an_invalid_fault_config_is_a_clear_error_and_leaves_no_server():
 def test_a_missing_binary_is_a_clear_error():
     with pytest.raises(FakeQaseError, match="cannot start"):
         start_fake_qase(binary="/nonexistent/fake-qase")
+
+
+def test_named_clients_get_their_own_faults():
+    with start_fake_qase(
+        token=TOKEN,
+        clients={"job2": "job2-token"},
+        faults={"clients": {"job2": {"create_run": {"error": {"requests": [1]}}}}},
+    ) as server:
+        create_run(server.url, TOKEN)
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            create_run(server.url, "job2-token")
+        assert failed.value.code == 503
+        log = [(r["client"], r["status"]) for r in server.state()["requests"]]
+        assert log == [("default", 200), ("job2", 503)]

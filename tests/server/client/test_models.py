@@ -27,6 +27,7 @@ from qase.api_client_v2.models.result_step_execution import ResultStepExecution
 
 from fake_qase import start_fake_qase
 
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 TOKEN = "models-token"
 
 
@@ -46,7 +47,7 @@ def call(server, method, path, body=None):
         headers={"Token": TOKEN, "Content-Type": "application/json"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with NO_PROXY.open(request, timeout=10) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)

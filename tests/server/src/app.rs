@@ -5,14 +5,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Extension, MatchedPath, Request, State};
+use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-use crate::faults::{Decision, Endpoint, Fault, FaultConfig};
+use std::collections::HashMap;
+
+use crate::faults::{Count, Decision, Endpoint, Fault, FaultConfig};
 use crate::serve::ConnectionKiller;
 use crate::store::{RequestRecord, Store};
 
@@ -20,6 +22,8 @@ use crate::store::{RequestRecord, Store};
 #[derive(Debug, Clone)]
 pub struct Options {
     pub token: String,
+    /// Named clients `(name, token)`, each also accepted; the `--token` one is `default`.
+    pub clients: Vec<(String, String)>,
     pub seed: u64,
     /// Project codes that exist; empty: every code exists.
     pub projects: Vec<String>,
@@ -31,10 +35,29 @@ pub struct Inner {
     pub store: Store,
     pub faults: FaultConfig,
     pub seed: u64,
-    /// Requests per endpoint since the faults were installed (fault request numbers).
-    counters: [u64; Endpoint::ALL.len()],
-    /// API requests since the faults were installed (outage window).
+    /// Request counts since the faults were installed, server-wide.
+    counters: Counters,
+    /// The same per client name.
+    client_counters: HashMap<String, Counters>,
+}
+
+/// Requests per endpoint (fault request numbers) and in all (outage window).
+#[derive(Debug, Default, Clone, Copy)]
+struct Counters {
+    per_endpoint: [u64; Endpoint::ALL.len()],
     total: u64,
+}
+
+impl Counters {
+    fn count(&mut self, endpoint: Endpoint) -> Count {
+        let slot = &mut self.per_endpoint[endpoint as usize];
+        *slot += 1;
+        self.total += 1;
+        Count {
+            n: *slot,
+            total: self.total,
+        }
+    }
 }
 
 impl Inner {
@@ -44,8 +67,8 @@ impl Inner {
             self.seed = seed;
         }
         self.faults = faults;
-        self.counters = [0; Endpoint::ALL.len()];
-        self.total = 0;
+        self.counters = Counters::default();
+        self.client_counters.clear();
     }
 }
 
@@ -68,8 +91,8 @@ impl App {
             store: Store::default(),
             faults: FaultConfig::default(),
             seed: options.seed,
-            counters: [0; Endpoint::ALL.len()],
-            total: 0,
+            counters: Counters::default(),
+            client_counters: HashMap::new(),
         };
         inner.install_faults(faults);
         Arc::new(App {
@@ -89,26 +112,46 @@ impl App {
         self.options.projects.is_empty() || self.options.projects.iter().any(|p| p == code)
     }
 
+    /// The client whose token a request carries: `default` for `--token`, a `--client` name,
+    /// or none (missing or wrong token).
+    fn client_of(&self, request: &Request) -> Option<String> {
+        let token = request.headers().get("Token")?.as_bytes();
+        if token == self.options.token.as_bytes() {
+            return Some("default".to_owned());
+        }
+        let clients = &self.options.clients;
+        let (name, _) = clients.iter().find(|(_, t)| t.as_bytes() == token)?;
+        Some(name.clone())
+    }
+
     /// Numbers a request, decides its fault and logs it (answer still unknown).
-    fn begin(&self, endpoint: Endpoint, method: &Method, path: &str) -> (u64, u64, Decision) {
+    fn begin(
+        &self,
+        endpoint: Endpoint,
+        request: &Request,
+        client: Option<&str>,
+    ) -> (u64, Decision) {
         let mut inner = self.lock();
-        let slot = &mut inner.counters[endpoint as usize];
-        *slot += 1;
-        let n = *slot;
-        inner.total += 1;
-        let decision = inner.faults.decide(inner.seed, endpoint, n, inner.total);
+        let server = inner.counters.count(endpoint);
+        let own = client.map(|name| {
+            let counters = inner.client_counters.entry(name.to_owned()).or_default();
+            (name, counters.count(endpoint))
+        });
+        let decision = inner.faults.decide(inner.seed, endpoint, server, own);
         let seq = inner.store.log_request(RequestRecord {
             seq: 0,
-            method: method.to_string(),
-            path: path.to_owned(),
+            method: request.method().to_string(),
+            path: request.uri().path().to_owned(),
             endpoint: Some(endpoint),
-            n: Some(n),
+            n: Some(server.n),
+            client: client.map(str::to_owned),
+            client_n: own.map(|(_, count)| count.n),
             status: None,
             faults: decision.labels(),
             delay_ms: decision.delay_ms,
             results: None,
         });
-        (seq, n, decision)
+        (seq, decision)
     }
 
     /// Logs a request to a path the API does not know.
@@ -119,6 +162,8 @@ impl App {
             path: path.to_owned(),
             endpoint: None,
             n: None,
+            client: None,
+            client_n: None,
             status: Some(status.as_u16()),
             faults: Vec::new(),
             delay_ms: None,
@@ -141,44 +186,35 @@ impl App {
     }
 }
 
-/// Which endpoint a matched route is.
-fn endpoint_of(method: &Method, route: &str) -> Option<Endpoint> {
-    match (method.as_str(), route) {
-        ("GET", "/v1/project/{code}") => Some(Endpoint::Project),
-        ("POST", "/v1/run/{code}") => Some(Endpoint::CreateRun),
-        ("GET", "/v1/run/{code}/{id}") => Some(Endpoint::GetRun),
-        ("POST", "/v2/{code}/run/{id}/results") => Some(Endpoint::Upload),
-        ("POST", "/v1/run/{code}/{id}/complete") => Some(Endpoint::Complete),
-        _ => None,
-    }
-}
-
 /// An error answer in the API's shape.
 pub fn api_error(status: StatusCode, message: &str) -> Response {
     let body = json!({"status": false, "errorMessage": message});
     (status, Json(body)).into_response()
 }
 
-/// The gate of every API route (a `route_layer`, so the route is known).
+/// What the gate of one route needs: the server and which endpoint the route is.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    pub app: Arc<App>,
+    pub endpoint: Endpoint,
+}
+
+/// The gate of every API route (a `route_layer` per route).
 pub async fn gate(
-    State(app): State<Arc<App>>,
-    route: MatchedPath,
+    State(Gate { app, endpoint }): State<Gate>,
     Extension(killer): Extension<ConnectionKiller>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let Some(endpoint) = endpoint_of(request.method(), route.as_str()) else {
-        return next.run(request).await;
-    };
-    let path = request.uri().path().to_owned();
-    let (seq, _, decision) = app.begin(endpoint, request.method(), &path);
+    let client = app.client_of(&request);
+    let (seq, decision) = app.begin(endpoint, &request, client.as_deref());
     if let Some(delay) = decision.delay_ms {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
     if let Some(fault) = decision.fault.filter(|f| !f.after_store()) {
         return answer_fault(&app, seq, fault, killer).await;
     }
-    let response = if authorized(&request, &app.options.token) {
+    let response = if client.is_some() {
         request.extensions_mut().insert(RequestSeq(seq));
         next.run(request).await
     } else {
@@ -189,13 +225,6 @@ pub async fn gate(
     }
     app.finish(seq, Some(response.status()));
     response
-}
-
-fn authorized(request: &Request, token: &str) -> bool {
-    request
-        .headers()
-        .get("Token")
-        .is_some_and(|value| value.as_bytes() == token.as_bytes())
 }
 
 /// Answers a fault (or drops the connection) and logs it.

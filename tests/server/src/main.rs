@@ -37,6 +37,10 @@ struct Cli {
     /// Seed of the probabilistic faults (a `seed` in the fault config replaces it).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Another accepted token, named for client-scoped faults and the request log
+    /// (repeatable), e.g. `--client shard2=TOKEN2`.
+    #[arg(long = "client")]
+    clients: Vec<String>,
     /// A project code that exists (repeatable); without any, every code exists.
     #[arg(long = "project")]
     projects: Vec<String>,
@@ -47,6 +51,13 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let clients = match cli.clients.iter().map(|c| parse_client(c)).collect() {
+        Ok(clients) => clients,
+        Err(message) => {
+            eprintln!("fake-qase: --client: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let faults = match load_faults(cli.faults.as_ref()) {
         Ok(faults) => faults,
         Err(message) => {
@@ -64,10 +75,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = runtime.block_on(run(cli, faults));
+    let code = runtime.block_on(run(cli, clients, faults));
     // The stdin reader may sit in a blocking read; do not wait for it.
     runtime.shutdown_background();
     code
+}
+
+/// `NAME=TOKEN`; the message never repeats the token.
+fn parse_client(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, token)) if !name.is_empty() && !token.is_empty() && name != "default" => {
+            Ok((name.to_owned(), token.to_owned()))
+        }
+        _ => Err("expected NAME=TOKEN with a non-empty name other than `default`".to_owned()),
+    }
 }
 
 fn load_faults(path: Option<&PathBuf>) -> Result<FaultConfig, String> {
@@ -78,7 +99,7 @@ fn load_faults(path: Option<&PathBuf>) -> Result<FaultConfig, String> {
     control::parse_faults(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-async fn run(cli: Cli, faults: FaultConfig) -> ExitCode {
+async fn run(cli: Cli, clients: Vec<(String, String)>, faults: FaultConfig) -> ExitCode {
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, cli.port));
     let listener = match TcpListener::bind(address).await {
         Ok(listener) => listener,
@@ -96,6 +117,7 @@ async fn run(cli: Cli, faults: FaultConfig) -> ExitCode {
     };
     let options = Options {
         token: cli.token,
+        clients,
         seed: cli.seed,
         projects: cli.projects,
     };

@@ -12,7 +12,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
@@ -20,7 +20,8 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
-use crate::app::{App, api_error, gate};
+use crate::app::{App, Gate, api_error, gate};
+use crate::faults::Endpoint;
 use crate::{api, control};
 
 /// Largest request body read (a bigger body answers 413, like a real front proxy would).
@@ -41,13 +42,34 @@ impl ConnectionKiller {
 
 /// The API routes behind the gate, and the control routes.
 pub fn router(app: Arc<App>) -> Router {
+    let gated = |endpoint, route: MethodRouter<Arc<App>>| {
+        let gate_state = Gate {
+            app: app.clone(),
+            endpoint,
+        };
+        route.route_layer(middleware::from_fn_with_state(gate_state, gate))
+    };
     let api = Router::new()
-        .route("/v1/project/{code}", get(api::get_project))
-        .route("/v1/run/{code}", post(api::create_run))
-        .route("/v1/run/{code}/{id}", get(api::get_run))
-        .route("/v2/{code}/run/{id}/results", post(api::upload_results))
-        .route("/v1/run/{code}/{id}/complete", post(api::complete_run))
-        .route_layer(middleware::from_fn_with_state(app.clone(), gate));
+        .route(
+            "/v1/project/{code}",
+            gated(Endpoint::Project, get(api::get_project)),
+        )
+        .route(
+            "/v1/run/{code}",
+            gated(Endpoint::CreateRun, post(api::create_run)),
+        )
+        .route(
+            "/v1/run/{code}/{id}",
+            gated(Endpoint::GetRun, get(api::get_run)),
+        )
+        .route(
+            "/v2/{code}/run/{id}/results",
+            gated(Endpoint::Upload, post(api::upload_results)),
+        )
+        .route(
+            "/v1/run/{code}/{id}/complete",
+            gated(Endpoint::Complete, post(api::complete_run)),
+        );
     let control = Router::new()
         .route("/__control/state", get(control::state))
         .route(

@@ -52,6 +52,10 @@ pub struct RequestRecord {
     pub endpoint: Option<Endpoint>,
     /// 1-based number among the requests of this endpoint since faults were installed.
     pub n: Option<u64>,
+    /// The client named by the token (`default` for `--token`); `null` without a valid one.
+    pub client: Option<String>,
+    /// 1-based number among this client's requests of this endpoint (its own faults).
+    pub client_n: Option<u64>,
     /// `null` when the connection was dropped without an answer.
     pub status: Option<u16>,
     pub faults: Vec<&'static str>,

@@ -249,3 +249,93 @@ fn an_invalid_fault_config_is_refused() {
         json!([3])
     );
 }
+
+#[test]
+fn client_faults_hit_only_the_client_named_by_its_token() {
+    let server = Server::start_with(&["--client", "job3=token-of-job-3"]);
+    let id = server.create_run();
+    server.set_faults(json!({"clients": {"job3": {
+        "upload": {"drop": {"requests": [1, 2]}},
+    }}}));
+    let path = format!("/v2/DEMO/run/{id}/results");
+    let body = |i: u32| Some(json!({"results": [result(&format!("r{i}"), "passed")]}));
+    let job3 = |i| server.request("POST", &path, Some("token-of-job-3"), body(i));
+    let default = |i| server.request("POST", &path, Some(TOKEN), body(i));
+    assert_eq!(default(1).unwrap().status, 202);
+    assert!(job3(2).is_err());
+    assert_eq!(default(3).unwrap().status, 202);
+    assert!(job3(4).is_err());
+    assert_eq!(job3(5).unwrap().status, 202);
+    assert_eq!(
+        server
+            .request("POST", &path, Some("nobody"), body(6))
+            .unwrap()
+            .status,
+        401
+    );
+    let state = server.state();
+    let log: Vec<(Value, Value, Value)> = state["requests"].as_array().unwrap()[1..]
+        .iter()
+        .map(|r| {
+            (
+                r["client"].clone(),
+                r["client_n"].clone(),
+                r["status"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        log,
+        [
+            (json!("default"), json!(1), json!(202)),
+            (json!("job3"), json!(1), Value::Null),
+            (json!("default"), json!(2), json!(202)),
+            (json!("job3"), json!(2), Value::Null),
+            (json!("job3"), json!(3), json!(202)),
+            (Value::Null, Value::Null, json!(401)),
+        ]
+    );
+    assert_eq!(
+        stored_ids(&state, 0),
+        [json!("r1"), json!("r3"), json!("r5")]
+    );
+    assert!(!state.to_string().contains("token-of-job-3"));
+}
+
+#[test]
+fn a_client_outage_is_one_job_losing_its_connection_for_good() {
+    let server = Server::start_with(&["--client", "job2=t2"]);
+    let id = server.create_run();
+    server.set_faults(json!({"clients": {"job2": {"outage": {"length": 1000000, "drop": true}}}}));
+    let path = format!("/v2/DEMO/run/{id}/results");
+    for i in 0..3 {
+        let body = Some(json!({"results": [result(&format!("r{i}"), "passed")]}));
+        assert!(
+            server
+                .request("POST", &path, Some("t2"), body.clone())
+                .is_err()
+        );
+        assert_eq!(
+            server
+                .request("POST", &path, Some(TOKEN), body)
+                .unwrap()
+                .status,
+            202
+        );
+    }
+    let get_run = server.request("GET", &format!("/v1/run/DEMO/{id}"), Some("t2"), None);
+    assert!(get_run.is_err());
+}
+
+#[test]
+fn a_malformed_client_flag_stops_start_up_without_echoing_it() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_fake-qase"))
+        .args(["--token", TOKEN, "--client", "secret-token-without-name"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("NAME=TOKEN"), "{stderr}");
+    assert!(!stderr.contains("secret-token-without-name"), "{stderr}");
+}

@@ -12,7 +12,6 @@ use testrelay::{
     Config, ErrorInfo, Framework, Mode, Outcome, Receipt, Secret, Session, SessionOptions,
     TestResult, TestopsConfig,
 };
-use ureq::Agent;
 
 fn config(server: &Server, run_id: Option<u64>, retries: u32) -> Config {
     Config {
@@ -54,10 +53,7 @@ fn test_result(i: usize) -> TestResult {
 /// Runs one session to its receipt: every request action is sent at once and answered
 /// before the next poll; waits jump virtual time; local files are acknowledged unwritten.
 fn run_session(config: Config, instance: &str, results: usize) -> Receipt {
-    let agent: Agent = Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let agent = common::agent(10);
     let options = SessionOptions {
         instance: instance.into(),
     };

@@ -51,10 +51,7 @@ fn concurrent_uploads_with_random_faults_lose_and_duplicate_nothing() {
             .map(|thread| {
                 let url = url.clone();
                 scope.spawn(move || {
-                    let agent: Agent = Agent::config_builder()
-                        .http_status_as_error(false)
-                        .build()
-                        .into();
+                    let agent = common::agent(10);
                     (0..BATCHES_PER_THREAD)
                         .map(|b| {
                             let batch: Vec<Value> = (0..RESULTS_PER_BATCH)
@@ -125,10 +122,7 @@ fn concurrent_uploads_with_random_faults_lose_and_duplicate_nothing() {
 fn a_slow_answer_outlasts_a_short_client_timeout() {
     let server = Server::start();
     server.set_faults(json!({"project": {"slow": {"requests": [1], "delay_ms": 3000}}}));
-    let agent: Agent = Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let agent = common::agent(10);
     let url = format!("{}/v1/project/DEMO", server.url);
     // A delay that did not happen would answer 200 here; the timeout can only fire if the
     // server really waits.

@@ -56,11 +56,7 @@ impl Server {
             .strip_prefix("fake-qase listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_owned();
-        let agent = Agent::config_builder()
-            .http_status_as_error(false)
-            .max_idle_connections(0)
-            .build()
-            .into();
+        let agent = agent(0);
         let stdin = child.stdin.take();
         Server {
             url,
@@ -183,6 +179,17 @@ fn with_token<B>(request: ureq::RequestBuilder<B>, token: Option<&str>) -> ureq:
         Some(token) => request.header("Token", token),
         None => request,
     }
+}
+
+/// A client for the local server: statuses are answers, not errors; never through a proxy
+/// from the environment. `max_idle` 0 opens a connection per request.
+pub fn agent(max_idle: usize) -> Agent {
+    Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .max_idle_connections(max_idle)
+        .build()
+        .into()
 }
 
 /// A minimal valid v2 result with an idempotency id.

@@ -1,0 +1,92 @@
+"""Benchmark (issue 6, Performance): bare pytest vs qase-pytest 9.0.0 vs testrelay, in report
+mode, on N passing tests and on 1 test (start-up), best of R runs each. Prints the figures
+side by side with ratios. qase-pytest lives in its own venv (made once under
+$TESTRELAY_WORK/bench-qase-venv); bare and testrelay run from the project's venv.
+
+    python bench_pytest.py [--tests 2000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = Path(os.environ.get("TESTRELAY_WORK", ROOT / ".testrelay-work"))
+QASE_VENV = WORK / "bench-qase-venv"
+QASE_PYTEST = ["qase-pytest==9.0.0", "pytest==9.2.0"]
+
+
+def make_suite(folder: Path, tests: int, per_file: int = 100) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in range(max(1, (tests + per_file - 1) // per_file)):
+        n = min(per_file, tests - f * per_file)
+        body = "".join(f"def test_{f}_{i}():\n    assert {i} == {i}\n\n" for i in range(n))
+        (folder / f"test_bench_{f}.py").write_text(body)
+
+
+def qase_python() -> Path:
+    python = QASE_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(QASE_VENV)], check=True)
+    probe = subprocess.run([str(python), "-m", "pip", "show", "-q", "qase-pytest"], capture_output=True)
+    if probe.returncode != 0:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *QASE_PYTEST],
+                       check=True)
+    return python
+
+
+def best_of(repeat: int, cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if out.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+        best = min(best, elapsed)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tests", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-qase", action="store_true", help="leave qase-pytest out (quick run)")
+    args = parser.parse_args()
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("QASE_")}
+    qase = None if args.no_qase else qase_python()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        rows = []
+        for tests in (1, args.tests):
+            suite = tmp_path / f"suite_{tests}"
+            make_suite(suite, tests)
+            common = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "."]
+            report_env = {**base_env, "QASE_MODE": "report", "QASE_REPORT_CONNECTION_PATH": str(tmp_path / "r")}
+            bare = best_of(args.repeat, [sys.executable, *common, "-p", "no:testrelay"], suite, base_env)
+            relay = best_of(args.repeat, [sys.executable, *common], suite, report_env)
+            qase_report = qase_off = float("nan")
+            if qase is not None:
+                qase_report = best_of(args.repeat, [str(qase), *common], suite, report_env)
+                qase_off = best_of(args.repeat, [str(qase), *common], suite, {**base_env, "QASE_MODE": "off"})
+            rows.append((tests, bare, relay, qase_report, qase_off))
+    print(f"{'tests':>6} {'bare':>8} {'testrelay':>10} {'qase-pytest':>12} {'qase off':>9}  "
+          f"{'testrelay/bare':>14} {'qase/bare':>9}")
+    for tests, bare, relay, qase_report, qase_off in rows:
+        print(f"{tests:>6} {bare:>7.2f}s {relay:>9.2f}s {qase_report:>11.2f}s {qase_off:>8.2f}s  "
+              f"{relay / bare:>14.3f} {qase_report / bare:>9.2f}")
+    (_, bare1, relay1, qase1, _), (n, bare_n, relay_n, qase_n, _) = rows
+    print(f"start-up added: testrelay {1000 * (relay1 - bare1):+.0f} ms, qase-pytest {1000 * (qase1 - bare1):+.0f} ms")
+    per_relay = 1e6 * ((relay_n - bare_n) - (relay1 - bare1)) / (n - 1)
+    per_qase = 1e6 * ((qase_n - bare_n) - (qase1 - bare1)) / (n - 1)
+    print(f"per test added: testrelay {per_relay:+.0f} µs, qase-pytest {per_qase:+.0f} µs")
+
+
+if __name__ == "__main__":
+    main()

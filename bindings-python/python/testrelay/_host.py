@@ -1,0 +1,192 @@
+"""The host of one testrelay session: a background thread that feeds the session what
+happened and performs what it asks (HTTP with one urllib3 pool, report files). The test loop
+only hands finished results over (:meth:`Host.add_result`, a list append); it never waits for
+the network. The session, not this file, decides retries, batching, fallback and completion.
+
+Drain invariant (docs/api.md): after every ``handle``/``add_results`` the host calls
+``poll(now)`` until it answers ``wait`` or ``finished``, performing each action in between.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from . import _native
+
+# Connect and read timeouts (s) of every request; the session's retry budget does the rest.
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 60.0
+# The test loop wakes the background thread only every WAKE_EVERY results (a batch crossing,
+# no context switch per test); the thread also looks every IDLE_POLL_S by itself.
+WAKE_EVERY = 50
+IDLE_POLL_S = 0.2
+HTTP_ACTIONS = ("create_run", "check_run", "upload_results", "complete_run")
+FILE_ACTIONS = ("write_report", "save_fallback")
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class Host:
+    """Runs one session on a background thread. ``log`` receives ``(level, message)``."""
+
+    def __init__(self, sources: dict[str, Any], log: Callable[[str, str], None], instance: Optional[str] = None):
+        self._session = _native.Session(sources, {"instance": instance or uuid.uuid4().hex}, now_ms())
+        self._log = log
+        self._pool: Any = None  # urllib3.PoolManager, imported on the first request
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._pending: list[dict[str, Any]] = []
+        self._events: list[dict[str, Any]] = []
+        self._until: Optional[int] = None
+        self.receipt: Optional[dict[str, Any]] = None
+        self._thread: Optional[threading.Thread] = None
+
+    # -- test loop side -------------------------------------------------------------------
+
+    @property
+    def run_id(self) -> Optional[int]:
+        return self._session.run_id
+
+    def start(self) -> None:
+        """Starts the background thread (after :meth:`drive_until_run_known` if wanted)."""
+        self._thread = threading.Thread(target=self._loop, name="testrelay-host", daemon=True)
+        self._thread.start()
+
+    def add_result(self, result: dict[str, Any]) -> None:
+        with self._lock:
+            self._pending.append(result)
+            if len(self._pending) >= WAKE_EVERY:
+                self._wake.notify()
+
+    def send(self, event: dict[str, Any]) -> None:
+        with self._lock:
+            self._events.append(event)
+            self._wake.notify()
+
+    def finish(self, timeout: float) -> Optional[dict[str, Any]]:
+        """Tells the session the tests are done and waits (bounded) for its receipt."""
+        self.send({"event": "all_tests_done"})
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.receipt
+
+    def drive_until_run_known(self, deadline_s: float) -> Optional[int]:
+        """Synchronously drains the session until the run id is known (xdist controller)."""
+        end = time.monotonic() + deadline_s
+        while self._session.run_id is None and self.receipt is None and time.monotonic() < end:
+            if not self._drain() and self._until is None:
+                break
+            self._sleep_until(end)
+        return self._session.run_id
+
+    # -- background side ------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        try:
+            while self.receipt is None:
+                with self._lock:
+                    if len(self._pending) < WAKE_EVERY and not self._events:
+                        timeout = IDLE_POLL_S
+                        if self._until is not None:
+                            timeout = min(timeout, max(0.0, (self._until - now_ms()) / 1000.0))
+                        self._wake.wait(timeout)
+                self._drain()
+        except Exception as e:  # noqa: BLE001 - a bug here must end the wait, not hang pytest
+            self._log("error", f"testrelay: reporting stopped: {type(e).__name__}: {e}")
+
+    def _sleep_until(self, end: float) -> None:
+        if self._until is not None:
+            time.sleep(min(max(0.0, (self._until - now_ms()) / 1000.0), max(0.0, end - time.monotonic())))
+
+    def _drain(self) -> bool:
+        """Feeds pending results and events, then polls until wait/finished. True if it did work."""
+        with self._lock:
+            results, self._pending = self._pending, []
+            events, self._events = self._events, []
+        did = bool(results or events)
+        if results:
+            self._add(results)
+        for event in events:
+            self._session.handle(now_ms(), event)
+        while True:
+            action = self._session.poll(now_ms())
+            kind = action["action"]
+            if kind == "wait":
+                self._until = action["until"]
+                return did
+            if kind == "finished":
+                self.receipt = action["receipt"]
+                return True
+            did = True
+            self._perform(kind, action)
+
+    def _add(self, results: list[dict[str, Any]]) -> None:
+        """One crossing per batch; a result the core refuses is named and the rest kept."""
+        try:
+            self._session.add_results(now_ms(), results)
+        except _native.TestrelayError:
+            for result in results:
+                try:
+                    self._session.add_results(now_ms(), [result])
+                except _native.TestrelayError as e:
+                    self._log("error", f"testrelay: result {result.get('node_id')!r} refused: {e} ({e.code})")
+
+    def _perform(self, kind: str, action: dict[str, Any]) -> None:
+        if kind == "log":
+            self._log(action["level"], action["message"])
+        elif kind in HTTP_ACTIONS:
+            self._session.handle(now_ms(), self._http(action))
+        elif kind in FILE_ACTIONS:
+            self._session.handle(now_ms(), _write_files(action))
+        else:
+            self._log("warn", f"testrelay: unknown action {kind!r} ignored")
+
+    def _http(self, action: dict[str, Any]) -> dict[str, Any]:
+        import urllib3  # only testops mode pays for the import
+
+        if self._pool is None:
+            timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S)
+            self._pool = urllib3.PoolManager(timeout=timeout, retries=False, maxsize=4)
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        token = self._session.token()
+        if token is not None:
+            headers["Token"] = token
+        request_id = action["request_id"]
+        try:
+            response = self._pool.request(
+                action["method"], action["url"], body=action["body"] or None, headers=headers, redirect=False
+            )
+        except urllib3.exceptions.HTTPError as e:
+            # The exception text names host and path only; the token is a header, never in it.
+            return {"event": "http_failed", "request_id": request_id, "message": type(e).__name__}
+        return {
+            "event": "http_response",
+            "request_id": request_id,
+            "status": response.status,
+            "body": response.data.decode("utf-8", "replace"),
+            "retry_after": response.headers.get("Retry-After"),
+        }
+
+
+def _write_files(action: dict[str, Any]) -> dict[str, Any]:
+    request_id = action["request_id"]
+    try:
+        root = Path(action["dir"])
+        for entry in action["files"]:
+            path = root / entry["path"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+            tmp.write_text(entry["content"], encoding="utf-8")
+            os.replace(tmp, path)
+    except OSError as e:
+        return {"event": "report_failed", "request_id": request_id, "message": str(e)}
+    return {"event": "report_written", "request_id": request_id}
+
+

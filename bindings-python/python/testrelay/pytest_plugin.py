@@ -1,0 +1,302 @@
+"""The testrelay pytest plugin (entry point ``pytest11``): reports every test to Qase TestOps
+or to a local report, through the testrelay core's session.
+
+Configuration, later wins: ``qase.config.json`` < ``QASE_*`` env < ``--testrelay-*`` options
+(resolved by the core; a bad value is a warning, never an error). Without a token the mode is
+``report``. Markers::
+
+    @pytest.mark.testrelay_id(1, 2)          # case ids (also @pytest.mark.qase_id(1))
+    @pytest.mark.testrelay_title("Login works")
+    @pytest.mark.testrelay_fields(severity="critical", layer="api")
+    @pytest.mark.testrelay_muted             # does not decide the run status
+    @pytest.mark.testrelay_ignore            # not reported
+
+With pytest-xdist the controller creates (or joins) the run and hands its id to the workers in
+``workerinput``; workers upload their own results and send their receipt back in
+``workeroutput``; the controller completes the run only when every worker delivered all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+from . import _native
+from ._results import Attempt, build, case_ids, error_info
+
+RUN_ID_KEY = "testrelay_run_id"
+RECEIPT_KEY = "testrelay_receipt"
+LINES_KEY = "testrelay_lines"
+ATTEMPT = pytest.StashKey[Attempt]()
+# How long the end of the session waits for the core to finish (it has its own deadline).
+FINISH_TIMEOUT_S = 120.0
+RUN_START_TIMEOUT_S = 60.0
+
+# --testrelay-<name> → dotted key of the qase.config.json shape.
+OPTIONS = {
+    "mode": ("mode", "testops / report / off"),
+    "project": ("testops.project", "project code"),
+    "host": ("testops.api.host", "API host, or a full http(s):// base"),
+    "run-id": ("testops.run.id", "report into this existing run"),
+    "run-title": ("testops.run.title", "title of the created run"),
+    "run-description": ("testops.run.description", "description of the created run"),
+    "run-complete": ("testops.run.complete", "complete the run at the end (true/false)"),
+    "plan-id": ("testops.plan.id", "test plan id"),
+    "environment": ("environment", "environment slug"),
+    "batch-size": ("testops.batch.size", "results per upload (1..200)"),
+    "report-path": ("report.connection.local.path", "folder of the local report"),
+    "fallback": ("fallback", "where undelivered results go (report / off)"),
+    "debug": ("debug", "debug trace (true/false)"),
+    "status-mapping": ("statusMapping", "status mapping, e.g. invalid=failed,blocked=skipped"),
+    "status-filter": ("testops.statusFilter", "statuses not reported, e.g. skipped,blocked"),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("testrelay", "testrelay reporting (Qase TestOps)")
+    for name, (key, help_) in OPTIONS.items():
+        group.addoption(f"--testrelay-{name}", dest=f"testrelay_{name.replace('-', '_')}", default=None,
+                        help=f"{help_} [{key}]")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in (
+        "testrelay_id(*ids): Qase case ids of this test",
+        "qase_id(id): Qase case id (qase-pytest compatible)",
+        "qase_title(title): the title reported for this test (qase-pytest compatible)",
+        "testrelay_title(title): the title reported for this test",
+        "testrelay_fields(**fields): custom fields (severity, layer, description, ...)",
+        "testrelay_muted: the result does not decide the run status",
+        "testrelay_ignore: the test is not reported",
+    ):
+        config.addinivalue_line("markers", line)
+    if not hasattr(config, "workerinput") and config.pluginmanager.hasplugin("xdist") and _xdist_active(config):
+        config.pluginmanager.register(Controller(config), "testrelay-controller")
+    else:
+        config.pluginmanager.register(Reporter(config), "testrelay-reporter")
+
+
+def _xdist_active(config: pytest.Config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None) or getattr(config.option, "tx", None)) and \
+        getattr(config.option, "dist", "no") != "no"
+
+
+def sources(config: pytest.Config, run_id: Any = None) -> dict[str, Any]:
+    """The four configuration sources of the core (docs/api.md ``Sources``); the core
+    resolves and judges them. ``run_id``: the run this process joins."""
+    file = None
+    for folder in (Path.cwd(), config.rootpath):
+        path = folder / "qase.config.json"
+        try:
+            file = path.read_text(encoding="utf-8", errors="replace")
+            break
+        except OSError:  # absent or unreadable: the next place, else no file
+            continue
+    cli: dict[str, Any] = {}
+    for name, (key, _) in OPTIONS.items():
+        value = config.getoption(f"testrelay_{name.replace('-', '_')}")
+        if value is not None:
+            _set(cli, key, value)
+    if run_id is not None:
+        _set(cli, "testops.run.id", run_id)
+    env = {k: v for k, v in os.environ.items() if k.startswith("QASE_")}
+    return {"options": None, "file": file, "env": env, "cli": cli or None}
+
+
+def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        tree = tree.setdefault(part, {})
+    tree[leaf] = value
+
+
+class Lines:
+    """Log lines of the sessions, kept for the terminal summary; each line once (workers and
+    the run's owner say some of the same things)."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+        self._seen: set[str] = set()
+
+    def __call__(self, level: str, message: str) -> None:
+        if message in self._seen:
+            return
+        self._seen.add(message)
+        self.lines.append((level, message))
+
+
+def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Optional[Any]:
+    """A host of a new session, or None when reporting is off or cannot start (a warning,
+    never an error that would abort pytest)."""
+    from ._host import Host
+
+    try:
+        if _native.resolve_config(src)["config"]["mode"] == "off":
+            return None
+        return Host(src, lines)
+    except _native.TestrelayError as e:
+        lines("error", f"testrelay: reporting disabled: {e} ({e.code})")
+    except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
+        lines("error", f"testrelay: reporting disabled: {type(e).__name__}: {e}")
+    return None
+
+
+class RunOwner:
+    """In testops mode, the session that creates the run and nothing else. The sessions that
+    carry results join that run (they never complete it); the owner completes it at the end
+    only when every result session delivered everything and the run was not interrupted —
+    otherwise it is left open (its session is dropped unfinished, holding no results)."""
+
+    def __init__(self, config: pytest.Config, lines: Lines):
+        self.host = None
+        self.run_id: Optional[int] = None
+        src = sources(config)
+        try:
+            resolved = _native.resolve_config(src)["config"]
+        except Exception:  # noqa: BLE001 - reported by the result session's own start
+            return
+        if resolved["mode"] != "testops" or resolved["testops"].get("runId") is not None:
+            return
+        self.host = start_host(config, src, lines)
+        if self.host is not None:
+            self.run_id = self.host.drive_until_run_known(RUN_START_TIMEOUT_S)
+
+    def end(self, receipts: dict[str, Optional[dict[str, Any]]], interrupted: bool, lines: Lines) -> None:
+        """Completes the run if the core says every job (``receipts``: job → receipt, None
+        for a job that sent none) delivered everything; else leaves it open."""
+        if self.host is None or self.run_id is None:
+            return
+        decision = _native.decide_completion({
+            "run_id": self.run_id,
+            "receipts": [{**r, "job": job} for job, r in receipts.items() if r is not None],
+            "expected_jobs": list(receipts),
+        })
+        for line in decision["lines"]:
+            lines("info", line)
+        if interrupted:
+            lines("warn", f"testrelay: run {self.run_id} left open: the test session was interrupted")
+        elif decision["complete"]:
+            self.host.start()
+            receipt = self.host.finish(FINISH_TIMEOUT_S)
+            if receipt is not None and receipt["completed"]:
+                lines("info", f"testrelay: run {self.run_id} completed")
+
+    def hidden(self, *receipts: Optional[dict[str, Any]]) -> frozenset[str]:
+        """Summary lines of the sessions behind the decision (the owner's own, the joined
+        ones'): the decision's lines say what happened to the run."""
+        mine = self.host.receipt if self.host is not None else None
+        return frozenset(r["summary"] for r in (mine, *receipts) if r is not None)
+
+
+class Reporter:
+    """One pytest process that runs tests (no xdist, or an xdist worker)."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.lines = Lines()
+        workerinput = getattr(config, "workerinput", None)
+        self.thread = workerinput["workerid"] if workerinput else None
+        self.owner = None if workerinput else RunOwner(config, self.lines)
+        run_id = workerinput.get(RUN_ID_KEY) if workerinput else self.owner.run_id if self.owner else None
+        self.host = start_host(config, sources(config, run_id), self.lines)
+        self.interrupted = False
+        if self.host is not None:
+            self.host.start()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        if self.host is None or item.get_closest_marker("testrelay_ignore") is not None:
+            return report
+        attempt = item.stash.get(ATTEMPT, None)
+        if attempt is None or call.when == "setup":
+            attempt = item.stash[ATTEMPT] = Attempt()
+        excinfo = call.excinfo
+        error = None
+        if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception):
+            error = error_info(excinfo)
+        attempt.add(report, error)
+        if call.when == "teardown":
+            framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
+            ids, bad = case_ids(item)
+            if bad:
+                self.lines("warn", f"testrelay: {item.nodeid}: case ids {bad!r} are not integers; ignored")
+            self.host.add_result(build(item, attempt, report.stop * 1000.0, framework, self.thread, ids))
+            del item.stash[ATTEMPT]
+        return report
+
+    def pytest_keyboard_interrupt(self) -> None:
+        self.interrupted = True
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.host is None:
+            return
+        receipt = self.host.finish(FINISH_TIMEOUT_S)
+        if receipt is None:
+            self.lines("error", "testrelay: the session did not finish in time; results may be undelivered")
+        workeroutput = getattr(self.config, "workeroutput", None)
+        if workeroutput is not None:
+            # The controller prints the workers' lines (failure links, warnings) once.
+            workeroutput[RECEIPT_KEY] = receipt
+            workeroutput[LINES_KEY] = self.lines.lines
+        if self.owner is not None:
+            self.owner.end({"main": receipt}, self.interrupted, self.lines)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        receipt = self.host.receipt if self.host is not None else None
+        if self.owner is not None and self.owner.run_id is not None:
+            # The completion decision (in the lines) speaks for the run, not this joined session.
+            write_summary(terminalreporter, self.lines, None, self.owner.hidden(receipt))
+        else:
+            write_summary(terminalreporter, self.lines, receipt)
+
+
+def write_summary(terminalreporter: Any, lines: Lines, receipt: Optional[dict[str, Any]],
+                  hidden: frozenset[str] = frozenset()) -> None:
+    """The testrelay section: warnings (once), failure links, decisions, one summary line."""
+    shown = [(level, message) for level, message in lines.lines if message not in hidden]
+    if not shown and receipt is None:
+        return
+    terminalreporter.section("testrelay", sep="-")
+    for level, message in shown:
+        terminalreporter.write_line(message, yellow=level == "warn", red=level == "error")
+    if receipt is not None and all(receipt["summary"] != message for _, message in shown):
+        terminalreporter.write_line(receipt["summary"])
+
+
+class Controller:
+    """The xdist controller: creates the run (testops mode), hands its id to the workers in
+    ``workerinput``, gathers their receipts from ``workeroutput``, and completes the run only
+    if every worker delivered everything."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.lines = Lines()
+        self.receipts: dict[str, Optional[dict[str, Any]]] = {}
+        self.owner = RunOwner(config, self.lines)
+        self.interrupted = False
+
+    def pytest_configure_node(self, node: Any) -> None:
+        self.receipts[node.gateway.id] = None
+        if self.owner.run_id is not None:
+            node.workerinput[RUN_ID_KEY] = self.owner.run_id
+
+    def pytest_keyboard_interrupt(self) -> None:
+        self.interrupted = True
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.owner.end(self.receipts, self.interrupted, self.lines)
+
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        output = getattr(node, "workeroutput", None) or {}
+        self.receipts[node.gateway.id] = None if error else output.get(RECEIPT_KEY)
+        for level, message in output.get(LINES_KEY, ()):
+            self.lines(level, message)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        write_summary(terminalreporter, self.lines, None, self.owner.hidden(*self.receipts.values()))

@@ -1,0 +1,70 @@
+//! `Session`: the sans-IO run lifecycle. Events and actions cross as plain dicts in the
+//! serde shapes of docs/api.md; `add_results` takes a list so a batch crosses once.
+
+use crate::convert::{from_py, to_py};
+use crate::error::to_py as err;
+use pyo3::prelude::*;
+use testrelay::{Config, Sources, TestResult};
+use testrelay::{Event, Session as Core, SessionOptions};
+
+/// Options the host gives about itself: `{instance}`.
+#[derive(serde::Deserialize)]
+struct Options {
+    instance: String,
+}
+
+/// A run session. After every `handle`/`add_results`, drain `poll(now)` until it answers
+/// `wait` or `finished`, performing every action and feeding back what happened.
+#[pyclass(module = "testrelay")]
+#[derive(Debug)]
+pub struct Session(Core);
+
+#[pymethods]
+impl Session {
+    /// A session for configuration `sources` (`{options, file, env, cli}`); the resolution
+    /// warnings come out once as `log` actions.
+    #[new]
+    fn new(sources: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>, now_ms: u64) -> PyResult<Self> {
+        let (config, warnings) = Config::resolve(&from_py::<Sources>(sources, "sources")?);
+        let options: Options = from_py(options, "options")?;
+        let options = SessionOptions {
+            instance: options.instance,
+        };
+        Core::with_warnings(config, warnings, options, now_ms)
+            .map(Session)
+            .map_err(err)
+    }
+
+    /// Feeds one fact (`{"event": name, ...}`).
+    fn handle(&mut self, now_ms: u64, event: &Bound<'_, PyAny>) -> PyResult<()> {
+        let event: Event = from_py(event, "event")?;
+        self.0.handle(now_ms, event).map_err(err)
+    }
+
+    /// Many finished tests at once (each a `TestResult` dict).
+    fn add_results(&mut self, now_ms: u64, results: &Bound<'_, PyAny>) -> PyResult<()> {
+        let results: Vec<TestResult> = from_py(results, "results")?;
+        self.0.add_results(now_ms, results).map_err(err)
+    }
+
+    /// The next action (`{"action": name, ...}`).
+    fn poll<'py>(&mut self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.poll(now_ms))
+    }
+
+    /// The run id once known (configured or created), else `None`.
+    #[getter]
+    fn run_id(&self) -> Option<u64> {
+        self.0.run_id()
+    }
+
+    /// The API token, for the `Token` header only. Never log it.
+    fn token(&self) -> Option<String> {
+        self.0.token().map(str::to_owned)
+    }
+
+    /// Hides the token from `repr`.
+    fn __repr__(&self) -> String {
+        format!("Session(run_id={:?})", self.0.run_id())
+    }
+}

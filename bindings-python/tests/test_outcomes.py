@@ -1,0 +1,104 @@
+"""Every pytest outcome kind → the result the plugin builds → the core's verdict. Runs a real
+pytest session in-process (pytester) with the plugin, its host replaced by a recorder so no
+session or server is involved; the end-to-end tests go through the real session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+import testrelay
+from testrelay import pytest_plugin
+
+SUITE = Path(__file__).with_name("outcome_suite.py")
+
+EXPECTED = {
+    "test_passes": "passed",
+    "test_assertion_fails": "failed",
+    "test_assertion_subclass_fails": "failed",
+    "test_pytest_fail": "failed",
+    "test_type_error_is_invalid": "invalid",
+    "test_fixture_error_is_invalid": "invalid",
+    "test_teardown_error_is_invalid": "invalid",
+    "test_failed_call_stays_failed_despite_teardown_error": "failed",
+    "test_skip_marker": "skipped",
+    "test_skipif_marker": "skipped",
+    "test_imperative_skip": "skipped",
+    "test_xfail_fails": "skipped",
+    "test_xpass_not_strict": "passed",
+    "test_xpass_strict": "failed",
+    "test_imperative_xfail": "skipped",
+    "test_params_and_ids": "passed",
+    "Login works": "passed",
+    "test_bad_case_id_is_a_warning": "passed",
+    "test_unit_passes": "passed",
+    "test_unit_fails": "failed",
+    "test_unit_error": "invalid",
+    "test_unit_skipped": "skipped",
+}
+
+
+# 23 tests are reported (test_ignored is not); the two test_params_and_ids ones carry case
+# ids 7 and 8, and a result with several case ids is one payload per id: 25 payloads.
+PAYLOADS = 25
+
+
+class RecordingHost:
+    def __init__(self) -> None:
+        self.results: list[dict[str, Any]] = []
+        self.receipt: Optional[dict[str, Any]] = None
+
+    def start(self) -> None:
+        pass
+
+    def add_result(self, result: dict[str, Any]) -> None:
+        self.results.append(result)
+
+    def finish(self, timeout: float) -> None:
+        return None
+
+
+@pytest.fixture
+def recorded(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, Any]]:
+    host = RecordingHost()
+    monkeypatch.setattr(pytest_plugin, "start_host", lambda config, src, lines: host)
+    pytester.makepyfile(test_suite=SUITE.read_text())
+    pytester.inline_run("-p", "no:cacheprovider")
+    return {r["node_id"].split("::")[-1]: r for r in host.results}
+
+
+def test_every_outcome_kind_gets_its_status(recorded: dict[str, dict[str, Any]]) -> None:
+    verdicts = {r["title"]: testrelay.classify(r["outcome"])["status"] for r in recorded.values()}
+    assert verdicts == EXPECTED
+
+
+def test_the_exception_mro_is_the_type_chain(recorded: dict[str, dict[str, Any]]) -> None:
+    error = recorded["test_assertion_subclass_fails"]["outcome"]["error"]
+    assert error["chain"] == ["test_suite.MyAssert", "AssertionError", "Exception", "BaseException"]
+    assert testrelay.classify(recorded["test_pytest_fail"]["outcome"])["rule"] == "python.pytest_fail"
+
+
+def test_phases_come_from_the_failing_report(recorded: dict[str, dict[str, Any]]) -> None:
+    assert recorded["test_fixture_error_is_invalid"]["outcome"]["phase"] == "setup"
+    assert recorded["test_teardown_error_is_invalid"]["outcome"]["phase"] == "teardown"
+    assert recorded["test_failed_call_stays_failed_despite_teardown_error"]["outcome"]["phase"] == "call"
+
+
+def test_markers_params_suite_and_ignore(recorded: dict[str, dict[str, Any]]) -> None:
+    r = recorded["test_params_and_ids[one-two-alice]"]
+    assert r["testops_ids"] == [7, 8]
+    assert r["title"] == "test_params_and_ids"
+    # As qase-pytest: the id "one-two-alice" has one piece per parameter, so the pieces are the values.
+    assert r["params"] == {"n": "one", "m": "two", "user": "alice"}
+    assert r["param_groups"] == [["n", "m"]]
+    assert r["suite"] == ["test_suite.py"]
+    assert r["node_id"] == "test_suite.py::test_params_and_ids[one-two-alice]"
+    assert recorded["test_qase_compatible_id"]["testops_ids"] == [42]
+    assert recorded["test_qase_compatible_id"]["title"] == "Login works"
+    assert recorded["test_unit_passes"]["suite"] == ["test_suite.py", "TestUnit"]
+    assert recorded["test_unit_passes"]["outcome"]["framework"] == "unittest"
+    assert "test_ignored" not in recorded
+    assert recorded["test_skip_marker"]["message"] == "not today"
+    assert recorded["test_bad_case_id_is_a_warning"]["testops_ids"] == [5]

@@ -1,0 +1,187 @@
+// The preview page: a thin host of the testrelay core (WASM). It reads the dropped file and
+// the form, asks the core what a reporter would decide, and draws the answer. Every decision
+// (readers, classification, mapping, filter, links, batches, matching) is the core's.
+import init, * as tr from './pkg-web/testrelay_wasm.js';
+import { drawDonut, drawTimeline } from './charts.js';
+
+const STATUSES = ['passed', 'failed', 'invalid', 'skipped', 'blocked'];
+const MAX_ROWS = 500;
+const $ = (id) => document.getElementById(id);
+
+const state = { report: null, cases: null, preview: null };
+
+function el(name, attrs = {}, ...children) {
+  const node = document.createElement(name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+function say(text, kind = '') {
+  $('state').textContent = text;
+  $('state').className = `state ${kind}`;
+}
+
+/** The form as preview settings; empty fields are null. */
+function settings() {
+  const text = (id) => $(id).value.trim() || null;
+  const number = (id) => ($(id).value.trim() === '' ? null : Number($(id).value));
+  const mapping = text('mapping');
+  return {
+    mapping: mapping && mapping.startsWith('{') ? JSON.parse(mapping) : mapping,
+    filter: text('filter'),
+    batch_size: number('batch-size'),
+    app: text('app'),
+    project: text('project'),
+    run_id: number('run-id'),
+    cases: state.cases,
+    matching: { auto_create: $('auto-create').checked, create_from: $('create-from').value },
+  };
+}
+
+function renderTotals(p) {
+  const rows = [
+    ['Tests', p.tests.length],
+    ['Reported', p.tests.length - p.filtered],
+    ['Changed by mapping', p.mapped],
+    ['Dropped by filter', p.filtered],
+    ['Run status at completion', p.run_status],
+  ];
+  $('totals').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-key': k }, String(v))]));
+  const slices = STATUSES.map((name) => ({ name, value: p.counts[name] }));
+  slices.push({ name: 'filtered', value: p.filtered });
+  drawDonut($('donut'), slices, p.tests.length);
+  const legend = slices.filter((s) => s.value > 0).map((s) => el('li', { class: `s-${s.name}` }, `${s.name} ${s.value}`));
+  $('totals').append(el('dt', {}, 'Statuses'), el('dd', {}, el('ul', { class: 'legend' }, ...legend)));
+}
+
+function renderWarnings(warnings) {
+  const items = warnings.map((w) => el('li', { class: w.level }, `${w.code} (${w.key}): ${w.message}`));
+  $('warnings').replaceChildren(...(items.length ? [el('h2', {}, 'Warnings'), el('ul', {}, ...items)] : []));
+}
+
+function renderBatches(p) {
+  const n = p.batches.length;
+  const sizes = n > 12 ? `${p.batches.slice(0, 12).join(', ')}, …` : p.batches.join(', ');
+  $('batches').textContent = n === 0
+    ? 'Nothing to upload.'
+    : `${n} upload${n === 1 ? '' : 's'} of at most ${p.batch_size} results: ${sizes}`;
+}
+
+function testRow(t) {
+  const where = t.suite.length ? el('div', { class: 'suite' }, t.suite.join(' › ')) : '';
+  const ids = t.case_ids.length ? el('div', { class: 'ids' }, `case ${t.case_ids.join(', ')}`) : '';
+  let change = 'unchanged';
+  if (t.mapped) change = `mapped ${t.status} → ${t.reported ?? '(mapped, then filtered)'}`;
+  if (t.filtered) change = t.mapped ? `mapped, then dropped by filter` : `dropped by filter (${t.status})`;
+  const links = t.links.map((href) => el('div', {}, el('a', { href, rel: 'noreferrer', target: '_blank' }, href)));
+  return el('tr', { class: t.filtered ? 'filtered' : '' },
+    el('td', {}, el('div', { class: 'title' }, t.title), where, ids),
+    el('td', {}, el('span', { class: `badge s-${t.reported ?? 'filtered'}` }, t.reported ?? 'filtered')),
+    el('td', {}, el('code', {}, t.rule), el('div', { class: 'evidence' }, t.evidence)),
+    el('td', {}, change),
+    el('td', {}, caseCell(t.matching)),
+    el('td', {}, ...links));
+}
+
+function renderTests() {
+  const p = state.preview;
+  const show = $('show').value;
+  const needle = $('search').value.trim().toLowerCase();
+  const rows = [];
+  let matching = 0;
+  for (const t of p.tests) {
+    if (show && (t.reported ?? 'filtered') !== show) continue;
+    if (needle && !t.title.toLowerCase().includes(needle)) continue;
+    matching += 1;
+    if (rows.length < MAX_ROWS) rows.push(testRow(t));
+  }
+  $('tests').tBodies[0].replaceChildren(...rows);
+  $('shown').textContent = rows.length < matching
+    ? `showing the first ${rows.length.toLocaleString('en')} of ${matching.toLocaleString('en')}`
+    : `${matching.toLocaleString('en')} shown`;
+}
+
+function run() {
+  if (!state.report) return;
+  const started = performance.now();
+  try {
+    const p = tr.previewReport(state.report.text, settings());
+    const decided = performance.now();
+    state.preview = p;
+    renderTotals(p);
+    renderWarnings(p.warnings);
+    renderMatching(p);
+    renderBatches(p);
+    const span = drawTimeline($('timeline'), p.tests);
+    $('timeline-end').textContent = `${(span / 1000).toFixed(1)} s`;
+    renderTests();
+    $('output').hidden = false;
+    const done = performance.now();
+    const ms = done - started;
+    const parts = `read and decide ${Math.round(decided - started)}, draw ${Math.round(done - decided)}`;
+    document.body.dataset.previewMs = ms.toFixed(1);
+    document.body.dataset.previewParts = parts;
+    say(`${state.report.name}: ${p.tests.length.toLocaleString('en')} tests previewed in ${Math.round(ms)} ms (${parts}).`, 'ok');
+  } catch (e) {
+    $('output').hidden = true;
+    say(`${state.report.name}: ${e.code ?? 'ERROR'}: ${e.message}`, 'error');
+  }
+}
+
+async function load(file) {
+  say(`Reading ${file.name}…`);
+  state.report = { name: file.name, text: await file.text() };
+  run();
+}
+
+/** A repository snapshot: a JSON list of cases (`[{id, title, suite, …}]`). */
+async function loadSnapshot(file) {
+  try {
+    state.cases = JSON.parse(await file.text());
+    $('snapshot-state').textContent = `${file.name}: ${state.cases.length} cases.`;
+  } catch (e) {
+    state.cases = null;
+    $('snapshot-state').textContent = `${file.name}: not JSON (${e.message}).`;
+  }
+  run();
+}
+
+function renderMatching(p) {
+  $('matching-section').hidden = p.matching === null;
+  if (p.matching === null) return;
+  const t = p.matching.totals;
+  $('matching').textContent =
+    `link ${t.link} · create ${t.create} (${t.new_cases} new case${t.new_cases === 1 ? '' : 's'}) · update ${t.update} · caseless ${t.caseless}`;
+}
+
+function caseCell(m) {
+  if (!m) return '';
+  if (m.decision === 'linked') return `linked to ${m.case_ids.join(', ')} by ${m.by === 'id' ? 'id' : 'title and suite'}`;
+  if (m.decision === 'create') return `create a case (${m.unlinked.replaceAll('_', ' ')})`;
+  return `caseless: ${m.reason.replaceAll('_', ' ')}`;
+}
+
+function wire() {
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    const file = e.dataTransfer.files[0];
+    if (file) load(file);
+  });
+  $('report-file').addEventListener('change', (e) => e.target.files[0] && load(e.target.files[0]));
+  $('snapshot-file').addEventListener('change', (e) => e.target.files[0] && loadSnapshot(e.target.files[0]));
+  $('settings').addEventListener('input', run);
+  $('settings').addEventListener('submit', (e) => e.preventDefault());
+  $('show').append(...[...STATUSES, 'filtered'].map((s) => el('option', { value: s }, s)));
+  $('show').addEventListener('change', renderTests);
+  $('search').addEventListener('input', renderTests);
+}
+
+await init();
+wire();
+document.body.dataset.ready = 'true';
+say('Ready: drop a report.');

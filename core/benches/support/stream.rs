@@ -1,0 +1,88 @@
+//! The fake host shared by the session bench and the `stream_results` example: a testops
+//! session whose host acknowledges every request at once.
+
+use std::hint::black_box;
+use testrelay::config::TestopsConfig;
+use testrelay::session::{Action, Event};
+use testrelay::*;
+
+/// A testops session (token and project set, defaults otherwise).
+pub fn session(instance: &str) -> Session {
+    let config = Config {
+        mode: Mode::Testops,
+        testops: TestopsConfig {
+            api_token: Some(Secret::new("t")),
+            project: Some("DEMO".into()),
+            ..TestopsConfig::default()
+        },
+        ..Config::default()
+    };
+    let options = SessionOptions {
+        instance: instance.into(),
+    };
+    Session::new(config, options, 0).expect("a valid configuration")
+}
+
+/// One Playwright-like result; every tenth fails with a matcher error.
+pub fn result(i: usize) -> TestResult {
+    let failed = i % 10 == 0;
+    TestResult {
+        title: format!("logs in with account {i} (Qase ID: {})", i % 500 + 1),
+        suite: vec![
+            "chromium".into(),
+            "e2e/login.spec.ts".into(),
+            "Login".into(),
+        ],
+        params: [("browser".to_owned(), "chromium".to_owned())]
+            .into_iter()
+            .collect(),
+        outcome: Outcome {
+            framework: Framework::Playwright,
+            runner_status: Some(if failed { "failed" } else { "passed" }.into()),
+            error: failed.then(|| ErrorInfo {
+                type_name: Some("Error".into()),
+                matcher: true,
+                message: Some("expect(received).toBe(expected)".into()),
+                ..ErrorInfo::default()
+            }),
+            ..Outcome::default()
+        },
+        started_at: Some(1.7e12 + i as f64),
+        duration: Some(35.0),
+        thread: Some("worker-0".into()),
+        ..TestResult::default()
+    }
+}
+
+/// Drains, acknowledging every request; the receipt once finished.
+pub fn drain(s: &mut Session) -> Option<Receipt> {
+    loop {
+        match s.poll(0) {
+            Action::CreateRun(r) => s
+                .handle_http_response(0, r.request_id, 200, r#"{"result":{"id":1}}"#.into(), None)
+                .unwrap(),
+            Action::UploadResults(r) | Action::CompleteRun(r) => {
+                black_box(&r.body);
+                s.handle_http_response(0, r.request_id, 200, String::new(), None)
+                    .unwrap()
+            }
+            Action::Finished { receipt } => return Some(receipt),
+            Action::Wait { .. } => return None,
+            _ => {}
+        }
+    }
+}
+
+/// Streams results `0..n` in chunks of 1,000 (`add_results`), then ends the session.
+pub fn stream(s: &mut Session, n: usize, mut make: impl FnMut(usize) -> TestResult) -> Receipt {
+    drain(s);
+    let mut i = 0;
+    while i < n {
+        let end = (i + 1_000).min(n);
+        s.add_results(0, (i..end).map(&mut make).collect()).unwrap();
+        drain(s);
+        i = end;
+    }
+    s.handle(0, Event::AllTestsDone {}).unwrap();
+    drain(s).expect("finished")
+}
