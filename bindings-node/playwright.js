@@ -25,14 +25,20 @@ class TestrelayReporter {
     this.said = new Set()
     this.instance = randomUUID()
     this.testsReported = new Set()
+    this.job = null
+    this.expectedTests = null
   }
 
   printsToStdio() {
     return false
   }
 
-  onBegin(config) {
+  onBegin(config, suite) {
     this.rootDir = config.rootDir
+    // For the receipt: this shard's tests (Playwright gives the reporter only its shard's) and
+    // a job name unique across the shards of one run.
+    this.expectedTests = suite ? suite.allTests().length : null
+    this.job = process.env.TESTRELAY_JOB || (config.shard ? `shard-${config.shard.current}-of-${config.shard.total}` : this.instance)
     this.guard('start', () => {
       const session = new Session(collectSources(this.options), { instance: this.instance }, Date.now())
       const host = new Host(session)
@@ -66,7 +72,7 @@ class TestrelayReporter {
     // The session logs its one-line summary (loud, at warn, when results were not delivered)
     // and failure links; they were printed as they came.
     this.receipt = await this.host.finished
-    this.guard('write the receipt', () => writeReceipt(this.receipt, this.instance, this.testsReported.size))
+    this.guard('write the receipt', () => writeReceipt(this.receipt, this.job, this.instance, this.expectedTests, this.testsReported.size))
   }
 
   flush() {
@@ -103,14 +109,17 @@ class TestrelayReporter {
 
 /**
  * For the final step of a shared run (`testrelay complete-run --receipts DIR`): the receipt as
- * `$TESTRELAY_RECEIPTS_DIR/<job>-<instance>.json`, the job named by `$TESTRELAY_JOB` or this instance.
+ * `$TESTRELAY_RECEIPTS_DIR/<job>-<instance>.json` (written whole, then renamed), the job named by
+ * `$TESTRELAY_JOB`, else `shard-<i>-of-<n>` for a Playwright shard, else this instance.
  */
-function writeReceipt(receipt, instance, testsReported) {
+function writeReceipt(receipt, job, instance, expectedTests, testsReported) {
   const dir = process.env.TESTRELAY_RECEIPTS_DIR
   if (!dir) return
-  const job = process.env.TESTRELAY_JOB || instance
   fs.mkdirSync(dir, { recursive: true })
-  fs.writeFileSync(path.join(dir, `${job}-${instance}.json`), JSON.stringify({ ...receipt, job, tests_reported: testsReported }, null, 2))
+  const file = path.join(dir, `${job.replace(/[^A-Za-z0-9._-]/g, '_')}-${instance}.json`)
+  const body = { ...receipt, job, expected_tests: expectedTests, tests_reported: testsReported }
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(body, null, 2))
+  fs.renameSync(`${file}.tmp`, file)
 }
 
 /** The user's options without the keys Playwright adds for itself (`configDir`, `_mode`, …). */

@@ -88,7 +88,11 @@ for (const r of rows) {
 }
 const by = Object.fromEntries(rows.map((r) => [r.name, r]))
 if (by.official) {
-  const ratio = (k) => ((by.official[k] - bare[k]) / Math.max(1e-9, by.testrelay[k] - bare[k])).toFixed(1)
+  // A ratio only means something when both added costs are above the noise (positive).
+  const ratio = (k) => {
+    const [o, t] = [by.official[k] - bare[k], by.testrelay[k] - bare[k]]
+    return o > 0 && t > 0 ? (o / t).toFixed(1) : `n/a (added: official ${o.toFixed(1)}, testrelay ${t.toFixed(1)})`
+  }
   console.log(`official / testrelay, added over bare: runner CPU ×${ratio('cpu')}, start-up ×${ratio('startup')}, memory ×${ratio('rss')}`)
 }
 

@@ -18,7 +18,9 @@ Configuration comes from ./qase.config.json and QASE_* variables (QASE_TESTOPS_A
 QASE_TESTOPS_PROJECT, QASE_TESTOPS_RUN_ID, ...); --run-id overrides the run id.
 With --receipts (or TESTRELAY_RECEIPTS_DIR), the receipts the reporters wrote there decide:
 the run is completed only if every job (--expect-jobs: these names must all be present)
-delivered everything; otherwise it is left open and the short jobs are named.`
+delivered everything; otherwise it is left open and the short jobs are named.
+Exit status: 0 completed, 1 left open (a job short, a receipt missing, an error, or the
+completion failed), 2 bad usage (arguments, no run id).`
 
 function parseArgs(argv) {
   const [command, ...rest] = argv
@@ -57,6 +59,10 @@ function mayComplete(sources, receiptsDir, expectedJobs) {
 
 async function completeRun(cli, receiptsDir, expectedJobs) {
   const sources = collectSources(null, { cli })
+  if (resolveConfig(sources).config.testops.runId == null) {
+    console.error(`testrelay: no run id (--run-id or QASE_TESTOPS_RUN_ID)\n${USAGE}`)
+    return 2
+  }
   if (!mayComplete(sources, receiptsDir, expectedJobs)) return 1
   const session = new Session(sources, { instance: randomUUID() }, Date.now())
   const host = new Host(session)

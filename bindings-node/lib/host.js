@@ -24,6 +24,7 @@ class Host {
     this.timer = null
     this.receipt = null
     this.pending = new Set()
+    this.lastLine = null
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve))
   }
 
@@ -52,6 +53,7 @@ class Host {
           return
         case 'log':
           this.print(action.level, action.message)
+          this.lastLine = action.message
           break
         case 'write_report':
         case 'save_fallback':
@@ -115,6 +117,9 @@ class Host {
     this.timer = null
     if (this.receipt) return
     this.receipt = receipt
+    // The summary line ends every run's output, also when the session had nothing to log
+    // (mode off).
+    if (receipt.summary && receipt.summary !== this.lastLine) this.print(receipt.lost > 0 || receipt.in_fallback > 0 ? 'warn' : 'info', receipt.summary)
     this.resolveFinished(receipt)
   }
 }

@@ -58,36 +58,6 @@ pub fn to_js_ordered<'env, T: Serialize>(env: &'env Env, value: &T) -> Result<Un
         .map_err(|e| invalid_input("output", e.reason))
 }
 
-/// `pipeline({mapping, filter, statuses})` input.
-#[derive(serde::Deserialize)]
-pub struct PipelineInput {
-    #[serde(default)]
-    pub mapping: serde_json::Value,
-    #[serde(default)]
-    pub filter: serde_json::Value,
-    pub statuses: Vec<testrelay::Status>,
-}
-
-/// `failureLinks({app, project, run_id, result})` input.
-#[derive(serde::Deserialize)]
-pub struct FailureLinksInput {
-    pub app: String,
-    pub project: String,
-    pub run_id: u64,
-    pub result: LinkedResult,
-}
-
-/// The part of a result failure links read: ids, title and the status after mapping/filter.
-#[derive(serde::Deserialize)]
-pub struct LinkedResult {
-    #[serde(default)]
-    pub testops_ids: Option<Vec<u64>>,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub status: Option<testrelay::Status>,
-}
-
 /// `new Session(sources, {instance}, now)` options.
 #[derive(serde::Deserialize)]
 pub struct SessionOptionsInput {
@@ -105,13 +75,4 @@ pub fn id_keys<V>(what: &str, map: BTreeMap<String, V>) -> Result<BTreeMap<u64, 
             ))
         })
         .collect()
-}
-
-/// `decideCompletion({run_id, receipts, expected_jobs})` input.
-#[derive(serde::Deserialize)]
-pub struct CompletionInput {
-    pub run_id: u64,
-    pub receipts: Vec<testrelay::JobReceipt>,
-    #[serde(default)]
-    pub expected_jobs: Vec<String>,
 }

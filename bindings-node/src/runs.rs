@@ -1,7 +1,7 @@
 //! Test runs (SPEC §7) and QA Sphere runs: statistics, estimates, assignment, clone/retest,
 //! query plans, validation and status counts.
 
-use crate::convert::{CompletionInput, from_js, from_js_opt, id_keys, to_js};
+use crate::convert::{from_js, from_js_opt, id_keys, to_js};
 use crate::error::{Result, from_core};
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
@@ -155,14 +155,9 @@ pub fn qs_status_counts(env: &Env, statuses: Unknown<'_>) -> Result<Value> {
     ts_return_type = "{ run_id: number; complete: boolean; jobs: { job: string; delivered: boolean; short_by: number; never_reported: number; reason: string | null }[]; missing_jobs: string[]; lines: string[] }"
 )]
 pub fn decide_completion(env: &Env, input: Unknown<'_>) -> Result<Value> {
-    let CompletionInput {
-        run_id,
-        receipts,
-        expected_jobs,
-    } = from_js(env, "decideCompletion input", input)?;
-    to_js(&testrelay::decide_completion(
-        run_id,
-        &receipts,
-        &expected_jobs,
-    ))
+    to_js(&testrelay::api::completion(&from_js(
+        env,
+        "decideCompletion input",
+        input,
+    )?))
 }

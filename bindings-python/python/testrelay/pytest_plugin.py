@@ -19,17 +19,20 @@ With pytest-xdist the controller creates (or joins) the run and hands its id to 
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 from typing import Any, Optional
 
 import pytest
 
 from . import _native
+from ._receipts import job_name, receipts_dir, write_receipt
 from ._results import Attempt, build, case_ids, error_info
 
 RUN_ID_KEY = "testrelay_run_id"
 RECEIPT_KEY = "testrelay_receipt"
 LINES_KEY = "testrelay_lines"
+JOB_KEY = "testrelay_job"
 ATTEMPT = pytest.StashKey[Attempt]()
 # How long the end of the session waits for the core to finish (it has its own deadline).
 FINISH_TIMEOUT_S = 120.0
@@ -201,6 +204,11 @@ class Reporter:
         self.thread = workerinput["workerid"] if workerinput else None
         self.owner = None if workerinput else RunOwner(config, self.lines)
         run_id = workerinput.get(RUN_ID_KEY) if workerinput else self.owner.run_id if self.owner else None
+        # The receipt's job (one run across CI jobs): the xdist controller's name for the whole
+        # pytest job, else $TESTRELAY_JOB, else unique to this process.
+        self.instance = uuid.uuid4().hex
+        self.job: str = (workerinput.get(JOB_KEY) if workerinput else None) or job_name(f"pytest-{self.instance}")
+        self.tests_done: set[str] = set()
         self.host = start_host(config, sources(config, run_id), self.lines)
         self.interrupted = False
         if self.host is not None:
@@ -209,6 +217,9 @@ class Reporter:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
+        if call.when == "teardown":
+            # Ignored tests count as accounted for: only tests that never ran are missing.
+            self.tests_done.add(item.nodeid)
         if self.host is None or item.get_closest_marker("testrelay_ignore") is not None:
             return report
         attempt = item.stash.get(ATTEMPT, None)
@@ -238,6 +249,7 @@ class Reporter:
         receipt = self.host.finish(FINISH_TIMEOUT_S)
         if receipt is None:
             self.lines("error", "testrelay: the session did not finish in time; results may be undelivered")
+        self.write_receipt(receipt, session.testscollected)
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:
             # The controller prints the workers' lines (failure links, warnings) once.
@@ -245,6 +257,17 @@ class Reporter:
             workeroutput[LINES_KEY] = self.lines.lines
         if self.owner is not None:
             self.owner.end({"main": receipt}, self.interrupted, self.lines)
+
+    def write_receipt(self, receipt: Optional[dict[str, Any]], collected: int) -> None:
+        """The job receipt for ``testrelay complete-run`` (when ``$TESTRELAY_RECEIPTS_DIR``
+        is set); a failure to write it is said, never raised."""
+        folder = receipts_dir()
+        if folder is None or receipt is None:
+            return
+        try:
+            write_receipt(folder, receipt, self.job, self.instance, collected, len(self.tests_done))
+        except OSError as e:
+            self.lines("error", f"testrelay: could not write the receipt into {folder}: {e}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         receipt = self.host.receipt if self.host is not None else None
@@ -279,9 +302,11 @@ class Controller:
         self.receipts: dict[str, Optional[dict[str, Any]]] = {}
         self.owner = RunOwner(config, self.lines)
         self.interrupted = False
+        self.job = job_name(f"pytest-{uuid.uuid4().hex}")
 
     def pytest_configure_node(self, node: Any) -> None:
         self.receipts[node.gateway.id] = None
+        node.workerinput[JOB_KEY] = self.job
         if self.owner.run_id is not None:
             node.workerinput[RUN_ID_KEY] = self.owner.run_id
 
