@@ -236,13 +236,13 @@ export declare function matchSettingsWarnings(settings: object): Warning[]
 export declare function parseStatusFilterEnv(text: string): { filter: Status[]; warnings: Warning[] }
 
 /** Parses a `testops.statusFilter` JSON list: `{filter, warnings}`. */
-export declare function parseStatusFilterJson(value: any): { filter: Status[]; warnings: Warning[] }
+export declare function parseStatusFilterJson(value: string[] | string | null): { filter: Status[]; warnings: Warning[] }
 
 /** Parses `QASE_STATUS_MAPPING` text: `{mapping, warnings}`. */
 export declare function parseStatusMappingEnv(text: string): { mapping: Record<string, Status>; warnings: Warning[] }
 
 /** Parses a `statusMapping` JSON object: `{mapping, warnings}`. */
-export declare function parseStatusMappingJson(value: any): { mapping: Record<string, Status>; warnings: Warning[] }
+export declare function parseStatusMappingJson(value: Record<string, string> | null): { mapping: Record<string, Status>; warnings: Warning[] }
 
 /** Maps then filters a list of statuses: `{statuses: [status | null], trace, warnings}`. */
 export declare function pipeline(input: { mapping?: Record<string, string> | null; filter?: string[] | null; statuses: Status[] }): { statuses: (Status | null)[]; trace: string[]; warnings: Warning[] }

@@ -4,26 +4,17 @@
 use crate::error::{Result, invalid_input};
 use napi::Env;
 use napi::JSON;
-use napi::bindgen_prelude::{JsObjectValue, JsValue, Unknown};
+use napi::bindgen_prelude::{JsObjectValue, Unknown};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Reads a JS value into `T`; a wrong shape is `INVALID_INPUT` naming `what`.
-pub fn from_js<'v, T: DeserializeOwned>(
-    env: &Env,
-    what: &str,
-    value: impl JsValue<'v>,
-) -> Result<T> {
-    env.from_js_value(value)
-        .map_err(|e| invalid_input(what, e.reason))
-}
-
-/// Reads a large JS value (a list of results, an event carrying one) into `T` through one
-/// `JSON.stringify` and serde_json: far fewer N-API calls than walking every property.
-/// Object key order is kept; `undefined` members are absent, as with [`from_js`].
-pub fn from_js_json<T: DeserializeOwned>(env: &Env, what: &str, value: Unknown<'_>) -> Result<T> {
+/// Reads a JS value into `T` through one `JSON.stringify` and serde_json: far fewer N-API
+/// calls than walking every property, object key order kept, `undefined` members absent, and
+/// serde_json's nesting limit (128) turns a hostile, deeply nested value into
+/// `INVALID_INPUT` instead of a stack overflow. A wrong shape is `INVALID_INPUT` naming `what`.
+pub fn from_js<T: DeserializeOwned>(env: &Env, what: &str, value: Unknown<'_>) -> Result<T> {
     let json: JSON<'_> = env
         .get_global()
         .and_then(|global| global.get_named_property_unchecked("JSON"))
@@ -31,7 +22,60 @@ pub fn from_js_json<T: DeserializeOwned>(env: &Env, what: &str, value: Unknown<'
     let text = json
         .stringify(value)
         .map_err(|e| invalid_input(what, e.reason))?;
-    serde_json::from_str(&text).map_err(|e| invalid_input(what, e))
+    serde_json::from_str(&replace_lone_surrogates(&text)).map_err(|e| invalid_input(what, e))
+}
+
+/// JS strings may hold lone surrogates, which `JSON.stringify` writes as `\udXXX` escapes and
+/// serde_json refuses; they become U+FFFD, as napi's own string conversion does, so a test
+/// with such a title is still reported.
+fn replace_lone_surrogates(text: &str) -> std::borrow::Cow<'_, str> {
+    let surrogate = |hex: &str| {
+        u16::from_str_radix(hex, 16)
+            .ok()
+            .filter(|u| (0xD800..0xE000).contains(u))
+    };
+    if !text.contains("\\u") {
+        return text.into();
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let escape = text
+            .get(i + 2..i + 6)
+            .filter(|_| bytes.get(i + 1) == Some(&b'u'));
+        match escape.and_then(surrogate) {
+            Some(0xD800..=0xDBFF) => {
+                let low = text
+                    .get(i + 8..i + 12)
+                    .filter(|_| text.get(i + 6..i + 8) == Some("\\u"))
+                    .and_then(surrogate)
+                    .filter(|low| *low >= 0xDC00);
+                if low.is_some() {
+                    i += 12; // a valid pair: keep it
+                } else {
+                    out.push_str(&text[copied..i]);
+                    out.push_str("\\ufffd");
+                    i += 6;
+                    copied = i;
+                }
+            }
+            Some(_) => {
+                out.push_str(&text[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            None => i += 2, // any other escape, incl. `\\`
+        }
+    }
+    out.push_str(&text[copied..]);
+    out.into()
 }
 
 /// Reads an optional JS value (`undefined`/`null` → `None`).
@@ -75,4 +119,25 @@ pub fn id_keys<V>(what: &str, map: BTreeMap<String, V>) -> Result<BTreeMap<u64, 
             ))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_lone_surrogates;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters_and_pairs_stay() {
+        let cases = [
+            (r#""a\ud800b""#, "a\u{fffd}b"),
+            (r#""\udc00""#, "\u{fffd}"),
+            (r#""\ud83d\ude00""#, "😀"),
+            (r#""\\ud800""#, "\\ud800"),
+            (r#""\ud800\ud800""#, "\u{fffd}\u{fffd}"),
+            (r#""plain ü""#, "plain ü"),
+        ];
+        for (json, want) in cases {
+            let got: String = serde_json::from_str(&replace_lone_surrogates(json)).unwrap();
+            assert_eq!(got, want, "{json}");
+        }
+    }
 }

@@ -37,27 +37,45 @@ pub fn classify(env: &Env, outcome: Unknown<'_>, policy: Option<Unknown<'_>>) ->
 }
 
 /// Parses `QASE_STATUS_MAPPING` text: `{mapping, warnings}`.
-#[napi(ts_return_type = "{ mapping: Record<string, Status>; warnings: Warning[] }")]
-pub fn parse_status_mapping_env(text: String) -> Result<Value> {
+#[napi(
+    ts_args_type = "text: string",
+    ts_return_type = "{ mapping: Record<string, Status>; warnings: Warning[] }"
+)]
+pub fn parse_status_mapping_env(env: &Env, text: Unknown<'_>) -> Result<Value> {
+    let text: String = from_js(env, "text", text)?;
     to_js(&api::parse_status_mapping_env(&text))
 }
 
 /// Parses a `statusMapping` JSON object: `{mapping, warnings}`.
-#[napi(ts_return_type = "{ mapping: Record<string, Status>; warnings: Warning[] }")]
-pub fn parse_status_mapping_json(value: Value) -> Result<Value> {
-    to_js(&api::parse_status_mapping_json(&value))
+#[napi(
+    ts_args_type = "value: Record<string, string> | null",
+    ts_return_type = "{ mapping: Record<string, Status>; warnings: Warning[] }"
+)]
+pub fn parse_status_mapping_json(env: &Env, value: Unknown<'_>) -> Result<Value> {
+    to_js(&api::parse_status_mapping_json(&from_js(
+        env, "value", value,
+    )?))
 }
 
 /// Parses `QASE_TESTOPS_STATUS_FILTER` text: `{filter, warnings}`.
-#[napi(ts_return_type = "{ filter: Status[]; warnings: Warning[] }")]
-pub fn parse_status_filter_env(text: String) -> Result<Value> {
+#[napi(
+    ts_args_type = "text: string",
+    ts_return_type = "{ filter: Status[]; warnings: Warning[] }"
+)]
+pub fn parse_status_filter_env(env: &Env, text: Unknown<'_>) -> Result<Value> {
+    let text: String = from_js(env, "text", text)?;
     to_js(&api::parse_status_filter_env(&text))
 }
 
 /// Parses a `testops.statusFilter` JSON list: `{filter, warnings}`.
-#[napi(ts_return_type = "{ filter: Status[]; warnings: Warning[] }")]
-pub fn parse_status_filter_json(value: Value) -> Result<Value> {
-    to_js(&api::parse_status_filter_json(&value))
+#[napi(
+    ts_args_type = "value: string[] | string | null",
+    ts_return_type = "{ filter: Status[]; warnings: Warning[] }"
+)]
+pub fn parse_status_filter_json(env: &Env, value: Unknown<'_>) -> Result<Value> {
+    to_js(&api::parse_status_filter_json(&from_js(
+        env, "value", value,
+    )?))
 }
 
 /// Maps then filters a list of statuses: `{statuses: [status | null], trace, warnings}`.
@@ -124,13 +142,21 @@ pub fn resolve_config(env: &Env, sources: Unknown<'_>) -> Result<Value> {
 
 /// Reads a JUnit XML report: `{results: [TestResult], warnings}`; a malformed report is
 /// `MALFORMED_REPORT` (with its line), an oversized one `LIMIT_EXCEEDED`.
-#[napi(ts_return_type = "{ results: TestResult[]; warnings: Warning[] }")]
-pub fn import_junit(xml: String) -> Result<Value> {
+#[napi(
+    ts_args_type = "xml: string",
+    ts_return_type = "{ results: TestResult[]; warnings: Warning[] }"
+)]
+pub fn import_junit(env: &Env, xml: Unknown<'_>) -> Result<Value> {
+    let xml: String = from_js(env, "xml", xml)?;
     to_js(&api::junit(&xml).map_err(from_core)?)
 }
 
 /// Reads a Playwright JSON report (`--reporter=json`): `{results: [TestResult], warnings}`.
-#[napi(ts_return_type = "{ results: TestResult[]; warnings: Warning[] }")]
-pub fn import_playwright_json(text: String) -> Result<Value> {
+#[napi(
+    ts_args_type = "text: string",
+    ts_return_type = "{ results: TestResult[]; warnings: Warning[] }"
+)]
+pub fn import_playwright_json(env: &Env, text: Unknown<'_>) -> Result<Value> {
+    let text: String = from_js(env, "text", text)?;
     to_js(&api::playwright_json(&text).map_err(from_core)?)
 }

@@ -1,6 +1,6 @@
 //! The `Session` class: the core's run session with JS values in and out (docs/api.md).
 
-use crate::convert::{SessionOptionsInput, from_js, from_js_json, to_js};
+use crate::convert::{SessionOptionsInput, from_js, to_js};
 use crate::error::{Result, from_core, invalid_input};
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
@@ -40,14 +40,14 @@ impl Session {
     /// Feeds one event (`{event: "http_response", …}`).
     #[napi(ts_args_type = "now: number, event: SessionEvent")]
     pub fn handle(&mut self, env: &Env, now: i64, event: Unknown<'_>) -> Result<()> {
-        let event: Event = from_js_json(env, "event", event)?;
+        let event: Event = from_js(env, "event", event)?;
         self.inner.handle(ms(now)?, event).map_err(from_core)
     }
 
     /// Feeds many finished tests in one call (bulk `test_finished`).
     #[napi(ts_args_type = "now: number, results: TestResult[]")]
     pub fn add_results(&mut self, env: &Env, now: i64, results: Unknown<'_>) -> Result<()> {
-        let results: Vec<TestResult> = from_js_json(env, "results", results)?;
+        let results: Vec<TestResult> = from_js(env, "results", results)?;
         self.inner.add_results(ms(now)?, results).map_err(from_core)
     }
 

@@ -2,14 +2,48 @@
 //! wrong shape is `INVALID_INPUT`, naming what was being read.
 
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use testrelay::Error;
 
-/// Reads a Python value into `T`; a wrong shape is `InvalidInputError` naming `what`.
+/// How deep plain data may nest (serde_json's limit): deeper input is refused before
+/// pythonize's recursion could overflow the stack.
+const MAX_DEPTH: usize = 128;
+
+/// Reads a Python value into `T`; a wrong shape, or nesting deeper than 128 levels, is
+/// `InvalidInputError` naming `what`.
 pub fn from_py<T: DeserializeOwned>(value: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
+    if !within_depth(value, MAX_DEPTH) {
+        let detail = format!("nested deeper than {MAX_DEPTH} levels");
+        return Err(crate::error::to_py(Error::invalid(what, detail)));
+    }
     pythonize::depythonize(value)
         .map_err(|e| crate::error::to_py(Error::invalid(what, e.to_string())))
+}
+
+/// True when dicts, lists and tuples nest at most `levels` deep (stops at the first too deep).
+fn within_depth(value: &Bound<'_, PyAny>, levels: usize) -> bool {
+    let children: Vec<Bound<'_, PyAny>> = if let Ok(dict) = value.cast::<PyDict>() {
+        dict.values().iter().collect()
+    } else if let Ok(list) = value.cast::<PyList>() {
+        list.iter().collect()
+    } else if let Ok(tuple) = value.cast::<PyTuple>() {
+        tuple.iter().collect()
+    } else {
+        return true;
+    };
+    levels > 0 && children.iter().all(|c| within_depth(c, levels - 1))
+}
+
+/// Reads a text argument: anything but `str` is `InvalidInputError`; lone surrogates (which
+/// UTF-8 cannot hold) become U+FFFD rather than failing the call.
+pub fn text_arg(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    let text = value.cast::<PyString>().map_err(|_| {
+        let kind = value.get_type().name().map_or_else(|_| "?".to_owned(), |n| n.to_string());
+        crate::error::to_py(Error::invalid(what, format!("expected str, got {kind}")))
+    })?;
+    Ok(text.to_string_lossy().into_owned())
 }
 
 /// Writes `value` as plain Python data (dicts, lists, str, int, float, bool, None).

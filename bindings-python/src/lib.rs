@@ -8,7 +8,7 @@ mod error;
 mod matching;
 mod session;
 
-use convert::{from_py, to_py};
+use convert::{from_py, text_arg, to_py};
 use indexmap::IndexMap;
 use pyo3::prelude::*;
 use serde_json::json;
@@ -36,8 +36,8 @@ fn classify<'py>(
 
 /// Parses `QASE_STATUS_MAPPING` text: `{mapping, warnings}`.
 #[pyfunction]
-fn parse_status_mapping_env<'py>(py: Python<'py>, text: &str) -> PyResult<Obj<'py>> {
-    to_py(py, &api::parse_status_mapping_env(text))
+fn parse_status_mapping_env<'py>(py: Python<'py>, text: &Obj<'py>) -> PyResult<Obj<'py>> {
+    to_py(py, &api::parse_status_mapping_env(&text_arg(text, "text")?))
 }
 
 /// Parses a `statusMapping` JSON value: `{mapping, warnings}`.
@@ -51,8 +51,8 @@ fn parse_status_mapping_json<'py>(py: Python<'py>, value: &Obj<'py>) -> PyResult
 
 /// Parses `QASE_TESTOPS_STATUS_FILTER` text: `{filter, warnings}`.
 #[pyfunction]
-fn parse_status_filter_env<'py>(py: Python<'py>, text: &str) -> PyResult<Obj<'py>> {
-    to_py(py, &api::parse_status_filter_env(text))
+fn parse_status_filter_env<'py>(py: Python<'py>, text: &Obj<'py>) -> PyResult<Obj<'py>> {
+    to_py(py, &api::parse_status_filter_env(&text_arg(text, "text")?))
 }
 
 /// Parses a `testops.statusFilter` JSON value: `{filter, warnings}`.
@@ -72,8 +72,13 @@ fn pipeline<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py>> {
 
 /// How many results each upload carries: `{batches: [n], warnings}`.
 #[pyfunction]
-fn plan_batches(py: Python<'_>, batch_size: u64, results: usize) -> PyResult<Obj<'_>> {
-    to_py(py, &api::batch_plan(batch_size, results))
+fn plan_batches<'py>(
+    py: Python<'py>,
+    batch_size: &Obj<'py>,
+    results: &Obj<'py>,
+) -> PyResult<Obj<'py>> {
+    let batch_size: u64 = from_py(batch_size, "batch_size")?;
+    to_py(py, &api::batch_plan(batch_size, from_py(results, "results")?))
 }
 
 /// The failure links of one result: `[link]`.
@@ -259,14 +264,15 @@ fn decide_completion<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py
 
 /// A JUnit XML report → `{results: [TestResult], warnings}`; malformed → `MalformedReportError`.
 #[pyfunction]
-fn import_junit<'py>(py: Python<'py>, xml: &str) -> PyResult<Obj<'py>> {
-    to_py(py, &api::junit(xml).map_err(error::to_py)?)
+fn import_junit<'py>(py: Python<'py>, xml: &Obj<'py>) -> PyResult<Obj<'py>> {
+    to_py(py, &api::junit(&text_arg(xml, "xml")?).map_err(error::to_py)?)
 }
 
 /// A Playwright JSON report (text) → `{results: [TestResult], warnings}`.
 #[pyfunction]
-fn import_playwright_json<'py>(py: Python<'py>, text: &str) -> PyResult<Obj<'py>> {
-    to_py(py, &api::playwright_json(text).map_err(error::to_py)?)
+fn import_playwright_json<'py>(py: Python<'py>, text: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let text = text_arg(text, "text")?;
+    to_py(py, &api::playwright_json(&text).map_err(error::to_py)?)
 }
 
 /// The native module: every function of the core's pure API, and the error classes.

@@ -111,13 +111,7 @@ export function check(binding, [name, call, expect]) {
  * report). Run as `todo`: shown in the output, not failing the step. Remove an entry when fixed.
  */
 export const KNOWN = {
-  napi: {
-    'importJunit(a number)': 'napi String argument: code StringExpected, not INVALID_INPUT',
-    'importPlaywrightJson(an object)': 'napi String argument: code StringExpected, not INVALID_INPUT',
-    'parseStatusMappingEnv(undefined)': 'napi String argument: code StringExpected, not INVALID_INPUT',
-    'parseStatusMappingJson(a 5k-deep object)': 'napi serde_json::Value argument: code InvalidArg (nesting depth), not INVALID_INPUT',
-    'resolveConfig(options: a 5k-deep object)': 'CRASH: SIGSEGV (stack overflow in from_js / env.from_js_value, unbounded recursion)',
-  },
+  napi: {},
   wasm: {
     'classify(an array)': 'serde_wasm_bindgen reads a struct from an array: accepted instead of INVALID_INPUT',
     'importJunit(a number)': 'CRASH: WebAssembly trap "memory access out of bounds" (a non-string passed as &str)',
