@@ -40,7 +40,10 @@ fn within_depth(value: &Bound<'_, PyAny>, levels: usize) -> bool {
 /// UTF-8 cannot hold) become U+FFFD rather than failing the call.
 pub fn text_arg(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     let text = value.cast::<PyString>().map_err(|_| {
-        let kind = value.get_type().name().map_or_else(|_| "?".to_owned(), |n| n.to_string());
+        let kind = value
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_owned(), |n| n.to_string());
         crate::error::to_py(Error::invalid(what, format!("expected str, got {kind}")))
     })?;
     Ok(text.to_string_lossy().into_owned())

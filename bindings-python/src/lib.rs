@@ -78,7 +78,10 @@ fn plan_batches<'py>(
     results: &Obj<'py>,
 ) -> PyResult<Obj<'py>> {
     let batch_size: u64 = from_py(batch_size, "batch_size")?;
-    to_py(py, &api::batch_plan(batch_size, from_py(results, "results")?))
+    to_py(
+        py,
+        &api::batch_plan(batch_size, from_py(results, "results")?),
+    )
 }
 
 /// The failure links of one result: `[link]`.
@@ -265,7 +268,10 @@ fn decide_completion<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py
 /// A JUnit XML report → `{results: [TestResult], warnings}`; malformed → `MalformedReportError`.
 #[pyfunction]
 fn import_junit<'py>(py: Python<'py>, xml: &Obj<'py>) -> PyResult<Obj<'py>> {
-    to_py(py, &api::junit(&text_arg(xml, "xml")?).map_err(error::to_py)?)
+    to_py(
+        py,
+        &api::junit(&text_arg(xml, "xml")?).map_err(error::to_py)?,
+    )
 }
 
 /// A Playwright JSON report (text) → `{results: [TestResult], warnings}`.
