@@ -11,9 +11,24 @@ use std::collections::BTreeMap;
 use testrelay::Warning;
 use wasm_bindgen::JsValue;
 
-/// Reads a JS value into `T`; a wrong shape is `INVALID_INPUT` naming `what`.
+/// Reads a JS value into `T` through `JSON.stringify` and the core's JSON reader, so a
+/// hostile, deeply nested value is `INVALID_INPUT` (nesting limit 128) instead of a stack
+/// overflow trap, and lone surrogates become U+FFFD. `undefined` reads as `null`; a wrong
+/// shape is `INVALID_INPUT` naming `what`.
 pub fn from_js<T: DeserializeOwned>(what: &str, value: JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| shape_error(what, e))
+    let text = js_sys::JSON::stringify(&value).map_err(|e| {
+        let reason = js_sys::Error::from(e).message();
+        shape_error(what, String::from(reason))
+    })?;
+    let text = text.as_string().unwrap_or_else(|| "null".to_owned());
+    testrelay::api::from_js_json(what, &text).map_err(core_error)
+}
+
+/// Reads a text argument: anything but a string is `INVALID_INPUT` naming `what`.
+pub fn text_arg(what: &str, value: &JsValue) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| shape_error(what, "expected a string"))
 }
 
 /// Writes `T` as plain JS objects and arrays (maps as objects, `None` as `null`).

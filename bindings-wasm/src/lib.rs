@@ -58,8 +58,10 @@ pub fn classify_many(
 /// Parses `QASE_STATUS_MAPPING` text (`invalid=failed,blocked=skipped`).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = parseStatusMappingEnv, unchecked_return_type = "MappingParsed")]
-pub fn parse_status_mapping_env(text: &str) -> JsResult {
-    to_js(&api::parse_status_mapping_env(text))
+pub fn parse_status_mapping_env(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> JsResult {
+    to_js(&api::parse_status_mapping_env(&text_arg("text", &text)?))
 }
 
 /// Parses a `statusMapping` JSON object.
@@ -75,8 +77,10 @@ pub fn parse_status_mapping_json(
 /// Parses `QASE_TESTOPS_STATUS_FILTER` text (`skipped,blocked`).
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = parseStatusFilterEnv, unchecked_return_type = "FilterParsed")]
-pub fn parse_status_filter_env(text: &str) -> JsResult {
-    to_js(&api::parse_status_filter_env(text))
+pub fn parse_status_filter_env(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> JsResult {
+    to_js(&api::parse_status_filter_env(&text_arg("text", &text)?))
 }
 
 /// Parses a `testops.statusFilter` JSON list.
@@ -172,25 +176,29 @@ pub fn resolve_config(
 /// line) or `LIMIT_EXCEEDED`.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = importJunit, unchecked_return_type = "Imported")]
-pub fn import_junit(xml: &str) -> JsResult {
-    to_js(&api::junit(xml).map_err(error::core_error)?)
+pub fn import_junit(#[wasm_bindgen(unchecked_param_type = "string")] xml: JsValue) -> JsResult {
+    to_js(&api::junit(&text_arg("xml", &xml)?).map_err(error::core_error)?)
 }
 
 /// Reads a Playwright JSON report (`--reporter=json`): `{results, warnings}`.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = importPlaywrightJson, unchecked_return_type = "Imported")]
-pub fn import_playwright_json(text: &str) -> JsResult {
-    to_js(&api::playwright_json(text).map_err(error::core_error)?)
+pub fn import_playwright_json(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> JsResult {
+    let text = text_arg("text", &text)?;
+    to_js(&api::playwright_json(&text).map_err(error::core_error)?)
 }
 
 /// Reads a report (JUnit XML, Playwright JSON or a results list) and previews it in one
 /// crossing: only the answer comes back to JavaScript.
 #[wasm_bindgen(js_name = previewReport, unchecked_return_type = "Preview")]
 pub fn preview_report(
-    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PreviewSettings | null | undefined")] settings: JsValue,
 ) -> JsResult {
     let settings: Option<testrelay::PreviewSettings> = from_js("settings", settings)?;
-    let preview = testrelay::preview_report(text, &settings.unwrap_or_default());
+    let text = text_arg("text", &text)?;
+    let preview = testrelay::preview_report(&text, &settings.unwrap_or_default());
     to_js(&preview.map_err(error::core_error)?)
 }

@@ -2,7 +2,7 @@
 //! from a repository snapshot, then asked per result or for a whole plan.
 
 use crate::JsResult;
-use crate::convert::{CaseIdsOut, from_js, to_js};
+use crate::convert::{CaseIdsOut, from_js, text_arg, to_js};
 use indexmap::IndexMap;
 use testrelay::{Decision, MatchSettings, RepoCase, ResultFacts};
 use wasm_bindgen::prelude::*;
@@ -103,23 +103,24 @@ pub fn js_signature(
 #[wasm_bindgen(js_name = pythonSignature)]
 pub fn python_signature(
     #[wasm_bindgen(unchecked_param_type = "number[]")] ids: JsValue,
-    #[wasm_bindgen(js_name = nodeId)] node_id: &str,
+    #[wasm_bindgen(js_name = nodeId, unchecked_param_type = "string")] node_id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] params: JsValue,
 ) -> Result<String, JsValue> {
     let ids: Vec<u64> = from_js("ids", ids)?;
     let params: IndexMap<String, String> = from_js("params", params)?;
-    Ok(testrelay::python_signature(&ids, node_id, &params))
+    let node_id = text_arg("nodeId", &node_id)?;
+    Ok(testrelay::python_signature(&ids, &node_id, &params))
 }
 
 /// Case ids from a title (and explicit ids): `{ids, title, warnings}`.
 #[wasm_bindgen(js_name = caseIds, unchecked_return_type = "{ ids: number[]; title: string; warnings: Warning[] }")]
 pub fn case_ids(
-    title: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] title: JsValue,
     #[wasm_bindgen(js_name = testopsIds, unchecked_param_type = "number[] | null | undefined")]
     testops_ids: JsValue,
 ) -> JsResult {
     let explicit: Option<Vec<i64>> = from_js("testopsIds", testops_ids)?;
-    let got = testrelay::case_ids(title, explicit.as_deref());
+    let got = testrelay::case_ids(&text_arg("title", &title)?, explicit.as_deref());
     to_js(&CaseIdsOut {
         ids: got.ids,
         title: got.title,

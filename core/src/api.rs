@@ -16,6 +16,7 @@ use crate::shards::{CompletionDecision, JobReceipt, decide_completion};
 use crate::status::Status;
 use crate::warning::Warning;
 use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -231,4 +232,86 @@ pub struct CompletionInput {
 /// May the shared run be completed? (issue "one run across shards").
 pub fn completion(input: &CompletionInput) -> CompletionDecision {
     decide_completion(input.run_id, &input.receipts, &input.expected_jobs)
+}
+
+/// Reads the text of `JSON.stringify(value)` from a JavaScript host into `T`: a value nested
+/// deeper than 128 levels (serde_json's limit) or of the wrong shape is `INVALID_INPUT`
+/// naming `what` — never a stack overflow — and lone surrogates become U+FFFD.
+pub fn from_js_json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, Error> {
+    serde_json::from_str(&replace_lone_surrogates(text))
+        .map_err(|e| Error::invalid(what, e.to_string()))
+}
+
+/// JS strings may hold lone surrogates, which `JSON.stringify` writes as `\udXXX` escapes and
+/// serde_json refuses; they become U+FFFD, as the hosts' own string conversions do, so a
+/// test with such a title is still reported.
+fn replace_lone_surrogates(text: &str) -> std::borrow::Cow<'_, str> {
+    let surrogate = |hex: &str| {
+        u16::from_str_radix(hex, 16)
+            .ok()
+            .filter(|u| (0xD800..0xE000).contains(u))
+    };
+    if !text.contains("\\u") {
+        return text.into();
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let escape = text
+            .get(i + 2..i + 6)
+            .filter(|_| bytes.get(i + 1) == Some(&b'u'));
+        match escape.and_then(surrogate) {
+            Some(0xD800..=0xDBFF) => {
+                let low = text
+                    .get(i + 8..i + 12)
+                    .filter(|_| text.get(i + 6..i + 8) == Some("\\u"))
+                    .and_then(surrogate)
+                    .filter(|low| *low >= 0xDC00);
+                if low.is_some() {
+                    i += 12; // a valid pair: keep it
+                } else {
+                    out.push_str(&text[copied..i]);
+                    out.push_str("\\ufffd");
+                    i += 6;
+                    copied = i;
+                }
+            }
+            Some(_) => {
+                out.push_str(&text[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            None => i += 2, // any other escape, incl. `\\`
+        }
+    }
+    out.push_str(&text[copied..]);
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_lone_surrogates;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters_and_pairs_stay() {
+        let cases = [
+            (r#""a\ud800b""#, "a\u{fffd}b"),
+            (r#""\udc00""#, "\u{fffd}"),
+            (r#""\ud83d\ude00""#, "😀"),
+            (r#""\\ud800""#, "\\ud800"),
+            (r#""\ud800\ud800""#, "\u{fffd}\u{fffd}"),
+            (r#""plain ü""#, "plain ü"),
+        ];
+        for (json, want) in cases {
+            let got: String = serde_json::from_str(&replace_lone_surrogates(json)).unwrap();
+            assert_eq!(got, want, "{json}");
+        }
+    }
 }

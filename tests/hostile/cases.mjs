@@ -112,12 +112,5 @@ export function check(binding, [name, call, expect]) {
  */
 export const KNOWN = {
   napi: {},
-  wasm: {
-    'classify(an array)': 'serde_wasm_bindgen reads a struct from an array: accepted instead of INVALID_INPUT',
-    'importJunit(a number)': 'CRASH: WebAssembly trap "memory access out of bounds" (a non-string passed as &str)',
-    'importPlaywrightJson(an object)': 'CRASH: WebAssembly trap "memory access out of bounds" (a non-string passed as &str)',
-    'parseStatusMappingEnv(undefined)': 'TypeError without a code (wasm-bindgen glue reads .length of undefined)',
-    'parseStatusMappingJson(a 5k-deep object)': 'CRASH: WebAssembly trap (stack overflow in serde_wasm_bindgen, unbounded recursion)',
-    'resolveConfig(options: a 5k-deep object)': 'CRASH: WebAssembly trap (stack overflow in serde_wasm_bindgen, unbounded recursion)',
-  },
+  wasm: {},
 }
