@@ -66,18 +66,22 @@ function phaseOf(result, error) {
   return index === 0 ? 'setup' : 'teardown'
 }
 
-/** Case ids from `QaseID` annotations (`"12"`, `"12,13"`); other annotations are ignored. */
+/**
+ * Case ids from `QaseID` annotations (`"12"`, `"12,13"`); other annotations are ignored. Only
+ * the text is read here: which integers are valid ids (positive, not repeated) is decided by
+ * the core, which warns about the rest.
+ */
 function caseIds(annotations, onInvalid) {
   const ids = []
   for (const a of annotations) {
     if (!ID_ANNOTATIONS.has(a.type.toLowerCase())) continue
     for (const piece of String(a.description ?? '').split(',')) {
       const text = piece.trim()
-      if (/^\d+$/.test(text) && Number(text) > 0) ids.push(Number(text))
+      if (/^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) ids.push(Number(text))
       else if (text) onInvalid(`${a.type} annotation: "${text}" is not a case id; ignored`)
     }
   }
-  return ids.length ? [...new Set(ids)] : null
+  return ids.length ? ids : null
 }
 
 /** Steps of category `test.step`, nested. */
