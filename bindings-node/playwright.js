@@ -5,14 +5,18 @@
 //
 //   // playwright.config.ts
 //   reporter: [['list'], ['testrelay/playwright', { testops: { project: 'DEMO' } }]]
+//
+//   // in a test: parameters, fields, … (lib/qase.js)
+//   import { qase } from 'testrelay/playwright'
+//   qase.parameters({ Browser: 'firefox' })
 
 const { randomUUID } = require('node:crypto')
 const fs = require('node:fs')
 const path = require('node:path')
-const { Session } = require('./index.js')
 const { Host } = require('./lib/host.js')
 const { collectSources } = require('./lib/sources.js')
 const { toTestResult } = require('./lib/translate.js')
+const { qase } = require('./lib/qase.js')
 
 class TestrelayReporter {
   /** @param {object} [options] reporter options, `qase.config.json` shape (SPEC §4) */
@@ -40,6 +44,9 @@ class TestrelayReporter {
     this.expectedTests = suite ? suite.allTests().length : null
     this.job = process.env.TESTRELAY_JOB || (config.shard ? `shard-${config.shard.current}-of-${config.shard.total}` : this.instance)
     this.guard('start', () => {
+      // The native binding loads here, in the runner: test workers that import `qase` from this
+      // module never load it.
+      const { Session } = require('./index.js')
       const session = new Session(collectSources(this.options), { instance: this.instance }, Date.now())
       const host = new Host(session)
       host.drain()
@@ -129,3 +136,4 @@ function ownOptions(options) {
 
 module.exports = TestrelayReporter
 module.exports.default = TestrelayReporter
+module.exports.qase = qase

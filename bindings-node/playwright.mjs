@@ -1,2 +1,3 @@
 import TestrelayReporter from './playwright.js'
 export default TestrelayReporter
+export const qase = TestrelayReporter.qase

@@ -3,6 +3,7 @@
 // only: no status decisions here — the core classifies, maps and filters.
 
 const path = require('node:path')
+const { METADATA_CONTENT_TYPE } = require('./qase.js')
 
 /** Case-id annotation types (`test.info().annotations.push({ type: 'QaseID', description: '1,2' })`). */
 const ID_ANNOTATIONS = new Set(['qaseid', 'qase_id', 'qase-id'])
@@ -84,6 +85,58 @@ function caseIds(annotations, onInvalid) {
   return ids.length ? ids : null
 }
 
+/** A message's `key` when it is an object of strings, else `null` (with a warning). */
+function stringMap(message, key, onInvalid) {
+  const value = message[key]
+  if (value === undefined || value === null) return null
+  if (typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+    onInvalid(`qase metadata: "${key}" is not an object of strings; ignored`)
+    return null
+  }
+  return value
+}
+
+/**
+ * What the test said about itself with the `qase.*` helpers (ours or playwright-qase-reporter's):
+ * attachments of the metadata content type, one JSON message each. As in the official reporter,
+ * a later call replaces an earlier one of the same kind.
+ */
+function metadataOf(attachments, onInvalid) {
+  const meta = { ids: null, parameters: {}, groupParams: {}, fields: {}, comment: null }
+  for (const a of attachments) {
+    if (a.contentType !== METADATA_CONTENT_TYPE || !a.body) continue
+    let message
+    try {
+      message = JSON.parse(a.body.toString('utf8'))
+    } catch {
+      onInvalid('qase metadata: an attachment is not JSON; ignored')
+      continue
+    }
+    if (message === null || typeof message !== 'object') continue
+    if (Array.isArray(message.ids)) meta.ids = message.ids
+    for (const key of ['parameters', 'groupParams', 'fields']) meta[key] = stringMap(message, key, onInvalid) ?? meta[key]
+    if (typeof message.comment === 'string' && message.comment !== '') meta.comment = message.comment
+  }
+  return meta
+}
+
+/**
+ * `params` and `param_groups` as the official reporter uploads them: the parameters, then the
+ * group's values (a group value overrides a parameter of the same name; an empty one does not),
+ * and the group's names as one parameter group.
+ */
+function parameters(meta) {
+  const params = { ...meta.parameters }
+  const names = Object.keys(meta.groupParams)
+  for (const name of names) if (meta.groupParams[name]) params[name] = meta.groupParams[name]
+  return { params, param_groups: names.length ? [names] : [] }
+}
+
+/** Case ids given as `qase.id(…)` metadata, as annotation text for `caseIds`. */
+function idAnnotation(ids) {
+  return ids ? [{ type: 'QaseID', description: ids.join(',') }] : []
+}
+
 /** Steps of category `test.step`, nested. */
 function steps(list) {
   return list
@@ -119,10 +172,15 @@ function suitePath(test, rootDir) {
 function toTestResult(test, result, context) {
   const matchers = matcherMessages(result)
   const errors = (result.errors ?? []).map((e) => errorInfo(e, matchers))
+  const onInvalid = context.onInvalid ?? (() => {})
+  const meta = metadataOf(result.attachments, onInvalid)
+  // `QaseID` annotations win over `qase.id()` (as in the official reporter).
+  const ids = caseIds(test.annotations, onInvalid) ?? caseIds(idAnnotation(meta.ids), onInvalid)
+  const errorMessage = errors[0]?.message ?? null
   return {
     title: test.title,
     suite: suitePath(test, context.rootDir),
-    testops_ids: caseIds(test.annotations, context.onInvalid ?? (() => {})),
+    testops_ids: ids,
     node_id: null,
     outcome: {
       framework: 'playwright',
@@ -137,14 +195,15 @@ function toTestResult(test, result, context) {
     },
     started_at: result.startTime.getTime(),
     duration: result.duration,
-    params: {},
-    param_groups: [],
-    fields: {},
+    ...parameters(meta),
+    fields: meta.fields,
     steps: steps(result.steps),
     attachments: result.attachments
       .filter((a) => a.path)
       .map((a) => ({ name: a.name, content_type: a.contentType ?? null, path: a.path })),
-    message: null,
+    // A comment goes first, the error message after it (official layout); without a comment
+    // the core takes the error message itself.
+    message: meta.comment === null ? null : errorMessage === null ? meta.comment : `${meta.comment}\n\n${errorMessage}`,
     attempt: result.retry,
     muted: false,
     thread: `worker-${result.parallelIndex}`,

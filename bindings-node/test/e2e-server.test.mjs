@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startFakeQase } from '../../tests/server/client/fake_qase.mjs'
+import { binding } from './binding.mjs'
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..')
 const TOKEN = 'e2e-secret-token-5f1c'
@@ -33,9 +34,9 @@ function baseEnv(extra) {
 }
 
 // Async, so the server (in this process) keeps answering while Playwright runs.
-function runPlaywright(env, args = []) {
+function runPlaywright(env, args = [], fixture = 'statuses') {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(pkg, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'test/fixtures/statuses/playwright.config.mjs', ...args], {
+    const child = spawn(process.execPath, [join(pkg, 'node_modules/@playwright/test/cli.js'), 'test', '-c', `test/fixtures/${fixture}/playwright.config.mjs`, ...args], {
       cwd: pkg,
       env: baseEnv(env),
     })
@@ -92,6 +93,45 @@ test('every status kind, retries and multiple ids arrive once; the run is comple
   assert.match(out, new RegExp(`See why this test failed: .*/run/DEMO/dashboard/${run.id}\\?source=logs&search=`))
   assert.match(out, new RegExp(`testrelay: ${TOTAL} results delivered to run ${run.id}; run completed`))
   assert.ok(!out.includes(TOKEN), 'the token never appears in the output')
+})
+
+test('qase.* helpers: parameters, groups, fields, comment and ids arrive; params enter the signature', async () => {
+  const before = (await server.state()).runs
+  const { code, out } = await runPlaywright({}, [], 'metadata')
+  assert.equal(code, 1, out) // one test fails on purpose
+  const [run] = newRuns(before, await server.state())
+  assert.ok(run, out)
+  const by = Object.fromEntries(run.results.map((r) => [r.payload.title, r.payload]))
+  assert.equal(run.results.length, 7, out)
+
+  const firefox = by['runs on firefox']
+  // Values as strings (what the official helper sends). The server stores objects with sorted
+  // keys, so the insertion order is checked through the signatures.
+  assert.deepEqual(firefox.params, { Browser: 'firefox', Width: '1280' })
+  // SPEC §8, JS flavour: suite path (project, file), title, then each param lowercased.
+  assert.equal(firefox.signature, "node::metadata.spec.mjs::runs_on_firefox::{'browser':'firefox'}::{'width':'1280'}")
+  assert.notEqual(by['runs on chromium'].signature, firefox.signature)
+
+  const login = by['logs in']
+  assert.deepEqual(login.params, { Env: 'staging', Username: 'user1', Password: 'pass1' })
+  assert.deepEqual(login.param_groups, [['Username', 'Password']])
+  const params = { Env: 'staging', Username: 'user1', Password: 'pass1' } // in the order the test gave them
+  assert.equal(login.signature, binding.jsSignature([], ['node', 'metadata.spec.mjs', 'logs in'], params))
+  assert.match(login.signature, /::\{'env':'staging'\}::\{'username':'user1'\}::\{'password':'pass1'\}$/)
+
+  const commented = by['has fields and a comment']
+  assert.equal(commented.execution.status, 'failed')
+  assert.equal(commented.fields.severity, 'critical')
+  assert.equal(commented.fields.layer, 'e2e')
+  assert.match(commented.message, /^backend known to be slow\n\n.*toBe/s)
+
+  assert.deepEqual(by['linked by qase.id'].testops_ids ?? [by['linked by qase.id'].testops_id], [7])
+  assert.match(by['linked by qase.id'].signature, /^7::/)
+  assert.deepEqual(by['described by the official helper'].params, { Locale: 'de' })
+  // A bad message costs only itself: warned about, the result still delivered without it.
+  assert.equal(by['has bad metadata'].params, undefined)
+  assert.match(out, /qase metadata: "parameters" is not an object of strings; ignored/)
+  assert.equal(run.completed, true, out)
 })
 
 test('filtered results are not sent', async () => {
