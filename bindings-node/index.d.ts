@@ -190,6 +190,13 @@ export declare class Session {
   token(): string | null
 }
 
+/**
+ * Benchmark aid: reads `results` exactly as `Session.addResults` does (same errors), then
+ * drops them; answers how many were read. It lets the benchmark split the bulk call's cost
+ * between the JS → Rust conversion and the core session.
+ */
+export declare function _readResults(results: TestResult[]): number
+
 /** Assigns cases to members (`INVALID_INPUT` when there are cases but no member). */
 export declare function assign(caseIds: number[], members: string[], mode?: string | null, estimates?: Record<string, number> | null): Record<string, any>[]
 

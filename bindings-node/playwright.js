@@ -18,13 +18,18 @@ const { collectSources } = require('./lib/sources.js')
 const { toTestResult } = require('./lib/translate.js')
 const { qase } = require('./lib/qase.js')
 
+/** Results handed to the core in one call, at most… */
+const FLUSH_EVERY = 200
+/** …and at the latest this long (ms) after the oldest of them finished. */
+const FLUSH_MS = 250
+
 class TestrelayReporter {
   /** @param {object} [options] reporter options, `qase.config.json` shape (SPEC §4) */
   constructor(options = {}) {
     this.options = ownOptions(options)
     this.host = null
     this.buffer = []
-    this.flushScheduled = false
+    this.flushTimer = null
     this.rootDir = process.cwd()
     this.said = new Set()
     this.instance = randomUUID()
@@ -51,20 +56,21 @@ class TestrelayReporter {
       const host = new Host(session)
       host.drain()
       this.host = host
+      // If the runner exits without onEnd (a crash, process.exit), the results still buffered
+      // reach the session, whose local report / fallback files are written synchronously.
+      process.once('exit', () => this.flush())
     })
   }
 
   onTestEnd(test, result) {
     if (!this.host) return
     this.testsReported.add(test.id)
-    this.guard('translate a test', () => {
-      this.buffer.push(toTestResult(test, result, { rootDir: this.rootDir, onInvalid: (m) => this.warnOnce(m) }))
-    })
-    // Results cross to the core in bulk: one addResults per turn of the event loop.
-    if (!this.flushScheduled) {
-      this.flushScheduled = true
-      setImmediate(() => this.flush())
-    }
+    // Playwright's objects are final here; they are translated in the batch, at flush.
+    this.buffer.push(test, result)
+    // Results cross to the core in bulk, FLUSH_EVERY results or FLUSH_MS after the first one
+    // waiting, whichever comes first: few crossings per run, yet uploads start while tests run.
+    if (this.buffer.length >= 2 * FLUSH_EVERY) this.flush()
+    else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS).unref()
   }
 
   onError() {
@@ -83,10 +89,17 @@ class TestrelayReporter {
   }
 
   flush() {
-    this.flushScheduled = false
+    if (this.flushTimer) clearTimeout(this.flushTimer)
+    this.flushTimer = null
     if (this.buffer.length === 0 || !this.host) return
-    const results = this.buffer
+    const finished = this.buffer
     this.buffer = []
+    const context = { rootDir: this.rootDir, onInvalid: (m) => this.warnOnce(m) }
+    const results = []
+    for (let i = 0; i < finished.length; i += 2) {
+      this.guard(`translate "${finished[i].title}"`, () => results.push(toTestResult(finished[i], finished[i + 1], context)))
+    }
+    if (results.length === 0) return
     if (this.guard(`report ${results.length} results in bulk`, () => this.host.addResults(results))) return
     // The bulk call changed nothing: report one by one so a bad result costs only itself.
     for (const result of results) {

@@ -3,11 +3,15 @@
 // testrelay, both in report mode; prints runner CPU, start-up, memory and wall side by side with
 // ratios. Then the per-result cost of the bulk binding call (classify + map + filter + queue).
 //
-//   node bench/run.mjs [--tests 2000] [--workers 2] [--skip-official]
+// Runner CPU is the Playwright runner process's own CPU time (process.cpuUsage at the end of the
+// last onEnd; workers are other processes), the median of --repeats interleaved rounds, with the
+// 95% spread of the paired added cost per test so one can see whether 0.1 ms/test is resolved.
+//
+//   node bench/run.mjs [--tests 2000] [--workers 2] [--repeats 5] [--skip-official] [--skip-playwright]
 import { spawnSync, execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -16,6 +20,7 @@ const args = process.argv.slice(2)
 const opt = (name, dflt) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt)
 const TESTS = Number(opt('tests', 2000))
 const WORKERS = Number(opt('workers', 2))
+const REPEATS = Number(opt('repeats', 5))
 const work = mkdtempSync(join(process.env.TESTRELAY_WORK ?? tmpdir(), 'bench-'))
 
 // The suite: files of 100 trivial tests each.
@@ -58,46 +63,82 @@ function run(name, reporter) {
   const wall = performance.now() - start
   if (r.status !== 0) throw new Error(`${name}: playwright exited ${r.status}\n${r.stdout}\n${r.stderr}`)
   const ev = Object.fromEntries(JSON.parse(readFileSync(out, 'utf8')).map((e) => [e.name, e]))
-  const cpu = (e) => (e.cpu.user + e.cpu.system) / 1000
   return {
-    name,
     // Reporter start-up: loading + constructing the reporter (between the probes'
-    // constructors) plus its onBegin (between the probes' onBegin).
+    // constructors; Playwright loads each reporter module right before constructing it) plus
+    // its onBegin (between the probes' onBegin).
     startup: ev['last.constructor'].t - ev['first.constructor'].t + (ev['last.onBegin'].t - ev['first.onBegin'].t),
-    // Runner CPU from the first probe's construction to the end of every reporter's onEnd.
-    cpu: cpu(ev['last.onEnd']) - cpu(ev['first.constructor']),
+    // Runner CPU: the Playwright runner process's own user + system time from its start to the
+    // end of every reporter's onEnd (reporters' onEnd run one after the other, the last probe
+    // last). Test workers are separate processes and are not counted.
+    cpu: (ev['last.onEnd'].cpu.user + ev['last.onEnd'].cpu.system) / 1000,
     rss: ev['last.onEnd'].maxRss / 1024, // MB (maxRSS is in KB)
     wall,
   }
 }
 
-const variants = [['bare', null]]
-const official = officialReporter()
-if (official) variants.push(['official', [official, { mode: 'report', report: { connection: { local: { path: join(work, 'report-official') } } } }]])
-variants.push(['testrelay', [join(pkg, 'playwright.js'), {}]])
-
-const rows = variants.map(([name, reporter]) => run(name, reporter))
-const bare = rows[0]
-console.log(`\n${TESTS} no-browser tests, ${WORKERS} workers (node ${process.version}); runner process = where reporters run`)
-console.log('variant    start-up ms  runner CPU ms  +CPU/test ms  max RSS MB  +MB     wall s')
-for (const r of rows) {
-  const extra = (r.cpu - bare.cpu) / TESTS
-  console.log(
-    `${r.name.padEnd(10)} ${r.startup.toFixed(0).padStart(11)}  ${r.cpu.toFixed(0).padStart(13)}  ${extra.toFixed(3).padStart(12)}  ${r.rss.toFixed(1).padStart(10)}  ${(r.rss - bare.rss).toFixed(1).padStart(5)}  ${(r.wall / 1000).toFixed(1).padStart(8)}`,
-  )
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
-const by = Object.fromEntries(rows.map((r) => [r.name, r]))
-if (by.official) {
-  // A ratio only means something when both added costs are above the noise (positive).
-  const ratio = (k) => {
-    const [o, t] = [by.official[k] - bare[k], by.testrelay[k] - bare[k]]
-    return o > 0 && t > 0 ? (o / t).toFixed(1) : `n/a (added: official ${o.toFixed(1)}, testrelay ${t.toFixed(1)})`
+/** Mean and 95% half-width (Student t) of paired differences. */
+function spread(xs) {
+  const n = xs.length
+  const mean = xs.reduce((a, b) => a + b, 0) / n
+  if (n < 2) return { mean, half: NaN }
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1))
+  const t = [12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26][n - 2] ?? 2.0
+  return { mean, half: (t * sd) / Math.sqrt(n) }
+}
+
+if (!args.includes('--skip-playwright')) {
+  const variants = [['bare', null]]
+  const official = officialReporter()
+  if (official) variants.push(['official', [official, { mode: 'report', report: { connection: { local: { path: join(work, 'report-official') } } } }]])
+  variants.push(['testrelay', [join(pkg, 'playwright.js'), {}]])
+
+  // Rounds interleave the variants (rotating their order) so slow drifts of the machine's load
+  // fall on every variant alike; each variant's added CPU is paired with bare's of its round.
+  const samples = Object.fromEntries(variants.map(([name]) => [name, []]))
+  for (let round = 0; round < REPEATS; round++) {
+    for (let i = 0; i < variants.length; i++) {
+      const [name, reporter] = variants[(i + round) % variants.length]
+      samples[name].push(run(name, reporter))
+    }
   }
-  console.log(`official / testrelay, added over bare: runner CPU ×${ratio('cpu')}, start-up ×${ratio('startup')}, memory ×${ratio('rss')}`)
+  const rows = variants.map(([name]) => {
+    const list = samples[name]
+    return { name, startup: median(list.map((r) => r.startup)), cpu: median(list.map((r) => r.cpu)), rss: median(list.map((r) => r.rss)), wall: median(list.map((r) => r.wall)), list }
+  })
+  const bare = rows[0]
+  console.log(`\n${TESTS} no-browser tests, ${WORKERS} workers, ${REPEATS} rounds (node ${process.version}; load: ${loadavg().map((l) => l.toFixed(2)).join(' ')}); medians; runner process = where reporters run`)
+  console.log('variant    start-up ms  runner CPU ms  +CPU/test ms  max RSS MB  +MB     wall s')
+  for (const r of rows) {
+    const extra = (r.cpu - bare.cpu) / TESTS
+    console.log(
+      `${r.name.padEnd(10)} ${r.startup.toFixed(0).padStart(11)}  ${r.cpu.toFixed(0).padStart(13)}  ${extra.toFixed(3).padStart(12)}  ${r.rss.toFixed(1).padStart(10)}  ${(r.rss - bare.rss).toFixed(1).padStart(5)}  ${(r.wall / 1000).toFixed(1).padStart(8)}`,
+    )
+  }
+  for (const r of rows.slice(1)) {
+    const { mean, half } = spread(r.list.map((x, i) => (x.cpu - bare.list[i].cpu) / TESTS))
+    console.log(`  ${r.name}: added runner CPU per test ${mean.toFixed(3)} ± ${half.toFixed(3)} ms (mean ± 95% of ${REPEATS} paired rounds; runner CPU per round: ${r.list.map((x) => x.cpu.toFixed(0)).join(' ')} vs bare ${bare.list.map((x) => x.cpu.toFixed(0)).join(' ')} ms)`)
+  }
+  const by = Object.fromEntries(rows.map((r) => [r.name, r]))
+  if (by.official) {
+    // A ratio only means something when both added costs are above the noise (positive).
+    const ratio = (k) => {
+      const [o, t] = [by.official[k] - bare[k], by.testrelay[k] - bare[k]]
+      return o > 0 && t > 0 ? (o / t).toFixed(1) : `n/a (added: official ${o.toFixed(1)}, testrelay ${t.toFixed(1)})`
+    }
+    console.log(`official / testrelay, added over bare: runner CPU ×${ratio('cpu')}, start-up ×${ratio('startup')}, memory ×${ratio('rss')}`)
+  }
 }
 
-// The bulk binding call alone: classify + map + filter + queue per result.
-const { Session } = createRequire(import.meta.url)('../index.js')
+// The bulk binding call alone: classify + map + filter + queue per result, split into the JS →
+// Rust conversion (`_readResults` reads the list exactly as addResults does, then drops it) and
+// the rest (the core session). Medians of 7 rounds of N results, CPU time of this process.
+const binding = createRequire(import.meta.url)('../index.js')
+const { Session } = binding
 const N = 20_000
 const results = Array.from({ length: N }, (_, i) => ({
   title: `test ${i}`,
@@ -108,13 +149,21 @@ const results = Array.from({ length: N }, (_, i) => ({
   duration: 12,
   attempt: 0,
 }))
-const samples = []
-for (let round = 0; round < 5; round++) {
-  const session = new Session({ options: { mode: 'report', report: { connection: { local: { path: join(work, 'bulk') } } }, statusMapping: { invalid: 'failed' }, testops: { statusFilter: ['skipped'] } } }, { instance: `bench-${round}` }, Date.now())
-  const t0 = process.hrtime.bigint()
-  session.addResults(Date.now(), results)
-  samples.push(Number(process.hrtime.bigint() - t0) / N / 1000)
+const cpuUs = (fn) => {
+  const t0 = process.cpuUsage()
+  fn()
+  const t = process.cpuUsage(t0)
+  return (t.user + t.system) / N
 }
-samples.sort((a, b) => a - b)
-console.log(`bulk addResults: ${samples[2].toFixed(2)} µs per result (median of 5 × ${N}; min ${samples[0].toFixed(2)}, max ${samples[4].toFixed(2)})`)
+const ROUNDS = 7
+const total = []
+const read = []
+for (let round = 0; round < ROUNDS; round++) {
+  const session = new Session({ options: { mode: 'report', report: { connection: { local: { path: join(work, 'bulk') } } }, statusMapping: { invalid: 'failed' }, testops: { statusFilter: ['skipped'] } } }, { instance: `bench-${round}` }, Date.now())
+  total.push(cpuUs(() => session.addResults(Date.now(), results)))
+  read.push(cpuUs(() => binding._readResults(results)))
+}
+total.sort((a, b) => a - b)
+console.log(`bulk addResults: ${median(total).toFixed(2)} µs per result (CPU, median of ${ROUNDS} × ${N}; min ${total[0].toFixed(2)}, max ${total[ROUNDS - 1].toFixed(2)})`)
+console.log(`  split: JS → Rust conversion ${median(read).toFixed(2)} µs, core session ${(median(total) - median(read)).toFixed(2)} µs per result`)
 if (!args.includes('--keep')) rmSync(work, { recursive: true, force: true })

@@ -12,29 +12,19 @@ const ID_ANNOTATIONS = new Set(['qaseid', 'qase_id', 'qase-id'])
 const TYPE_PREFIX = /^([A-Za-z_$][\w$]*): /
 
 /**
- * Every step of `steps`, depth first.
- * @param {import('@playwright/test/reporter').TestStep[]} steps
- * @returns {Generator<import('@playwright/test/reporter').TestStep>}
- */
-function* allSteps(steps) {
-  for (const step of steps) {
-    yield step
-    yield* allSteps(step.steps)
-  }
-}
-
-/**
  * Messages of failed `expect` steps. A Playwright matcher error carries `matcherResult` in the
  * worker, which does not cross to the reporter; its structural trace here is the failed step
  * of category `expect` that Playwright records for it.
  */
-function matcherMessages(result) {
-  const messages = new Set()
-  for (const step of allSteps(result.steps)) {
+function matcherMessages(steps, messages = new Set()) {
+  for (const step of steps) {
     if (step.category === 'expect' && step.error?.message) messages.add(step.error.message)
+    if (step.steps.length) matcherMessages(step.steps, messages)
   }
   return messages
 }
+
+const EMPTY = new Set()
 
 /** Terminal colour codes Playwright puts in matcher messages. */
 // eslint-disable-next-line no-control-regex
@@ -160,8 +150,20 @@ function steps(list) {
 function suitePath(test, rootDir) {
   const titles = test.titlePath() // ['', project, file, ...describes, title]
   const project = titles[1]
-  const file = test.location?.file ? path.relative(rootDir, test.location.file).split(path.sep).join('/') : titles[2]
+  const file = test.location?.file ? relativeFile(rootDir, test.location.file) : titles[2]
   return [...(project ? [project] : []), file, ...titles.slice(3, -1)]
+}
+
+/** `file` relative to `rootDir`, `/`-separated; remembered, as every test of a file asks. */
+const relativeFiles = new Map()
+function relativeFile(rootDir, file) {
+  const key = `${rootDir}\0${file}`
+  let relative = relativeFiles.get(key)
+  if (relative === undefined) {
+    relative = path.relative(rootDir, file).split(path.sep).join('/')
+    relativeFiles.set(key, relative)
+  }
+  return relative
 }
 
 /**
@@ -170,12 +172,12 @@ function suitePath(test, rootDir) {
  * @param {{ rootDir: string, onInvalid?: (message: string) => void }} context
  */
 function toTestResult(test, result, context) {
-  const matchers = matcherMessages(result)
+  const matchers = result.errors?.length ? matcherMessages(result.steps) : EMPTY
   const errors = (result.errors ?? []).map((e) => errorInfo(e, matchers))
   const onInvalid = context.onInvalid ?? (() => {})
   const meta = metadataOf(result.attachments, onInvalid)
   // `QaseID` annotations win over `qase.id()` (as in the official reporter).
-  const ids = caseIds(test.annotations, onInvalid) ?? caseIds(idAnnotation(meta.ids), onInvalid)
+  const ids = caseIds(test.annotations, onInvalid) ?? (meta.ids && caseIds(idAnnotation(meta.ids), onInvalid))
   const errorMessage = errors[0]?.message ?? null
   return {
     title: test.title,

@@ -14,7 +14,7 @@ pub use runs::{
     assign, clone_run, decide_completion, estimate, qs_create_run, qs_membership, qs_resolve,
     qs_status_counts, qs_validate, retest, run_stats,
 };
-pub use session::Session;
+pub use session::{Session, read_results};
 
 use convert::{from_js, from_js_opt, to_js, to_js_ordered};
 use error::{Result, from_core};

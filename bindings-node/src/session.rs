@@ -8,6 +8,15 @@ use napi_derive::napi;
 use serde_json::Value;
 use testrelay::{Config, Event, SessionOptions, Sources, TestResult};
 
+/// Benchmark aid: reads `results` exactly as `Session.addResults` does (same errors), then
+/// drops them; answers how many were read. It lets the benchmark split the bulk call's cost
+/// between the JS → Rust conversion and the core session.
+#[napi(js_name = "_readResults", ts_args_type = "results: TestResult[]")]
+pub fn read_results(env: &Env, results: Unknown<'_>) -> Result<u32> {
+    let results: Vec<TestResult> = from_js(env, "results", results)?;
+    Ok(u32::try_from(results.len()).unwrap_or(u32::MAX))
+}
+
 /// The sans-IO run session. After every `handle`/`addResults`, call `poll(now)` until it
 /// answers `wait` or `finished`; perform every action and feed back what happened.
 #[napi]
