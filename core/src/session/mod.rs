@@ -54,10 +54,12 @@
 //! ```
 
 mod event;
+mod json;
 mod payload;
 mod pipeline;
 mod receipt;
 mod report;
+mod result_body;
 pub mod retry;
 mod state;
 
@@ -169,6 +171,8 @@ pub struct Session {
     run_id: Option<u64>,
     run_created: bool,
     queue: Vec<Prepared>,
+    /// Scratch space for the payload results of one test (reused: no allocation per test).
+    prepared: Vec<Prepared>,
     queue_bytes: usize,
     ready: VecDeque<Batch>,
     in_flight: BTreeMap<u64, Pending>,
@@ -226,6 +230,7 @@ impl Session {
             run_id: config.testops.run_id,
             run_created: false,
             queue: Vec::new(),
+            prepared: Vec::new(),
             queue_bytes: 0,
             ready: VecDeque::new(),
             in_flight: BTreeMap::new(),

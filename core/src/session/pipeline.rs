@@ -3,7 +3,8 @@
 //! number, the flaky mark and the failure links (SPEC §5). No state transition happens here.
 
 use super::event::{Action, LogLevel};
-use super::payload::{Decided, result_json, result_uuid};
+use super::payload::result_uuid;
+use super::result_body::{Decided, result_json};
 use super::{Phase, Session};
 use crate::case_ids::case_ids;
 use crate::classify::classify;
@@ -20,8 +21,8 @@ pub(crate) struct Prepared {
 }
 
 impl Session {
-    /// The payload results of one finished test; empty when the filter dropped it.
-    pub(super) fn prepare(&mut self, result: &TestResult) -> Vec<Prepared> {
+    /// The payload results of one finished test into `out`; none when the filter dropped it.
+    pub(super) fn prepare(&mut self, result: &TestResult, out: &mut Vec<Prepared>) {
         self.receipt.results_seen += 1;
         let cases = case_ids(&result.title, result.testops_ids.as_deref());
         for warning in &cases.warnings {
@@ -45,7 +46,7 @@ impl Session {
         };
         let Some(status) = status else {
             self.receipt.filtered += 1;
-            return Vec::new();
+            return;
         };
         let signature = match result.node_id.as_deref() {
             Some(node_id) => python_signature(&cases.ids, node_id, &result.params),
@@ -68,21 +69,15 @@ impl Session {
             defect: self.config.testops.defect && status == Status::Failed,
         };
         let root_suite = self.config.root_suite.as_deref();
-        let one_per_case: Vec<Option<u64>> = if cases.ids.is_empty() {
-            vec![None]
-        } else {
-            cases.ids.iter().copied().map(Some).collect()
-        };
-        one_per_case
-            .into_iter()
-            .map(|case_id| {
-                self.next_result += 1;
-                let id = result_uuid(&self.instance, self.next_result);
-                Prepared {
-                    json: result_json(&decided, &id, case_id, root_suite),
-                }
-            })
-            .collect()
+        // One payload result per case id, or one without a case.
+        for copy in 0..cases.ids.len().max(1) {
+            let case_id = cases.ids.get(copy).copied();
+            self.next_result += 1;
+            let id = result_uuid(&self.instance, self.next_result);
+            out.push(Prepared {
+                json: result_json(&decided, &id, case_id, root_suite),
+            });
+        }
     }
 
     /// A pass after a failed attempt of the same test (same signature) is flaky.

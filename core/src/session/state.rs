@@ -67,9 +67,12 @@ impl Session {
             self.receipt.results_seen += 1;
             return;
         }
-        for prepared in self.prepare(result) {
-            self.enqueue(prepared);
+        let mut prepared = std::mem::take(&mut self.prepared);
+        self.prepare(result, &mut prepared);
+        for one in prepared.drain(..) {
+            self.enqueue(one);
         }
+        self.prepared = prepared;
     }
 
     /// One fact. On `Err` nothing changed.
