@@ -13,7 +13,19 @@ pub fn js_signature<'a>(
     params: &IndexMap<String, String>,
 ) -> String {
     let mut out = Vec::with_capacity(128);
-    push_ids(&mut out, ids);
+    write_js_signature(&mut out, ids, suites, params);
+    String::from_utf8(out).expect("built from whole UTF-8 pieces")
+}
+
+/// [`js_signature`] into a buffer the caller reuses (once per result: no allocation).
+pub(crate) fn write_js_signature<'a>(
+    out: &mut Vec<u8>,
+    ids: &[u64],
+    suites: impl IntoIterator<Item = &'a String>,
+    params: &IndexMap<String, String>,
+) {
+    out.clear();
+    push_ids(out, ids);
     for suite in suites {
         // Trimming the element first changes nothing: every piece's words are trimmed anyway.
         for piece in pieces(suite) {
@@ -25,7 +37,7 @@ pub fn js_signature<'a>(
                 if words.peek().is_none() {
                     continue;
                 }
-                separate(&mut out);
+                separate(out);
                 for (i, word) in words.enumerate() {
                     if i > 0 {
                         out.push(b'_');
@@ -41,7 +53,7 @@ pub fn js_signature<'a>(
                 let piece = std::str::from_utf8(piece).expect("split at ASCII bytes");
                 let words: Vec<&str> = piece.split_whitespace().collect();
                 if !words.is_empty() {
-                    separate(&mut out);
+                    separate(out);
                     let joined = words.join("_").replace('\\', "/");
                     out.extend_from_slice(joined.to_lowercase().as_bytes());
                 }
@@ -49,14 +61,13 @@ pub fn js_signature<'a>(
         }
     }
     for (key, value) in params {
-        separate(&mut out);
+        separate(out);
         out.extend_from_slice(b"{'");
-        push_lowercase(&mut out, key);
+        push_lowercase(out, key);
         out.extend_from_slice(b"':'");
-        push_lowercase(&mut out, value);
+        push_lowercase(out, value);
         out.extend_from_slice(b"'}");
     }
-    String::from_utf8(out).expect("built from whole UTF-8 pieces")
 }
 
 /// The pieces of a suite element: split on `::` (left to right, like `str::split`) and on
@@ -94,7 +105,19 @@ fn pieces(suite: &str) -> impl Iterator<Item = &[u8]> {
 /// as is, all joined by `::` (empty pieces included, as the official join does).
 pub fn python_signature(ids: &[u64], node_id: &str, params: &IndexMap<String, String>) -> String {
     let mut out = Vec::with_capacity(node_id.len() + 32);
-    push_ids(&mut out, ids);
+    write_python_signature(&mut out, ids, node_id, params);
+    String::from_utf8(out).expect("built from whole UTF-8 pieces")
+}
+
+/// [`python_signature`] into a buffer the caller reuses.
+pub(crate) fn write_python_signature(
+    out: &mut Vec<u8>,
+    ids: &[u64],
+    node_id: &str,
+    params: &IndexMap<String, String>,
+) {
+    out.clear();
+    push_ids(out, ids);
     let mut first = out.is_empty();
     for piece in node_id.split('/') {
         if !std::mem::take(&mut first) {
@@ -116,7 +139,6 @@ pub fn python_signature(ids: &[u64], node_id: &str, params: &IndexMap<String, St
         out.extend_from_slice(value.as_bytes());
         out.push(b'}');
     }
-    String::from_utf8(out).expect("built from whole UTF-8 pieces")
 }
 
 /// `::` before every part but the first (no part of the JS flavour is ever empty).

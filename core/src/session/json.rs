@@ -92,49 +92,59 @@ fn needs_escape(word: u64) -> bool {
     (control | zero(quote) | zero(backslash)) != 0
 }
 
+/// True when no byte of `bytes` needs an escape: eight bytes at a time.
+fn plain(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    let clean = words
+        .by_ref()
+        .all(|w| !needs_escape(u64::from_le_bytes(w.try_into().expect("8 bytes"))));
+    clean
+        && words
+            .remainder()
+            .iter()
+            .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
 /// A JSON string, escaped exactly as serde_json escapes it.
 pub(crate) fn string(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
+    if plain(bytes) {
+        // The common case: nothing to escape, one copy.
+        out.extend_from_slice(bytes);
+    } else {
+        escape(out, bytes);
+    }
+    out.push(b'"');
+}
+
+fn escape(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            if !needs_escape(word) {
-                i += 8;
-                continue;
-            }
+    for (at, &byte) in bytes.iter().enumerate() {
+        let escape: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..0x20 => &[],
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..at]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(byte >> 4)]);
+            out.push(HEX[usize::from(byte & 0xf)]);
+        } else {
+            out.extend_from_slice(escape);
         }
-        let end = (i + 8).min(bytes.len());
-        for (at, &byte) in bytes[i..end].iter().enumerate() {
-            let escape: &[u8] = match byte {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0..0x20 => &[],
-                _ => continue,
-            };
-            out.extend_from_slice(&bytes[start..i + at]);
-            if escape.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(byte >> 4)]);
-                out.push(HEX[usize::from(byte & 0xf)]);
-            } else {
-                out.extend_from_slice(escape);
-            }
-            start = i + at + 1;
-        }
-        i = end;
+        start = at + 1;
     }
     out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
 }
 
 #[cfg(test)]

@@ -64,6 +64,7 @@ pub mod retry;
 mod state;
 
 pub use event::{Action, Event, FileEntry, FileWrite, HttpRequest, LogLevel};
+use payload::ResultIds;
 pub use payload::{api_time, iso8601, result_uuid};
 pub use receipt::Receipt;
 
@@ -71,7 +72,7 @@ use crate::config::{Config, Mode};
 use crate::error::Error;
 use crate::result::TestResult;
 use crate::warning::Warning;
-use pipeline::Prepared;
+use pipeline::{Prepared, Scratch};
 use report::Summary;
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
@@ -160,7 +161,7 @@ pub(crate) struct FileJob {
 #[derive(Debug)]
 pub struct Session {
     config: Config,
-    instance: String,
+    result_ids: ResultIds,
     phase: Phase,
     sink: Sink,
     started_at: u64,
@@ -171,8 +172,8 @@ pub struct Session {
     run_id: Option<u64>,
     run_created: bool,
     queue: Vec<Prepared>,
-    /// Scratch space for the payload results of one test (reused: no allocation per test).
-    prepared: Vec<Prepared>,
+    /// Buffers reused by every result (no allocation per test).
+    scratch: Scratch,
     queue_bytes: usize,
     ready: VecDeque<Batch>,
     in_flight: BTreeMap<u64, Pending>,
@@ -219,7 +220,7 @@ impl Session {
             }
         }
         let mut session = Session {
-            instance: options.instance,
+            result_ids: ResultIds::new(&options.instance),
             phase: Phase::Off,
             sink: Sink::Report,
             started_at: now,
@@ -230,7 +231,7 @@ impl Session {
             run_id: config.testops.run_id,
             run_created: false,
             queue: Vec::new(),
-            prepared: Vec::new(),
+            scratch: Scratch::default(),
             queue_bytes: 0,
             ready: VecDeque::new(),
             in_flight: BTreeMap::new(),

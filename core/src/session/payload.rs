@@ -94,36 +94,65 @@ pub fn api_time(ms: u64) -> String {
 /// `instance` and a counter: the same inputs give the same id, and different instances
 /// (shards, workers sharing a run) give different ids.
 pub fn result_uuid(instance: &str, counter: u64) -> String {
-    let hi = fnv1a(0xcbf2_9ce4_8422_2325, instance, counter);
-    let lo = fnv1a(
-        0x6c62_272e_07bb_0142,
-        instance,
-        counter ^ 0x9e37_79b9_7f4a_7c15,
-    );
-    let hi = (hi & !0xf000) | 0x8000; // version 8
-    let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC variant
-    // 8-4-4-4-12 hex digits of hi then lo, written directly (once per result: no `format!`).
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut id = String::with_capacity(36);
-    for (i, nibble) in (0..32).map(|i| {
-        let word = if i < 16 { hi } else { lo };
-        (i, (word >> (60 - 4 * (i % 16))) & 0xf)
-    }) {
-        if matches!(i, 8 | 12 | 16 | 20) {
-            id.push('-');
-        }
-        id.push(char::from(HEX[nibble as usize]));
-    }
-    id
+    let text = ResultIds::new(instance).text(counter);
+    String::from_utf8(text.to_vec()).expect("hex digits and dashes")
 }
 
-fn fnv1a(seed: u64, text: &str, counter: u64) -> u64 {
-    let mut hash = seed;
-    for byte in text.bytes().chain([0xff]).chain(counter.to_le_bytes()) {
+const HI_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+const LO_SEED: u64 = 0x6c62_272e_07bb_0142;
+
+/// [`result_uuid`] for one instance, with the instance's part of both hashes done once: an id
+/// is made for every result.
+#[derive(Clone, Debug)]
+pub(crate) struct ResultIds {
+    hi: u64,
+    lo: u64,
+}
+
+impl ResultIds {
+    pub fn new(instance: &str) -> Self {
+        ResultIds {
+            hi: fnv1a(HI_SEED, instance.bytes().chain([0xff])),
+            lo: fnv1a(LO_SEED, instance.bytes().chain([0xff])),
+        }
+    }
+
+    /// The id of result number `counter`, as text without an allocation.
+    pub fn text(&self, counter: u64) -> [u8; 36] {
+        let hi = avalanche(fnv1a(self.hi, counter.to_le_bytes()));
+        let lo = avalanche(fnv1a(
+            self.lo,
+            (counter ^ 0x9e37_79b9_7f4a_7c15).to_le_bytes(),
+        ));
+        let hi = (hi & !0xf000) | 0x8000; // version 8
+        let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC variant
+        // 8-4-4-4-12 hex digits: the 16 of hi, then the 16 of lo.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'-'; 36];
+        let mut at = 0;
+        for digit in 0..32 {
+            if matches!(digit, 8 | 12 | 16 | 20) {
+                at += 1;
+            }
+            let word = if digit < 16 { hi } else { lo };
+            text[at] = HEX[((word >> (60 - 4 * (digit % 16))) & 0xf) as usize];
+            at += 1;
+        }
+        text
+    }
+}
+
+/// FNV-1a over `bytes`, continuing from `hash`.
+fn fnv1a(mut hash: u64, bytes: impl IntoIterator<Item = u8>) -> u64 {
+    for byte in bytes {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    // A final avalanche so neighbouring counters differ in every nibble.
+    hash
+}
+
+/// A final mix so neighbouring counters differ in every nibble.
+fn avalanche(mut hash: u64) -> u64 {
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
     hash ^ (hash >> 33)
@@ -143,12 +172,13 @@ mod tests {
     #[test]
     fn uuid_digits_are_the_words_in_8_4_4_4_12() {
         for (instance, counter) in [("worker-1", 1), ("", 0), ("shard-3/4", u64::MAX)] {
-            let hi = (fnv1a(0xcbf2_9ce4_8422_2325, instance, counter) & !0xf000) | 0x8000;
-            let lo = fnv1a(
-                0x6c62_272e_07bb_0142,
-                instance,
-                counter ^ 0x9e37_79b9_7f4a_7c15,
-            );
+            // The first version's hash, in one pass: instance bytes, 0xff, counter bytes.
+            let hash = |seed, counter: u64| {
+                let bytes = instance.bytes().chain([0xff]).chain(counter.to_le_bytes());
+                avalanche(fnv1a(seed, bytes))
+            };
+            let hi = (hash(HI_SEED, counter) & !0xf000) | 0x8000;
+            let lo = hash(LO_SEED, counter ^ 0x9e37_79b9_7f4a_7c15);
             let lo = (lo & !(0b11 << 62)) | (0b10 << 62);
             let expected = format!(
                 "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
@@ -160,6 +190,15 @@ mod tests {
             );
             assert_eq!(result_uuid(instance, counter), expected);
         }
+    }
+
+    #[test]
+    fn ids_are_stable_across_versions() {
+        // Computed by the first release: a host that resumes must get the same ids.
+        assert_eq!(
+            result_uuid("worker-1", 1),
+            "455dce14-b934-8ee7-8da9-f52f1b5071e6"
+        );
     }
 
     #[test]

@@ -67,12 +67,12 @@ impl Session {
             self.receipt.results_seen += 1;
             return;
         }
-        let mut prepared = std::mem::take(&mut self.prepared);
-        self.prepare(result, &mut prepared);
-        for one in prepared.drain(..) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        self.prepare(result, &mut scratch);
+        for one in scratch.prepared.drain(..) {
             self.enqueue(one);
         }
-        self.prepared = prepared;
+        self.scratch = scratch;
     }
 
     /// One fact. On `Err` nothing changed.
