@@ -8,6 +8,7 @@
 // 95% spread of the paired added cost per test so one can see whether 0.1 ms/test is resolved.
 //
 //   node bench/run.mjs [--tests 2000] [--workers 2] [--repeats 5] [--skip-official] [--skip-playwright]
+//                      [--reporter NAME=PATH ...]
 import { spawnSync, execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -96,6 +97,12 @@ if (!args.includes('--skip-playwright')) {
   const official = officialReporter()
   if (official) variants.push(['official', [official, { mode: 'report', report: { connection: { local: { path: join(work, 'report-official') } } } }]])
   variants.push(['testrelay', [join(pkg, 'playwright.js'), {}]])
+  // `--reporter NAME=PATH` (repeatable) adds a variant, e.g. an earlier build of this reporter.
+  args.forEach((a, i) => {
+    if (a !== '--reporter') return
+    const [name, file] = args[i + 1].split('=')
+    variants.push([name, [file, {}]])
+  })
 
   // Rounds interleave the variants (rotating their order) so slow drifts of the machine's load
   // fall on every variant alike; each variant's added CPU is paired with bare's of its round.

@@ -13,9 +13,7 @@ function strings(what, values) {
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
     throw new TypeError(`qase.${what}() takes an object of names to values`)
   }
-  const out = {}
-  for (const [key, value] of Object.entries(values)) out[String(key)] = String(value)
-  return out
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]))
 }
 
 /**

@@ -116,10 +116,11 @@ function metadataOf(attachments, onInvalid) {
  * and the group's names as one parameter group.
  */
 function parameters(meta) {
-  const params = { ...meta.parameters }
+  const params = new Map(Object.entries(meta.parameters))
   const names = Object.keys(meta.groupParams)
-  for (const name of names) if (meta.groupParams[name]) params[name] = meta.groupParams[name]
-  return { params, param_groups: names.length ? [names] : [] }
+  for (const name of names) if (meta.groupParams[name]) params.set(name, meta.groupParams[name])
+  // fromEntries defines own properties: a parameter named `__proto__` stays a parameter.
+  return { params: Object.fromEntries(params), param_groups: names.length ? [names] : [] }
 }
 
 /** Case ids given as `qase.id(…)` metadata, as annotation text for `caseIds`. */

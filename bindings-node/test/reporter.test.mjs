@@ -49,6 +49,36 @@ test('case ids from QaseID annotations; invalid pieces are reported, not sent', 
   assert.equal(toTestResult(fakeTest(), fakeResult(), { rootDir: '/repo' }).testops_ids, null)
 })
 
+const metadata = (message) => ({ name: 'qase-metadata.json', contentType: 'application/qase.metadata+json', body: Buffer.from(typeof message === 'string' ? message : JSON.stringify(message)) })
+
+test('qase metadata: a later call replaces, group values join the params, hostile names stay data', () => {
+  const said = []
+  const attachments = [
+    metadata({ parameters: { Browser: 'chromium' } }),
+    metadata({ parameters: { Browser: 'firefox', ['__proto__']: 'p', User: 'u0' } }),
+    metadata({ groupParams: { User: 'u1', Empty: '' } }),
+    metadata('{not json'),
+    metadata({ fields: { severity: 3 } }),
+    metadata({ fields: { layer: 'e2e' } }),
+  ]
+  const r = toTestResult(fakeTest(), fakeResult({ attachments }), { rootDir: '/repo', onInvalid: (m) => said.push(m) })
+  assert.deepEqual(Object.entries(r.params), [['Browser', 'firefox'], ['__proto__', 'p'], ['User', 'u1']])
+  assert.deepEqual(r.param_groups, [['User', 'Empty']])
+  assert.deepEqual(r.fields, { layer: 'e2e' })
+  assert.equal(r.attachments.length, 0, 'metadata is not an attachment of the result')
+  assert.deepEqual(said, ['qase metadata: an attachment is not JSON; ignored', 'qase metadata: "fields" is not an object of strings; ignored'])
+})
+
+test('qase metadata: ids when no QaseID annotation; the comment goes before the error message', () => {
+  const error = { message: 'Error: boom', stack: 'Error: boom\n    at x' }
+  const r = toTestResult(fakeTest(), fakeResult({ status: 'failed', errors: [error], attachments: [metadata({ ids: [5, 6] }), metadata({ comment: 'slow backend' })] }), { rootDir: '/repo' })
+  assert.deepEqual(r.testops_ids, [5, 6])
+  assert.equal(r.message, 'slow backend\n\nError: boom')
+  const annotated = toTestResult(fakeTest({ annotations: [{ type: 'QaseID', description: '9' }] }), fakeResult({ attachments: [metadata({ ids: [5] })] }), { rootDir: '/repo' })
+  assert.deepEqual(annotated.testops_ids, [9])
+  assert.equal(annotated.message, null)
+})
+
 test('errors: type from the serialized message, matcher from the failed expect step', () => {
   const expectError = { message: 'Error: expect(received).toBe(expected)\n\nExpected: 3', stack: 'Error: expect…\n    at math.spec.ts:4:5' }
   const typeError = { message: "TypeError: Cannot read properties of undefined (reading 'x')", stack: 'TypeError: …' }
