@@ -30,6 +30,7 @@ class TestrelayReporter {
     this.host = null
     this.buffer = []
     this.flushTimer = null
+    this.ended = false
     this.rootDir = process.cwd()
     this.said = new Set()
     this.instance = randomUUID()
@@ -57,8 +58,9 @@ class TestrelayReporter {
       host.drain()
       this.host = host
       // If the runner exits without onEnd (a crash, process.exit), the results still buffered
-      // reach the session, whose local report / fallback files are written synchronously.
-      process.once('exit', () => this.flush())
+      // reach the session and it finishes: the local report (or the fallback of what was not
+      // delivered yet) is written synchronously; requests cannot complete any more.
+      process.once('exit', () => this.onExit())
     })
   }
 
@@ -79,6 +81,7 @@ class TestrelayReporter {
   }
 
   async onEnd() {
+    this.ended = true
     if (!this.host) return
     this.flush()
     if (!this.guard('finish', () => this.host.handle({ event: 'all_tests_done' }))) return
@@ -86,6 +89,13 @@ class TestrelayReporter {
     // and failure links; they were printed as they came.
     this.receipt = await this.host.finished
     this.guard('write the receipt', () => writeReceipt(this.receipt, this.job, this.instance, this.expectedTests, this.testsReported.size))
+  }
+
+  onExit() {
+    if (this.ended || !this.host) return
+    this.ended = true
+    this.flush()
+    this.guard('finish at exit', () => this.host.handle({ event: 'all_tests_done' }))
   }
 
   flush() {

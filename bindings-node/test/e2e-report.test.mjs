@@ -94,3 +94,24 @@ test('mode off writes nothing', () => {
   assert.equal(existsSync(dir), false)
   assert.match(off.out, /testrelay: mode off; 1 results not reported/)
 })
+
+test('a runner that exits without onEnd still writes the results it buffered', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'testrelay-exit-'))
+  // The reporter as Playwright drives it, then process.exit() before onEnd (a crashed runner).
+  const script = `
+    const Reporter = require(${JSON.stringify(join(pkg, 'playwright.js'))})
+    const reporter = new Reporter({})
+    reporter.onBegin({ rootDir: '/repo' }, { allTests: () => [1, 2] })
+    const test = (title) => ({ id: title, title, annotations: [], expectedStatus: 'passed', location: { file: '/repo/a.spec.ts' }, titlePath: () => ['', 'p', 'a.spec.ts', title] })
+    const result = { status: 'passed', errors: [], steps: [], retry: 0, attachments: [], startTime: new Date(1700000000000), duration: 3, parallelIndex: 0 }
+    reporter.onTestEnd(test('first'), result)
+    reporter.onTestEnd(test('second'), result)
+    process.exit(0)
+  `
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('QASE_')))
+  const run = spawnSync(process.execPath, ['-e', script], { env: { ...clean, QASE_MODE: 'report', QASE_REPORT_CONNECTION_PATH: dir }, encoding: 'utf8', timeout: 60_000 })
+  assert.equal(run.status, 0, run.stdout + run.stderr)
+  const { results, run: summary } = readReport(dir)
+  assert.deepEqual(results.map((r) => r.title).sort(), ['first', 'second'])
+  assert.equal(summary.stats.total, 2)
+})
