@@ -4,6 +4,7 @@ export default binding
 export const {
   CaseIndex,
   Session,
+  _readResults,
   assign,
   caseIds,
   classify,

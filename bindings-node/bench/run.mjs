@@ -8,9 +8,9 @@
 // 95% spread of the paired added cost per test so one can see whether 0.1 ms/test is resolved.
 //
 //   node bench/run.mjs [--tests 2000] [--workers 2] [--repeats 5] [--skip-official] [--skip-playwright]
-//                      [--reporter NAME=PATH ...]
+//                      [--reporter NAME=PATH ...] [--profile]
 import { spawnSync, execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -22,6 +22,8 @@ const opt = (name, dflt) => (args.includes(`--${name}`) ? args[args.indexOf(`--$
 const TESTS = Number(opt('tests', 2000))
 const WORKERS = Number(opt('workers', 2))
 const REPEATS = Number(opt('repeats', 5))
+const PROFILE = args.includes('--profile')
+let runs = 0
 const work = mkdtempSync(join(process.env.TESTRELAY_WORK ?? tmpdir(), 'bench-'))
 
 // The suite: files of 100 trivial tests each.
@@ -60,7 +62,9 @@ function run(name, reporter) {
   const env = { ...process.env, BENCH_PROBE_OUT: out, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', QASE_MODE: 'report', QASE_REPORT_CONNECTION_PATH: join(work, `report-${name}`) }
   for (const k of Object.keys(env)) if (k.startsWith('QASE_TESTOPS')) delete env[k]
   const start = performance.now()
-  const r = spawnSync(process.execPath, [join(pkg, 'node_modules/@playwright/test/cli.js'), 'test', '-c', config], { cwd: suite, env, encoding: 'utf8' })
+  const profiles = join(work, `prof-${name}-${runs++}`)
+  const node = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : []
+  const r = spawnSync(process.execPath, [...node, join(pkg, 'node_modules/@playwright/test/cli.js'), 'test', '-c', config], { cwd: suite, env, encoding: 'utf8' })
   const wall = performance.now() - start
   if (r.status !== 0) throw new Error(`${name}: playwright exited ${r.status}\n${r.stdout}\n${r.stderr}`)
   const ev = Object.fromEntries(JSON.parse(readFileSync(out, 'utf8')).map((e) => [e.name, e]))
@@ -75,7 +79,35 @@ function run(name, reporter) {
     cpu: (ev['last.onEnd'].cpu.user + ev['last.onEnd'].cpu.system) / 1000,
     rss: ev['last.onEnd'].maxRss / 1024, // MB (maxRSS is in KB)
     wall,
+    own: PROFILE && reporter ? reporterTime(join(profiles, readdirSync(profiles).find((f) => f.includes(`.${r.pid}.`))), dirname(reporter[0])) : 0,
   }
+}
+
+/**
+ * `--profile`: main-thread time (ms) the runner's CPU profile samples inside the reporter's own
+ * files (under its folder, not in a node_modules below it; for the official reporter its
+ * dependencies are not counted), garbage collection excluded. Sampling with the profiler on
+ * slows everything a little; it resolves what whole-process CPU cannot on a loaded machine.
+ */
+function reporterTime(file, root) {
+  const p = JSON.parse(readFileSync(file, 'utf8'))
+  const parent = new Map()
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n)
+  const byId = new Map(p.nodes.map((n) => [n.id, n]))
+  const own = (n) => {
+    const path = n.callFrame.url.replace(/^file:\/\//, '')
+    return path.startsWith(root) && !path.slice(root.length).includes('/node_modules/')
+  }
+  let us = 0
+  p.samples.forEach((id, i) => {
+    for (let n = byId.get(id); n; n = parent.get(n.id)) {
+      if (own(n)) {
+        us += p.timeDeltas[i] ?? 0
+        break
+      }
+    }
+  })
+  return us / 1000
 }
 
 const median = (xs) => {
@@ -130,6 +162,7 @@ if (!args.includes('--skip-playwright')) {
     const { mean, half } = spread(r.list.map((x, i) => (x.cpu - bare.list[i].cpu) / TESTS))
     console.log(`  ${r.name}: added runner CPU per test ${mean.toFixed(3)} ± ${half.toFixed(3)} ms (mean ± 95% of ${REPEATS} paired rounds; runner CPU per round: ${r.list.map((x) => x.cpu.toFixed(0)).join(' ')} vs bare ${bare.list.map((x) => x.cpu.toFixed(0)).join(' ')} ms)`)
   }
+  if (PROFILE) for (const r of rows.slice(1)) console.log(`  ${r.name}: main-thread time in the reporter's own code, start-up included, ${(median(r.list.map((x) => x.own)) / TESTS).toFixed(3)} ms per test (--cpu-prof samples, median of ${REPEATS})`)
   const by = Object.fromEntries(rows.map((r) => [r.name, r]))
   if (by.official) {
     // A ratio only means something when both added costs are above the noise (positive).
@@ -165,12 +198,14 @@ const cpuUs = (fn) => {
 const ROUNDS = 7
 const total = []
 const read = []
+const stringify = [] // V8's JSON.stringify alone, the first part of the conversion
 for (let round = 0; round < ROUNDS; round++) {
   const session = new Session({ options: { mode: 'report', report: { connection: { local: { path: join(work, 'bulk') } } }, statusMapping: { invalid: 'failed' }, testops: { statusFilter: ['skipped'] } } }, { instance: `bench-${round}` }, Date.now())
   total.push(cpuUs(() => session.addResults(Date.now(), results)))
   read.push(cpuUs(() => binding._readResults(results)))
+  stringify.push(cpuUs(() => JSON.stringify(results)))
 }
 total.sort((a, b) => a - b)
 console.log(`bulk addResults: ${median(total).toFixed(2)} µs per result (CPU, median of ${ROUNDS} × ${N}; min ${total[0].toFixed(2)}, max ${total[ROUNDS - 1].toFixed(2)})`)
-console.log(`  split: JS → Rust conversion ${median(read).toFixed(2)} µs, core session ${(median(total) - median(read)).toFixed(2)} µs per result`)
+console.log(`  split: JS → Rust conversion ${median(read).toFixed(2)} µs (of which V8 JSON.stringify ${median(stringify).toFixed(2)} µs), core session ${(median(total) - median(read)).toFixed(2)} µs per result`)
 if (!args.includes('--keep')) rmSync(work, { recursive: true, force: true })

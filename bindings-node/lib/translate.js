@@ -201,8 +201,9 @@ function toTestResult(test, result, context) {
     ...parameters(meta),
     fields: meta.fields,
     steps: steps(result.steps),
+    // `qase.*` metadata messages are read above, never sent as attachments.
     attachments: result.attachments
-      .filter((a) => a.path)
+      .filter((a) => a.path && a.contentType !== METADATA_CONTENT_TYPE)
       .map((a) => ({ name: a.name, content_type: a.contentType ?? null, path: a.path })),
     // A comment goes first, the error message after it (official layout); without a comment
     // the core takes the error message itself.
