@@ -86,8 +86,9 @@ function run(name, reporter) {
 /**
  * `--profile`: main-thread time (ms) the runner's CPU profile samples inside the reporter's own
  * files (under its folder, not in a node_modules below it; for the official reporter its
- * dependencies are not counted), garbage collection excluded. Sampling with the profiler on
- * slows everything a little; it resolves what whole-process CPU cannot on a loaded machine.
+ * dependencies are not counted), garbage collection excluded. The samples are the main
+ * thread's time, so synchronous calls blocked in the kernel (file writes) count in full: an
+ * upper bound of the reporter's main-thread CPU, which shows where the time goes.
  */
 function reporterTime(file, root) {
   const p = JSON.parse(readFileSync(file, 'utf8'))
@@ -162,7 +163,7 @@ if (!args.includes('--skip-playwright')) {
     const { mean, half } = spread(r.list.map((x, i) => (x.cpu - bare.list[i].cpu) / TESTS))
     console.log(`  ${r.name}: added runner CPU per test ${mean.toFixed(3)} ± ${half.toFixed(3)} ms (mean ± 95% of ${REPEATS} paired rounds; runner CPU per round: ${r.list.map((x) => x.cpu.toFixed(0)).join(' ')} vs bare ${bare.list.map((x) => x.cpu.toFixed(0)).join(' ')} ms)`)
   }
-  if (PROFILE) for (const r of rows.slice(1)) console.log(`  ${r.name}: main-thread time in the reporter's own code, start-up included, ${(median(r.list.map((x) => x.own)) / TESTS).toFixed(3)} ms per test (--cpu-prof samples, median of ${REPEATS})`)
+  if (PROFILE) for (const r of rows.slice(1)) console.log(`  ${r.name}: main-thread time in the reporter's own code (start-up and blocking file writes included) ${(median(r.list.map((x) => x.own)) / TESTS).toFixed(3)} ms per test (--cpu-prof samples, median of ${REPEATS})`)
   const by = Object.fromEntries(rows.map((r) => [r.name, r]))
   if (by.official) {
     // A ratio only means something when both added costs are above the noise (positive).
