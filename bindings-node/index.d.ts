@@ -142,7 +142,7 @@ export interface Receipt {
 
 /** What the host must do next. */
 export type SessionAction =
-  | ({ action: 'create_run' | 'check_run' | 'upload_results' | 'complete_run' } & HttpRequest)
+  | ({ action: 'create_run' | 'check_run' | 'get_configurations' | 'create_configuration_group' | 'create_configuration' | 'upload_results' | 'complete_run' } & HttpRequest)
   | ({ action: 'write_report' | 'save_fallback' } & FileWrite)
   | { action: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
   | { action: 'wait'; until: number | null }

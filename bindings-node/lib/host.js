@@ -9,7 +9,9 @@ const path = require('node:path')
 /** How long one HTTP request may take before it counts as `http_failed`. */
 const REQUEST_TIMEOUT_MS = 30_000
 
-const HTTP_ACTIONS = new Set(['create_run', 'check_run', 'upload_results', 'complete_run'])
+const HTTP_ACTIONS = new Set([
+  'create_run', 'check_run', 'get_configurations', 'create_configuration_group', 'create_configuration', 'upload_results', 'complete_run',
+])
 
 class Host {
   /**

@@ -69,7 +69,11 @@ impl Host {
     /// Looks at one action: checks the invariants, answers file writes at once.
     fn see(&mut self, s: &mut Session, now: u64, action: &Action) -> Result<(), TestCaseError> {
         match action {
-            Action::CreateRun(r) | Action::CheckRun(r) => {
+            Action::CreateRun(r)
+            | Action::CheckRun(r)
+            | Action::GetConfigurations(r)
+            | Action::CreateConfigurationGroup(r)
+            | Action::CreateConfiguration(r) => {
                 self.open.insert(r.request_id, ("run", Vec::new()));
             }
             Action::UploadResults(r) => {

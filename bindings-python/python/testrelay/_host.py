@@ -25,7 +25,10 @@ READ_TIMEOUT_S = 60.0
 # no context switch per test); the thread also looks every IDLE_POLL_S by itself.
 WAKE_EVERY = 50
 IDLE_POLL_S = 0.2
-HTTP_ACTIONS = ("create_run", "check_run", "upload_results", "complete_run")
+HTTP_ACTIONS = (
+    "create_run", "check_run", "get_configurations", "create_configuration_group", "create_configuration",
+    "upload_results", "complete_run",
+)
 FILE_ACTIONS = ("write_report", "save_fallback")
 
 

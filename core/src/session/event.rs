@@ -116,8 +116,17 @@ pub enum LogLevel {
 pub enum Action {
     /// `POST /v1/run/{code}`.
     CreateRun(HttpRequest),
-    /// `GET /v1/run/{code}/{id}`: the configured run exists.
+    /// `GET /v1/run/{code}/{id}`: the configured run exists and is not completed.
     CheckRun(HttpRequest),
+    /// `GET /v1/configuration/{code}`: the project's configuration groups and values, to
+    /// look the picked values up by name before create-run.
+    GetConfigurations(HttpRequest),
+    /// `POST /v1/configuration/{code}/group` `{title}`: create a missing configuration group
+    /// (`createIfNotExists`).
+    CreateConfigurationGroup(HttpRequest),
+    /// `POST /v1/configuration/{code}` `{title, group_id}`: create a missing configuration
+    /// value (`createIfNotExists`).
+    CreateConfiguration(HttpRequest),
     /// `POST /v2/{code}/run/{id}/results`.
     UploadResults(HttpRequest),
     /// `POST /v1/run/{code}/{id}/complete`.
@@ -146,6 +155,24 @@ pub enum Action {
 }
 
 impl Action {
+    /// The HTTP request of an action that is one (the host sends it), else `None`.
+    pub fn http_request(&self) -> Option<&HttpRequest> {
+        match self {
+            Action::CreateRun(r)
+            | Action::CheckRun(r)
+            | Action::GetConfigurations(r)
+            | Action::CreateConfigurationGroup(r)
+            | Action::CreateConfiguration(r)
+            | Action::UploadResults(r)
+            | Action::CompleteRun(r) => Some(r),
+            Action::WriteReport(_)
+            | Action::SaveFallback(_)
+            | Action::Log { .. }
+            | Action::Wait { .. }
+            | Action::Finished { .. } => None,
+        }
+    }
+
     /// True for `wait` and `finished`: the host stops draining.
     pub fn ends_drain(&self) -> bool {
         matches!(self, Action::Wait { .. } | Action::Finished { .. })

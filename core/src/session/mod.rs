@@ -8,8 +8,10 @@
 //! reads a clock and never waits: time is the `now` (ms since the Unix epoch) the host
 //! passes first, and request ids are counters.
 //!
-//! - Start: a configured run id is checked (`check_run`), otherwise a run is created
-//!   (`create_run`). Results that arrive meanwhile queue up.
+//! - Start: a configured run id is checked (`check_run`: it exists and is not completed),
+//!   otherwise a run is created (`create_run`). Results that arrive meanwhile queue up. A
+//!   run that cannot be opened (refused, unreachable, already completed) sends every result
+//!   to the fallback report, with one error line naming the reason.
 //! - Results: case ids → classify → map → filter → payload, one payload result per case id
 //!   with a deterministic UUID-shaped idempotency id (from the host's `instance` and a
 //!   counter). A batch leaves at the batch size or the byte budget; at most
@@ -53,6 +55,8 @@
 //! assert_eq!(receipt.lost, 0);
 //! ```
 
+mod answers;
+mod configurations;
 mod event;
 mod payload;
 mod pipeline;
@@ -137,6 +141,11 @@ pub(crate) struct Batch {
 pub(crate) enum Request {
     CreateRun(String),
     CheckRun,
+    ListConfigurations,
+    /// A configuration group, by title.
+    CreateConfigurationGroup(String),
+    /// A configuration value: title, group id.
+    CreateConfiguration(String, u64),
     Upload(Batch),
     Complete,
 }
@@ -168,6 +177,8 @@ pub struct Session {
     next_result: u64,
     run_id: Option<u64>,
     run_created: bool,
+    /// Configuration values being looked up before create-run.
+    lookup: Option<configurations::Lookup>,
     queue: Vec<Prepared>,
     queue_bytes: usize,
     ready: VecDeque<Batch>,
@@ -225,6 +236,7 @@ impl Session {
             next_result: 0,
             run_id: config.testops.run_id,
             run_created: false,
+            lookup: None,
             queue: Vec::new(),
             queue_bytes: 0,
             ready: VecDeque::new(),

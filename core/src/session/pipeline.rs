@@ -102,11 +102,12 @@ impl Session {
         if self.config.testops.project.is_none() {
             return;
         }
+        // While opening, even a configured run id is not good yet (it may be completed).
         match self.run_id {
-            Some(run_id) => self.print_links(run_id, ids, title),
-            None if self.phase == Phase::Opening => {
+            _ if self.phase == Phase::Opening => {
                 self.waiting_links.push((ids.to_vec(), title.to_owned()));
             }
+            Some(run_id) => self.print_links(run_id, ids, title),
             None => {}
         }
     }

@@ -6,6 +6,8 @@
 //! Phases: `off` | `opening` → `open` → `closing` → [`completing`] → [`finishing`] →
 //! `finished`; `local` (report mode, or the run could not be opened) → `finishing`.
 
+use super::answers::{closed_run, result_id};
+use super::configurations::{Lookup, Next, without_lookup};
 use super::event::{Action, Event, FileWrite, HttpRequest, LogLevel};
 use super::payload::create_run_json;
 use super::pipeline::Prepared;
@@ -40,10 +42,8 @@ impl Session {
                 }
                 match self.config.testops.run_id {
                     Some(_) => self.send(Request::CheckRun, 0),
-                    None => {
-                        let body = create_run_json(&self.config, self.started_at);
-                        self.send(Request::CreateRun(body), 0)
-                    }
+                    None if self.config.testops.configurations.is_empty() => self.create_run(&[]),
+                    None => self.send(Request::ListConfigurations, 0),
                 }
             }
         }
@@ -215,20 +215,75 @@ impl Session {
         let tries = pending.tries;
         let may_retry = tries < self.config.testops.upload_retries.max(1);
         match (self.phase, pending.request, answer) {
-            (Phase::Opening, Request::CreateRun(_), Outcome::Success) => match created_run_id(body)
-            {
+            (Phase::Opening, Request::CreateRun(_), Outcome::Success) => match result_id(body) {
                 Some(id) => self.run_opened(id, true),
                 None => self.run_failed(now, "the create-run response had no `result.id`"),
             },
             (Phase::Opening, Request::CheckRun, Outcome::Success) => {
                 let id = self.config.testops.run_id.unwrap_or_default();
-                self.run_opened(id, false)
+                // SPEC §9: the run must exist AND be open; a closed run would refuse every
+                // upload, so its results go straight to the fallback instead.
+                match closed_run(body) {
+                    Some(state) => self.run_failed(
+                        now,
+                        &format!("run {id} is already {state} and takes no more results; start a new run or unset the run id"),
+                    ),
+                    None => self.run_opened(id, false),
+                }
+            }
+            (Phase::Opening, Request::ListConfigurations, Outcome::Success) => {
+                let testops = &self.config.testops;
+                let lookup =
+                    Lookup::new(&testops.configurations, testops.configurations_create, body);
+                match lookup {
+                    Some(lookup) => {
+                        self.lookup = Some(lookup);
+                        self.configurations_next();
+                    }
+                    None => self.configurations_unavailable("the answer could not be read"),
+                }
+            }
+            (Phase::Opening, Request::CreateConfigurationGroup(title), Outcome::Success) => {
+                let id = result_id(body);
+                if id.is_none() {
+                    self.log(
+                        LogLevel::Warn,
+                        format!("could not create configuration group {title} (no `result.id` in the answer)"),
+                    );
+                }
+                if let Some(lookup) = self.lookup.as_mut() {
+                    lookup.group_created(&title, id);
+                }
+                self.configurations_next();
+            }
+            (Phase::Opening, Request::CreateConfiguration(..), Outcome::Success) => {
+                self.configuration_created(result_id(body));
             }
             (
                 Phase::Opening,
-                request @ (Request::CreateRun(_) | Request::CheckRun),
+                request @ (Request::CreateRun(_)
+                | Request::CheckRun
+                | Request::ListConfigurations
+                | Request::CreateConfigurationGroup(_)
+                | Request::CreateConfiguration(..)),
                 Outcome::Retry { after_ms },
             ) if may_retry => self.schedule(now, request, tries, after_ms),
+            (Phase::Opening, Request::ListConfigurations, _) => {
+                self.configurations_unavailable(what);
+            }
+            (Phase::Opening, Request::CreateConfigurationGroup(title), _) => {
+                self.log(
+                    LogLevel::Warn,
+                    format!("could not create configuration group {title} ({what})"),
+                );
+                if let Some(lookup) = self.lookup.as_mut() {
+                    lookup.group_created(&title, None);
+                }
+                self.configurations_next();
+            }
+            (Phase::Opening, Request::CreateConfiguration(..), _) => {
+                self.configuration_created(None);
+            }
             (Phase::Opening, Request::CreateRun(_) | Request::CheckRun, _) => {
                 self.run_failed(now, what)
             }
@@ -351,7 +406,11 @@ impl Session {
         for p in pending {
             match p.request {
                 Request::Upload(batch) => undelivered.extend(batch.results),
-                Request::CreateRun(_) | Request::CheckRun => {}
+                Request::CreateRun(_)
+                | Request::CheckRun
+                | Request::ListConfigurations
+                | Request::CreateConfigurationGroup(_)
+                | Request::CreateConfiguration(..) => {}
                 Request::Complete => self.log(
                     LogLevel::Warn,
                     "completing the run did not finish before the deadline; it was left open"
@@ -381,6 +440,58 @@ impl Session {
             }
             Phase::Off | Phase::Open | Phase::Local | Phase::Finishing | Phase::Finished => {}
         }
+    }
+
+    fn create_run(&mut self, configurations: &[u64]) {
+        let body = create_run_json(&self.config, self.started_at, configurations);
+        self.send(Request::CreateRun(body), 0);
+    }
+
+    /// The next configuration request, or create-run once every picked value is resolved.
+    fn configurations_next(&mut self) {
+        let mut warnings = Vec::new();
+        let next = match self.lookup.as_mut() {
+            Some(lookup) => lookup.next(&mut warnings),
+            None => Next::Done(Vec::new()),
+        };
+        for warning in warnings {
+            self.log(LogLevel::Warn, warning);
+        }
+        match next {
+            Next::CreateGroup(title) => self.send(Request::CreateConfigurationGroup(title), 0),
+            Next::CreateValue { title, group_id } => {
+                self.send(Request::CreateConfiguration(title, group_id), 0)
+            }
+            Next::Done(ids) => {
+                self.lookup = None;
+                self.create_run(&ids);
+            }
+        }
+    }
+
+    fn configuration_created(&mut self, id: Option<u64>) {
+        let mut warnings = Vec::new();
+        if let Some(lookup) = self.lookup.as_mut() {
+            lookup.value_created(id, &mut warnings);
+        }
+        for warning in warnings {
+            self.log(LogLevel::Warn, warning);
+        }
+        self.configurations_next();
+    }
+
+    /// The groups could not be listed: the run is created without the values that are names.
+    fn configurations_unavailable(&mut self, what: &str) {
+        self.log(
+            LogLevel::Warn,
+            format!("could not read the project's configurations ({what})"),
+        );
+        let mut warnings = Vec::new();
+        let ids = without_lookup(&self.config.testops.configurations, &mut warnings);
+        for warning in warnings {
+            self.log(LogLevel::Warn, warning);
+        }
+        self.create_run(&ids);
     }
 
     fn should_complete(&self) -> bool {
@@ -617,6 +728,24 @@ impl Session {
                 String::new(),
                 None,
             ),
+            Request::ListConfigurations => (
+                "GET",
+                format!("/v1/configuration/{project}"),
+                String::new(),
+                None,
+            ),
+            Request::CreateConfigurationGroup(title) => (
+                "POST",
+                format!("/v1/configuration/{project}/group"),
+                serde_json::json!({ "title": title }).to_string(),
+                None,
+            ),
+            Request::CreateConfiguration(title, group_id) => (
+                "POST",
+                format!("/v1/configuration/{project}"),
+                serde_json::json!({ "title": title, "group_id": group_id }).to_string(),
+                None,
+            ),
             Request::Upload(batch) => {
                 let mut body = String::with_capacity(
                     ENVELOPE_BYTES
@@ -664,6 +793,9 @@ impl Session {
         self.out.push_back(match &request {
             Request::CreateRun(_) => Action::CreateRun(http),
             Request::CheckRun => Action::CheckRun(http),
+            Request::ListConfigurations => Action::GetConfigurations(http),
+            Request::CreateConfigurationGroup(_) => Action::CreateConfigurationGroup(http),
+            Request::CreateConfiguration(..) => Action::CreateConfiguration(http),
             Request::Upload(_) => Action::UploadResults(http),
             Request::Complete => Action::CompleteRun(http),
         });
@@ -690,10 +822,4 @@ impl Session {
             (a, b) => a.or(b),
         }
     }
-}
-
-/// `result.id` of a create-run response.
-fn created_run_id(body: &str) -> Option<u64> {
-    let value: serde_json::Value = serde_json::from_str(body).ok()?;
-    value.get("result")?.get("id")?.as_u64()
 }

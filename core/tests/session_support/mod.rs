@@ -70,11 +70,17 @@ pub fn render(action: &Action) -> String {
     match action {
         Action::CreateRun(r)
         | Action::CheckRun(r)
+        | Action::GetConfigurations(r)
+        | Action::CreateConfigurationGroup(r)
+        | Action::CreateConfiguration(r)
         | Action::UploadResults(r)
         | Action::CompleteRun(r) => {
             let kind = match action {
                 Action::CreateRun(_) => "create_run",
                 Action::CheckRun(_) => "check_run",
+                Action::GetConfigurations(_) => "get_configurations",
+                Action::CreateConfigurationGroup(_) => "create_configuration_group",
+                Action::CreateConfiguration(_) => "create_configuration",
                 Action::UploadResults(_) => "upload_results",
                 _ => "complete_run",
             };
@@ -122,11 +128,10 @@ pub fn render_all(actions: &[Action]) -> Vec<String> {
 }
 
 pub fn request_id(action: &Action) -> u64 {
+    if let Some(r) = action.http_request() {
+        return r.request_id;
+    }
     match action {
-        Action::CreateRun(r)
-        | Action::CheckRun(r)
-        | Action::UploadResults(r)
-        | Action::CompleteRun(r) => r.request_id,
         Action::WriteReport(w) | Action::SaveFallback(w) => w.request_id,
         other => panic!("no request id in {other:?}"),
     }

@@ -3,6 +3,7 @@
 
 mod api;
 mod app;
+mod configurations;
 mod control;
 mod faults;
 mod serve;

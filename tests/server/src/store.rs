@@ -32,6 +32,21 @@ pub struct Run {
     index: HashMap<String, usize>,
 }
 
+/// A configuration group and its values, as the v1 `ConfigurationGroup` model.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigurationGroup {
+    pub id: u64,
+    pub title: String,
+    pub configurations: Vec<Configuration>,
+}
+
+/// A configuration value, as the v1 `ConfigurationModel`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Configuration {
+    pub id: u64,
+    pub title: String,
+}
+
 /// One stored result with its payload as received.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredResult {
@@ -77,6 +92,10 @@ pub struct Stored {
 pub struct Store {
     last_run_id: u64,
     runs: BTreeMap<u64, Run>,
+    /// Configuration groups per project code.
+    pub configurations: BTreeMap<String, Vec<ConfigurationGroup>>,
+    /// The last id given to a configuration group or value (one counter for both).
+    pub last_configuration_id: u64,
     requests: Vec<RequestRecord>,
 }
 
@@ -84,6 +103,7 @@ impl Store {
     /// Forgets everything received (not the run id counter).
     pub fn reset(&mut self) {
         self.runs.clear();
+        self.configurations.clear();
         self.requests.clear();
     }
 
@@ -153,6 +173,7 @@ impl Store {
         let duplicates: u64 = runs.iter().map(|r| r.duplicates).sum();
         serde_json::json!({
             "runs": runs,
+            "configurations": self.configurations,
             "requests": self.requests,
             "totals": {
                 "runs": runs.len(),

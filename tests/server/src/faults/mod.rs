@@ -18,15 +18,18 @@ pub enum Endpoint {
     GetRun,
     Upload,
     Complete,
+    /// The configuration routes: list, create a group, create a value.
+    Configuration,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 5] = [
+    pub const ALL: [Endpoint; 6] = [
         Endpoint::Project,
         Endpoint::CreateRun,
         Endpoint::GetRun,
         Endpoint::Upload,
         Endpoint::Complete,
+        Endpoint::Configuration,
     ];
 
     fn index(self) -> usize {
@@ -51,6 +54,8 @@ pub struct FaultConfig {
     pub upload: EndpointFaults,
     #[serde(default)]
     pub complete: EndpointFaults,
+    #[serde(default)]
+    pub configuration: EndpointFaults,
     /// Every API request in the window fails, whatever its endpoint (a server restart).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outage: Option<Outage>,
@@ -236,6 +241,7 @@ impl FaultConfig {
             Endpoint::GetRun => &self.get_run,
             Endpoint::Upload => &self.upload,
             Endpoint::Complete => &self.complete,
+            Endpoint::Configuration => &self.configuration,
         }
     }
 }
