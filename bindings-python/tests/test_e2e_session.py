@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import report_results, run_pytest, validate_results
+from helpers import clean_env, report_results, run_pytest, validate_results
 from test_e2e_server import TOKEN, FakeQase, env_for, server  # noqa: F401 - `server` is a fixture
 
 SUITE = "def test_a():\n    pass\n\ndef test_b():\n    assert 1 == 2\n"
@@ -85,3 +85,42 @@ def test_a_failed_configuration_lookup_still_creates_the_run_and_delivers(server
     assert "configurations" not in run["body"]
     assert len(run["results"]) == 2 and run["completed"]
     assert not (suite / "fallback").exists()
+
+
+ATTACHING = (
+    "def test_attaches(record_property, tmp_path):\n"
+    "    log = tmp_path / 'run.log'\n"
+    "    log.write_text('log line\\n')\n"
+    "    record_property('testrelay_attachment', {'name': 'run.log', 'path': str(log), 'content_type': 'text/plain'})\n"
+    "    record_property('testrelay_attachment', {'name': 'raw.bin', 'content': b'\\x00\\x01'})\n"
+    "\n"
+    "def test_plain():\n"
+    "    pass\n"
+)
+
+
+def test_recorded_attachments_are_uploaded_and_referenced(server: FakeQase, tmp_path: Path) -> None:
+    (tmp_path / "test_attach.py").write_text(ATTACHING)
+    out = run_pytest(tmp_path, env=env_for(server, tmp_path))
+    text = out.stdout + out.stderr
+    assert "INTERNALERROR" not in text and TOKEN not in text
+    state = server.state()
+    uploaded = sorted((a["filename"], a["mime"], a["size"]) for a in state["attachments"])
+    assert uploaded == [("raw.bin", "application/octet-stream", 2), ("run.log", "text/plain", 9)]
+    run = created_run(server)
+    by_title = {r["payload"]["title"]: r["payload"] for r in run["results"]}
+    assert sorted(by_title["test_attaches"]["attachments"]) == sorted(a["hash"] for a in state["attachments"])
+    assert "attachments" not in by_title["test_plain"]
+    assert run["unknown_attachments"] == 0 and run["completed"]
+    validate_results(list(by_title.values()))
+
+
+def test_report_mode_copies_recorded_attachments(tmp_path: Path) -> None:
+    (tmp_path / "test_attach.py").write_text(ATTACHING)
+    report = tmp_path / "report"
+    out = run_pytest(tmp_path, env=clean_env(QASE_MODE="report", QASE_REPORT_CONNECTION_PATH=str(report)))
+    assert "INTERNALERROR" not in out.stdout + out.stderr
+    results = {r["title"]: r for r in report_results(report)}
+    listed = results["test_attaches"]["attachments"]
+    copied = sorted((a["file_name"], (report / a["file_path"]).read_bytes()) for a in listed)
+    assert copied == [("raw.bin", b"\x00\x01"), ("run.log", b"log line\n")]

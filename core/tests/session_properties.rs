@@ -107,6 +107,9 @@ impl Host {
                 prop_assert!(self.fallback.is_empty());
                 self.open.insert(r.request_id, ("complete", Vec::new()));
             }
+            Action::UploadAttachment(a) => {
+                self.open.insert(a.request_id, ("attachment", Vec::new()));
+            }
             Action::WriteReport(w) => prop_assert!(false, "testops mode wrote a report: {:?}", w),
             Action::SaveFallback(w) => {
                 for file in &w.files {
@@ -147,13 +150,12 @@ impl Host {
                         assert!(self.acked.insert(id.clone()), "{id} acknowledged twice");
                     }
                 }
-                s.handle_http_response(
-                    now,
-                    id,
-                    200,
-                    r#"{"status":true,"result":{"id":9}}"#.into(),
-                    None,
-                )
+                let body = if kind == "attachment" {
+                    r#"{"status":true,"result":[{"hash":"h9"}]}"#
+                } else {
+                    r#"{"status":true,"result":{"id":9}}"#
+                };
+                s.handle_http_response(now, id, 200, body.into(), None)
             }
             Answer::ServerError => s.handle_http_response(now, id, 503, String::new(), None),
             Answer::TooMany(secs) => {
@@ -216,7 +218,21 @@ proptest! {
         for op in ops {
             match op {
                 Op::Add(n) => {
-                    let results = (0..n).map(|i| passed(&format!("t{}", host.added + i))).collect();
+                    // Every third test has an attachment: it waits for its upload first.
+                    let results = (0..n)
+                        .map(|i| {
+                            let k = host.added + i;
+                            let mut result = passed(&format!("t{k}"));
+                            if k % 3 == 0 {
+                                result.attachments.push(Attachment {
+                                    name: format!("a{k}.txt"),
+                                    content: Some("aGk=".into()),
+                                    ..Attachment::default()
+                                });
+                            }
+                            result
+                        })
+                        .collect();
                     s.add_results(now, results).unwrap();
                     host.added += n;
                 }

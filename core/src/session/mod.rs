@@ -56,6 +56,7 @@
 //! ```
 
 mod answers;
+mod attachments;
 mod configurations;
 mod event;
 mod payload;
@@ -65,7 +66,7 @@ mod report;
 pub mod retry;
 mod state;
 
-pub use event::{Action, Event, FileEntry, FileWrite, HttpRequest, LogLevel};
+pub use event::{Action, AttachmentUpload, Event, FileEntry, FileWrite, HttpRequest, LogLevel};
 pub use payload::{api_time, iso8601, result_uuid};
 pub use receipt::Receipt;
 
@@ -146,6 +147,11 @@ pub(crate) enum Request {
     CreateConfigurationGroup(String),
     /// A configuration value: title, group id.
     CreateConfiguration(String, u64),
+    /// Attachment `index` of the held results `held`.
+    UploadAttachment {
+        held: u64,
+        index: usize,
+    },
     Upload(Batch),
     Complete,
 }
@@ -181,6 +187,11 @@ pub struct Session {
     lookup: Option<configurations::Lookup>,
     queue: Vec<Prepared>,
     queue_bytes: usize,
+    /// Results waiting for their attachments' hashes, by a counter.
+    held: BTreeMap<u64, attachments::Held>,
+    next_held: u64,
+    /// Attachment uploads not sent yet: (held, index).
+    attachment_queue: VecDeque<(u64, usize)>,
     ready: VecDeque<Batch>,
     in_flight: BTreeMap<u64, Pending>,
     scheduled: Vec<(u64, Pending)>,
@@ -239,6 +250,9 @@ impl Session {
             lookup: None,
             queue: Vec::new(),
             queue_bytes: 0,
+            held: BTreeMap::new(),
+            next_held: 0,
+            attachment_queue: VecDeque::new(),
             ready: VecDeque::new(),
             in_flight: BTreeMap::new(),
             scheduled: Vec::new(),

@@ -17,6 +17,9 @@ use crate::status::Status;
 #[derive(Debug)]
 pub(crate) struct Prepared {
     pub json: String,
+    /// The result's attachments: uploaded first (testops) or copied next to the result file
+    /// (local report); empty for most results.
+    pub attachments: Vec<crate::result::Attachment>,
 }
 
 impl Session {
@@ -80,6 +83,7 @@ impl Session {
                 let id = result_uuid(&self.instance, self.next_result);
                 Prepared {
                     json: result_json(&decided, &id, case_id, root_suite),
+                    attachments: result.attachments.clone(),
                 }
             })
             .collect()

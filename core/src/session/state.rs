@@ -7,6 +7,7 @@
 //! `finished`; `local` (report mode, or the run could not be opened) → `finishing`.
 
 use super::answers::{closed_run, result_id};
+use super::attachments::{local_copies, uploaded_hash};
 use super::configurations::{Lookup, Next, without_lookup};
 use super::event::{Action, Event, FileWrite, HttpRequest, LogLevel};
 use super::payload::create_run_json;
@@ -67,7 +68,15 @@ impl Session {
             self.receipt.results_seen += 1;
             return;
         }
-        for prepared in self.prepare(result) {
+        let prepared = self.prepare(result);
+        if !result.attachments.is_empty()
+            && !prepared.is_empty()
+            && matches!(self.phase, Phase::Opening | Phase::Open)
+        {
+            self.hold(prepared, &result.attachments);
+            return;
+        }
+        for prepared in prepared {
             self.enqueue(prepared);
         }
     }
@@ -167,6 +176,26 @@ impl Session {
                     &format!("no response ({message})"),
                     "",
                 );
+                Ok(())
+            }
+
+            (
+                _,
+                Event::AttachmentUnreadable {
+                    request_id,
+                    message,
+                },
+            ) => {
+                let Some(Pending {
+                    request: Request::UploadAttachment { held, index },
+                    ..
+                }) = self.in_flight.get(&request_id)
+                else {
+                    return Err(Error::UnknownRequest(request_id));
+                };
+                let (held, index) = (*held, *index);
+                self.in_flight.remove(&request_id);
+                self.attachment_done(held, index, None, &format!("unreadable: {message}"));
                 Ok(())
             }
 
@@ -288,6 +317,23 @@ impl Session {
                 self.run_failed(now, what)
             }
 
+            (_, Request::UploadAttachment { held, index }, Outcome::Success) => {
+                match uploaded_hash(body) {
+                    Some(hash) => self.attachment_done(held, index, Some(hash), what),
+                    None => {
+                        self.attachment_done(held, index, None, "no `result[0].hash` in the answer")
+                    }
+                }
+            }
+            (_, request @ Request::UploadAttachment { .. }, Outcome::Retry { after_ms })
+                if may_retry =>
+            {
+                self.schedule(now, request, tries, after_ms)
+            }
+            (_, Request::UploadAttachment { held, index }, _) => {
+                self.attachment_done(held, index, None, &format!("{what}, after {tries} tries"))
+            }
+
             (_, Request::Upload(batch), Outcome::Success) => {
                 self.receipt.acknowledged += batch.results.len() as u64;
             }
@@ -361,6 +407,15 @@ impl Session {
         for (_, pending) in due {
             self.send(pending.request, pending.tries);
         }
+        if matches!(self.phase, Phase::Opening | Phase::Open | Phase::Closing) {
+            let limit = self.config.testops.uploads_in_flight.max(1);
+            while self.attachment_uploads_busy() < limit {
+                let Some((held, index)) = self.attachment_queue.pop_front() else {
+                    break;
+                };
+                self.send(Request::UploadAttachment { held, index }, 0);
+            }
+        }
         if matches!(self.phase, Phase::Open | Phase::Closing) {
             while self.uploads_busy() < self.config.testops.uploads_in_flight.max(1) {
                 let Some(batch) = self.ready.pop_front() else {
@@ -369,8 +424,10 @@ impl Session {
                 self.send(Request::Upload(batch), 0);
             }
         }
-        let uploads_done =
-            self.ready.is_empty() && self.queue.is_empty() && self.uploads_busy() == 0;
+        let uploads_done = self.ready.is_empty()
+            && self.queue.is_empty()
+            && self.held.is_empty()
+            && self.uploads_busy() == 0;
         match self.phase {
             Phase::Closing if uploads_done => {
                 if self.should_complete() {
@@ -410,7 +467,8 @@ impl Session {
                 | Request::CheckRun
                 | Request::ListConfigurations
                 | Request::CreateConfigurationGroup(_)
-                | Request::CreateConfiguration(..) => {}
+                | Request::CreateConfiguration(..)
+                | Request::UploadAttachment { .. } => {}
                 Request::Complete => self.log(
                     LogLevel::Warn,
                     "completing the run did not finish before the deadline; it was left open"
@@ -418,10 +476,17 @@ impl Session {
                 ),
             }
         }
+        // Results still waiting for attachments go without them (their local copies keep
+        // every attachment).
+        let held = self.drop_attachment_uploads();
         match self.phase {
             // Only the run request was pending; `run_failed` saves the queued results.
-            Phase::Opening => self.run_failed(now, "no answer before the deadline"),
+            Phase::Opening => {
+                self.queue.extend(held);
+                self.run_failed(now, "no answer before the deadline")
+            }
             Phase::Closing | Phase::Completing => {
+                undelivered.extend(held);
                 undelivered.extend(self.ready.drain(..).flat_map(|b| b.results));
                 undelivered.append(&mut self.queue);
                 self.queue_bytes = 0;
@@ -438,7 +503,9 @@ impl Session {
                 }
                 self.wrap_up(now);
             }
-            Phase::Off | Phase::Open | Phase::Local | Phase::Finishing | Phase::Finished => {}
+            Phase::Off | Phase::Open | Phase::Local | Phase::Finishing | Phase::Finished => {
+                self.write_local(held, Sink::Fallback)
+            }
         }
     }
 
@@ -540,6 +607,7 @@ impl Session {
         self.sink = Sink::Fallback;
         let mut results: Vec<Prepared> = self.ready.drain(..).flat_map(|b| b.results).collect();
         results.append(&mut self.queue);
+        results.extend(self.drop_attachment_uploads());
         self.queue_bytes = 0;
         self.write_local(results, Sink::Fallback);
         if self.deadline.is_some() {
@@ -548,7 +616,7 @@ impl Session {
     }
 
     /// One payload result into the current batch (or file batch).
-    fn enqueue(&mut self, prepared: Prepared) {
+    pub(super) fn enqueue(&mut self, prepared: Prepared) {
         let batch_size = self.config.testops.batch_size.max(1);
         if self.phase == Phase::Local {
             self.queue.push(prepared);
@@ -570,7 +638,7 @@ impl Session {
         }
     }
 
-    fn close_batch(&mut self) {
+    pub(super) fn close_batch(&mut self) {
         if !self.queue.is_empty() {
             self.ready.push_back(Batch {
                 results: std::mem::take(&mut self.queue),
@@ -594,7 +662,14 @@ impl Session {
         let mut files = Vec::with_capacity(results.len());
         for prepared in results {
             let summary = Summary::of(&prepared.json);
-            files.push(result_file(&summary.id, &prepared.json));
+            if prepared.attachments.is_empty() {
+                files.push(result_file(&summary.id, &prepared.json));
+            } else {
+                let (json, copies) =
+                    local_copies(&prepared.json, &summary.id, &prepared.attachments);
+                files.push(result_file(&summary.id, &json));
+                files.extend(copies);
+            }
             self.local.push(summary);
         }
         match sink {
@@ -776,6 +851,12 @@ impl Session {
                 String::new(),
                 None,
             ),
+            Request::UploadAttachment { .. } => (
+                "POST",
+                format!("/v1/attachment/{project}"),
+                String::new(),
+                None,
+            ),
         };
         let http = HttpRequest {
             request_id,
@@ -798,6 +879,9 @@ impl Session {
             Request::CreateConfiguration(..) => Action::CreateConfiguration(http),
             Request::Upload(_) => Action::UploadResults(http),
             Request::Complete => Action::CompleteRun(http),
+            Request::UploadAttachment { held, index } => {
+                Action::UploadAttachment(self.attachment_upload(http, *held, *index))
+            }
         });
         self.in_flight.insert(
             request_id,

@@ -87,6 +87,12 @@ pub fn render(action: &Action) -> String {
             let count = r.count.map(|c| format!(" count={c}")).unwrap_or_default();
             format!("{kind} #{} {} {}{count}", r.request_id, r.method, r.path)
         }
+        Action::UploadAttachment(a) => {
+            format!(
+                "upload_attachment #{} {} {} {}",
+                a.request_id, a.method, a.path, a.name
+            )
+        }
         Action::WriteReport(w) | Action::SaveFallback(w) => {
             let kind = if matches!(action, Action::WriteReport(_)) {
                 "write_report"
@@ -132,6 +138,7 @@ pub fn request_id(action: &Action) -> u64 {
         return r.request_id;
     }
     match action {
+        Action::UploadAttachment(a) => a.request_id,
         Action::WriteReport(w) | Action::SaveFallback(w) => w.request_id,
         other => panic!("no request id in {other:?}"),
     }

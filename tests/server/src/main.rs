@@ -3,6 +3,7 @@
 
 mod api;
 mod app;
+mod attachments;
 mod configurations;
 mod control;
 mod faults;

@@ -22,7 +22,7 @@ use tower::ServiceExt;
 
 use crate::app::{App, Gate, api_error, gate};
 use crate::faults::Endpoint;
-use crate::{api, configurations, control};
+use crate::{api, attachments, configurations, control};
 
 /// Largest request body read (a bigger body answers 413, like a real front proxy would).
 const BODY_LIMIT: usize = 32 * 1024 * 1024;
@@ -80,6 +80,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route(
             "/v1/configuration/{code}/group",
             gated(Endpoint::Configuration, post(configurations::create_group)),
+        )
+        .route(
+            "/v1/attachment/{code}",
+            gated(Endpoint::Attachment, post(attachments::upload)),
         );
     let control = Router::new()
         .route("/__control/state", get(control::state))

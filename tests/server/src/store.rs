@@ -28,6 +28,8 @@ pub struct Run {
     pub uploads: u64,
     /// Upload requests refused because the run was already completed.
     pub uploads_after_complete: u64,
+    /// Attachment hashes in stored results that no attachment upload returned.
+    pub unknown_attachments: u64,
     #[serde(skip)]
     index: HashMap<String, usize>,
 }
@@ -45,6 +47,15 @@ pub struct ConfigurationGroup {
 pub struct Configuration {
     pub id: u64,
     pub title: String,
+}
+
+/// One uploaded attachment (its bytes are not kept).
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredAttachment {
+    pub hash: String,
+    pub filename: String,
+    pub mime: String,
+    pub size: usize,
 }
 
 /// One stored result with its payload as received.
@@ -96,6 +107,8 @@ pub struct Store {
     pub configurations: BTreeMap<String, Vec<ConfigurationGroup>>,
     /// The last id given to a configuration group or value (one counter for both).
     pub last_configuration_id: u64,
+    /// Uploaded attachments, in order of arrival.
+    pub attachments: Vec<StoredAttachment>,
     requests: Vec<RequestRecord>,
 }
 
@@ -104,6 +117,7 @@ impl Store {
     pub fn reset(&mut self) {
         self.runs.clear();
         self.configurations.clear();
+        self.attachments.clear();
         self.requests.clear();
     }
 
@@ -125,6 +139,7 @@ impl Store {
                 conflicting_duplicates: 0,
                 uploads: 0,
                 uploads_after_complete: 0,
+                unknown_attachments: 0,
                 index: HashMap::new(),
             },
         );
@@ -174,6 +189,7 @@ impl Store {
         serde_json::json!({
             "runs": runs,
             "configurations": self.configurations,
+            "attachments": self.attachments,
             "requests": self.requests,
             "totals": {
                 "runs": runs.len(),

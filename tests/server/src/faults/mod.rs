@@ -20,16 +20,19 @@ pub enum Endpoint {
     Complete,
     /// The configuration routes: list, create a group, create a value.
     Configuration,
+    /// `POST /v1/attachment/{code}`.
+    Attachment,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 6] = [
+    pub const ALL: [Endpoint; 7] = [
         Endpoint::Project,
         Endpoint::CreateRun,
         Endpoint::GetRun,
         Endpoint::Upload,
         Endpoint::Complete,
         Endpoint::Configuration,
+        Endpoint::Attachment,
     ];
 
     fn index(self) -> usize {
@@ -56,6 +59,8 @@ pub struct FaultConfig {
     pub complete: EndpointFaults,
     #[serde(default)]
     pub configuration: EndpointFaults,
+    #[serde(default)]
+    pub attachment: EndpointFaults,
     /// Every API request in the window fails, whatever its endpoint (a server restart).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outage: Option<Outage>,
@@ -242,6 +247,7 @@ impl FaultConfig {
             Endpoint::Upload => &self.upload,
             Endpoint::Complete => &self.complete,
             Endpoint::Configuration => &self.configuration,
+            Endpoint::Attachment => &self.attachment,
         }
     }
 }
