@@ -11,7 +11,12 @@
 //! - Start: a configured run id is checked (`check_run`: it exists and is not completed),
 //!   otherwise a run is created (`create_run`). Results that arrive meanwhile queue up. A
 //!   run that cannot be opened (refused, unreachable, already completed) sends every result
-//!   to the fallback report, with one error line naming the reason.
+//!   to the fallback report, with one error line naming the reason. Before create-run,
+//!   configuration values are looked up by name (and created when asked), one request at a
+//!   time (`configurations.rs`); a failed lookup only leaves values out of the run.
+//! - Attachments: a result with attachments is held while they upload (`upload_attachment`;
+//!   `attachments.rs`), then joins the queue with their hashes; a failed attachment is left
+//!   out with a warning, never the result. Local reports get copies instead.
 //! - Results: case ids → classify → map → filter → payload, one payload result per case id
 //!   with a deterministic UUID-shaped idempotency id (from the host's `instance` and a
 //!   counter). A batch leaves at the batch size or the byte budget; at most
