@@ -64,14 +64,17 @@ mod answers;
 mod attachments;
 mod configurations;
 mod event;
+mod json;
 mod payload;
 mod pipeline;
 mod receipt;
 mod report;
+mod result_body;
 pub mod retry;
 mod state;
 
 pub use event::{Action, AttachmentUpload, Event, FileEntry, FileWrite, HttpRequest, LogLevel};
+use payload::ResultIds;
 pub use payload::{api_time, iso8601, result_uuid};
 pub use receipt::Receipt;
 
@@ -79,7 +82,7 @@ use crate::config::{Config, Mode};
 use crate::error::Error;
 use crate::result::TestResult;
 use crate::warning::Warning;
-use pipeline::Prepared;
+use pipeline::{Prepared, Scratch};
 use report::Summary;
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
@@ -178,7 +181,7 @@ pub(crate) struct FileJob {
 #[derive(Debug)]
 pub struct Session {
     config: Config,
-    instance: String,
+    result_ids: ResultIds,
     phase: Phase,
     sink: Sink,
     started_at: u64,
@@ -191,6 +194,8 @@ pub struct Session {
     /// Configuration values being looked up before create-run.
     lookup: Option<configurations::Lookup>,
     queue: Vec<Prepared>,
+    /// Buffers reused by every result (no allocation per test).
+    scratch: Scratch,
     queue_bytes: usize,
     /// Results waiting for their attachments' hashes, by a counter.
     held: BTreeMap<u64, attachments::Held>,
@@ -242,7 +247,7 @@ impl Session {
             }
         }
         let mut session = Session {
-            instance: options.instance,
+            result_ids: ResultIds::new(&options.instance),
             phase: Phase::Off,
             sink: Sink::Report,
             started_at: now,
@@ -254,6 +259,7 @@ impl Session {
             run_created: false,
             lookup: None,
             queue: Vec::new(),
+            scratch: Scratch::default(),
             queue_bytes: 0,
             held: BTreeMap::new(),
             next_held: 0,

@@ -68,17 +68,19 @@ impl Session {
             self.receipt.results_seen += 1;
             return;
         }
-        let prepared = self.prepare(result);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        self.prepare(result, &mut scratch);
         if !result.attachments.is_empty()
-            && !prepared.is_empty()
+            && !scratch.prepared.is_empty()
             && matches!(self.phase, Phase::Opening | Phase::Open)
         {
+            let prepared: Vec<Prepared> = scratch.prepared.drain(..).collect();
             self.hold(prepared, &result.attachments);
-            return;
         }
-        for prepared in prepared {
-            self.enqueue(prepared);
+        for one in scratch.prepared.drain(..) {
+            self.enqueue(one);
         }
+        self.scratch = scratch;
     }
 
     /// One fact. On `Err` nothing changed.
