@@ -203,8 +203,13 @@ function toTestResult(test, result, context) {
     steps: steps(result.steps),
     // `qase.*` metadata messages are read above, never sent as attachments.
     attachments: result.attachments
-      .filter((a) => a.path && a.contentType !== METADATA_CONTENT_TYPE)
-      .map((a) => ({ name: a.name, content_type: a.contentType ?? null, path: a.path })),
+      .filter((a) => (a.path || a.body) && a.contentType !== METADATA_CONTENT_TYPE)
+      .map((a) => ({
+        name: a.name,
+        content_type: a.contentType ?? null,
+        path: a.path ?? null,
+        content: a.path ? null : a.body.toString('base64'),
+      })),
     // A comment goes first, the error message after it (official layout); without a comment
     // the core takes the error message itself.
     message: meta.comment === null ? null : errorMessage === null ? meta.comment : `${meta.comment}\n\n${errorMessage}`,

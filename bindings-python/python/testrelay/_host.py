@@ -9,7 +9,9 @@ Drain invariant (docs/api.md): after every ``handle``/``add_results`` the host c
 
 from __future__ import annotations
 
+import base64
 import os
+import shutil
 import threading
 import time
 import uuid
@@ -25,7 +27,10 @@ READ_TIMEOUT_S = 60.0
 # no context switch per test); the thread also looks every IDLE_POLL_S by itself.
 WAKE_EVERY = 50
 IDLE_POLL_S = 0.2
-HTTP_ACTIONS = ("create_run", "check_run", "upload_results", "complete_run")
+HTTP_ACTIONS = (
+    "create_run", "check_run", "get_configurations", "create_configuration_group", "create_configuration",
+    "upload_results", "complete_run",
+)
 FILE_ACTIONS = ("write_report", "save_fallback")
 
 
@@ -143,26 +148,42 @@ class Host:
             self._log(action["level"], action["message"])
         elif kind in HTTP_ACTIONS:
             self._session.handle(now_ms(), self._http(action))
+        elif kind == "upload_attachment":
+            self._session.handle(now_ms(), self._upload_attachment(action))
         elif kind in FILE_ACTIONS:
             self._session.handle(now_ms(), _write_files(action))
         else:
             self._log("warn", f"testrelay: unknown action {kind!r} ignored")
 
     def _http(self, action: dict[str, Any]) -> dict[str, Any]:
+        body = action["body"] or None
+        return self._request(action, {"Content-Type": "application/json"}, body=body)
+
+    def _upload_attachment(self, action: dict[str, Any]) -> dict[str, Any]:
+        """Multipart upload (part ``file``); the host reads the file, the core never does."""
+        try:
+            if action["file_path"] is not None:
+                data = Path(action["file_path"]).read_bytes()
+            else:
+                data = base64.b64decode(action["content"] or "", validate=True)
+        except (OSError, ValueError) as e:
+            return {"event": "attachment_unreadable", "request_id": action["request_id"], "message": str(e)}
+        part = (action["name"], data, action["content_type"] or "application/octet-stream")
+        return self._request(action, {}, fields={"file": part})
+
+    def _request(self, action: dict[str, Any], headers: dict[str, str], **send: Any) -> dict[str, Any]:
         import urllib3  # only testops mode pays for the import
 
         if self._pool is None:
             timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S)
             self._pool = urllib3.PoolManager(timeout=timeout, retries=False, maxsize=4)
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        headers["Accept"] = "application/json"
         token = self._session.token()
         if token is not None:
             headers["Token"] = token
         request_id = action["request_id"]
         try:
-            response = self._pool.request(
-                action["method"], action["url"], body=action["body"] or None, headers=headers, redirect=False
-            )
+            response = self._pool.request(action["method"], action["url"], headers=headers, redirect=False, **send)
         except urllib3.exceptions.HTTPError as e:
             # The exception text names host and path only; the token is a header, never in it.
             return {"event": "http_failed", "request_id": request_id, "message": type(e).__name__}
@@ -183,9 +204,14 @@ def _write_files(action: dict[str, Any]) -> dict[str, Any]:
             path = root / entry["path"]
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            tmp.write_text(entry["content"], encoding="utf-8")
+            if entry.get("source"):
+                shutil.copyfile(entry["source"], tmp)
+            elif entry.get("encoding") == "base64":
+                tmp.write_bytes(base64.b64decode(entry["content"]))
+            else:
+                tmp.write_text(entry["content"], encoding="utf-8")
             os.replace(tmp, path)
-    except OSError as e:
+    except (OSError, ValueError) as e:
         return {"event": "report_failed", "request_id": request_id, "message": str(e)}
     return {"event": "report_written", "request_id": request_id}
 

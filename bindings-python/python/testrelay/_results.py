@@ -5,7 +5,9 @@ runner status, xfail expectation), never here.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import os
 from typing import Any, Optional
 
 import pytest
@@ -169,8 +171,30 @@ def build(item: pytest.Item, attempt: Attempt, stop_ms: float, framework: str, t
         "params": values,
         "param_groups": groups,
         "fields": fields,
+        "attachments": attachments(item),
         "message": attempt.message,
         "attempt": max(0, getattr(item, "execution_count", 1) - 1),
         "muted": item.get_closest_marker("testrelay_muted") is not None,
         "thread": thread,
     }
+
+
+def attachments(item: pytest.Item) -> list[dict[str, Any]]:
+    """Attachments a test recorded with pytest's own ``record_property("testrelay_attachment",
+    {"name", "path" | "content" (str or bytes), "content_type"})``; the session uploads them
+    (or copies them into the local report)."""
+    found = []
+    for key, value in getattr(item, "user_properties", ()):
+        if key != "testrelay_attachment" or not isinstance(value, dict):
+            continue
+        content = value.get("content")
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path = value.get("path")
+        found.append({
+            "name": str(value.get("name") or (os.path.basename(str(path)) if path else "attachment")),
+            "content_type": value.get("content_type"),
+            "path": None if path is None else str(path),
+            "content": None if content is None else base64.b64encode(content).decode("ascii"),
+        })
+    return found

@@ -19,14 +19,14 @@ struct RunCreate<'a> {
     environment_slug: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     plan_id: Option<u64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    configurations: Vec<u64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    configurations: &'a [u64],
 }
 
 /// The `POST /v1/run/{code}` body (SPEC §5, §9). An environment that is a number is sent as
-/// `environment_id`, otherwise as `environment_slug`; configuration values that are numbers
-/// are sent as configuration ids (names need a lookup the session does not make).
-pub(crate) fn create_run_json(config: &Config, now_ms: u64) -> String {
+/// `environment_id`, otherwise as `environment_slug`; `configurations` are the ids the
+/// session resolved from the picked names (`configurations.rs`).
+pub(crate) fn create_run_json(config: &Config, now_ms: u64, configurations: &[u64]) -> String {
     let testops = &config.testops;
     let environment = config.environment.as_deref();
     let body = RunCreate {
@@ -43,11 +43,7 @@ pub(crate) fn create_run_json(config: &Config, now_ms: u64) -> String {
             .filter(|&id| id > 0),
         environment_slug: environment.filter(|e| !e.parse::<u64>().is_ok_and(|id| id > 0)),
         plan_id: testops.plan_id,
-        configurations: testops
-            .configurations
-            .iter()
-            .filter_map(|c| c.value.parse().ok())
-            .collect(),
+        configurations,
     };
     serde_json::to_string(&body).expect("a RunCreate always serializes")
 }
@@ -126,17 +122,13 @@ impl ResultIds {
         ));
         let hi = (hi & !0xf000) | 0x8000; // version 8
         let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC variant
-        // 8-4-4-4-12 hex digits: the 16 of hi, then the 16 of lo.
+        // 8-4-4-4-12 hex digits: the 16 of hi, then the 16 of lo, a byte (two digits) at a time.
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut text = [b'-'; 36];
-        let mut at = 0;
-        for digit in 0..32 {
-            if matches!(digit, 8 | 12 | 16 | 20) {
-                at += 1;
-            }
-            let word = if digit < 16 { hi } else { lo };
-            text[at] = HEX[((word >> (60 - 4 * (digit % 16))) & 0xf) as usize];
-            at += 1;
+        let bytes = hi.to_be_bytes().into_iter().chain(lo.to_be_bytes());
+        for (byte, at) in bytes.zip([0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34]) {
+            text[at] = HEX[usize::from(byte >> 4)];
+            text[at + 1] = HEX[usize::from(byte & 0xf)];
         }
         text
     }
