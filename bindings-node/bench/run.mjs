@@ -140,6 +140,9 @@ if (!args.includes('--skip-playwright')) {
   // Rounds interleave the variants (rotating their order) so slow drifts of the machine's load
   // fall on every variant alike; each variant's added CPU is paired with bare's of its round.
   const samples = Object.fromEntries(variants.map(([name]) => [name, []]))
+  // One discarded run of each variant first: the very first Playwright run of a process tree is
+  // slower (cold file cache, compile cache) and would land on whichever variant went first.
+  for (const [name, reporter] of variants) run(name, reporter)
   for (let round = 0; round < REPEATS; round++) {
     for (let i = 0; i < variants.length; i++) {
       const [name, reporter] = variants[(i + round) % variants.length]
