@@ -27,7 +27,7 @@ import pytest
 
 from . import _native
 from ._receipts import job_name, receipts_dir, write_receipt
-from ._results import Attempt, build, case_ids, error_info
+from ._results import Attempt, build, case_ids, error_info, marks
 
 RUN_ID_KEY = "testrelay_run_id"
 RECEIPT_KEY = "testrelay_receipt"
@@ -216,28 +216,46 @@ class Reporter:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        # Runs three times per test: a passing phase costs a stash access and two tests.
         report = yield
-        if call.when == "teardown":
+        when = call.when
+        if self.host is None:
+            if when == "teardown":
+                self.tests_done.add(item.nodeid)
+            return report
+        stash = item.stash
+        attempt = None if when == "setup" else stash.get(ATTEMPT, None)
+        if attempt is None:
+            attempt = stash[ATTEMPT] = Attempt(report.start * 1000.0)
+        if report.outcome != "passed" or hasattr(report, "wasxfail"):
+            excinfo = call.excinfo
+            error = None
+            if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception):
+                error = error_info(excinfo)
+            attempt.add(report, error)
+        if when == "teardown":
             # Ignored tests count as accounted for: only tests that never ran are missing.
             self.tests_done.add(item.nodeid)
-        if self.host is None or item.get_closest_marker("testrelay_ignore") is not None:
-            return report
-        attempt = item.stash.get(ATTEMPT, None)
-        if attempt is None or call.when == "setup":
-            attempt = item.stash[ATTEMPT] = Attempt()
-        excinfo = call.excinfo
-        error = None
-        if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception):
-            error = error_info(excinfo)
-        attempt.add(report, error)
-        if call.when == "teardown":
-            framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
-            ids, bad = case_ids(item)
+            del stash[ATTEMPT]
+            self.report(item, attempt, report.stop * 1000.0)
+        return report
+
+    def report(self, item: pytest.Item, attempt: Attempt, stop_ms: float) -> None:
+        """Hands one finished attempt to the host (a list append); a bug here is said once per
+        test, never raised into pytest (that would abort the run)."""
+        if self.host is None:
+            return
+        try:
+            found = marks(item)
+            if "testrelay_ignore" in found:
+                return
+            ids, bad = case_ids(found)
             if bad:
                 self.lines("warn", f"testrelay: {item.nodeid}: case ids {bad!r} are not integers; ignored")
-            self.host.add_result(build(item, attempt, report.stop * 1000.0, framework, self.thread, ids))
-            del item.stash[ATTEMPT]
-        return report
+            framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
+            self.host.add_result(build(item, found, attempt, stop_ms, framework, self.thread, ids))
+        except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
+            self.lines("error", f"testrelay: {item.nodeid} not reported: {type(e).__name__}: {e}")
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
