@@ -20,54 +20,74 @@ pub struct CaseIds {
 /// Reads case ids from `explicit` (annotations, `testops_ids`) and from the title's
 /// `(Qase ID: …)` marker; the marker is removed from the title.
 pub fn case_ids(title: &str, explicit: Option<&[i64]>) -> CaseIds {
-    let mut out = CaseIds::default();
-    let mut raw: Vec<String> = explicit
-        .unwrap_or_default()
-        .iter()
-        .map(i64::to_string)
-        .collect();
-    out.title = match find_marker(title) {
-        Some((start, end)) => {
-            raw.extend(
-                title[start + MARKER.len()..end - 1]
-                    .split(',')
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty()),
-            );
-            format!(
-                "{} {}",
-                title[..start].trim_end(),
-                title[end..].trim_start()
-            )
-            .trim()
-            .to_owned()
-        }
-        None => title.trim().to_owned(),
-    };
-    for item in raw {
-        match item.parse::<i64>() {
-            Ok(id) if id > 0 => {
-                if !out.ids.contains(&(id as u64)) {
-                    out.ids.push(id as u64);
+    let marker = find_marker(title);
+    let mut out = CaseIds {
+        title: match marker {
+            // `before after`, trimmed, with one space where the marker was.
+            Some((start, end)) => {
+                let before = title[..start].trim();
+                let after = title[end..].trim();
+                let mut clean = String::with_capacity(before.len() + 1 + after.len());
+                clean.push_str(before);
+                if !before.is_empty() && !after.is_empty() {
+                    clean.push(' ');
                 }
+                clean.push_str(after);
+                clean
             }
-            _ => out.warnings.push(Warning::new(
-                WarningCode::InvalidCaseId,
-                "testops_ids",
-                format!(
-                    "case id `{item}` of `{}` ignored: expected a positive integer",
-                    out.title
-                ),
-            )),
+            None => title.trim().to_owned(),
+        },
+        ..CaseIds::default()
+    };
+    for &id in explicit.unwrap_or_default() {
+        out.take(id, (id > 0).then_some(id as u64));
+    }
+    if let Some((start, end)) = marker {
+        let items = title[start + MARKER.len()..end - 1]
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        for item in items {
+            let id = item.parse::<i64>().ok().filter(|&id| id > 0);
+            out.take(item, id.map(|id| id as u64));
         }
     }
     out
 }
 
+impl CaseIds {
+    /// One id as written: kept once when positive, otherwise dropped with a warning.
+    fn take(&mut self, item: impl std::fmt::Display, id: Option<u64>) {
+        match id {
+            Some(id) => {
+                if !self.ids.contains(&id) {
+                    self.ids.push(id);
+                }
+            }
+            None => self.warnings.push(Warning::new(
+                WarningCode::InvalidCaseId,
+                "testops_ids",
+                format!(
+                    "case id `{item}` of `{}` ignored: expected a positive integer",
+                    self.title
+                ),
+            )),
+        }
+    }
+}
+
 /// The byte range of a well-formed `(Qase ID: 1, 2)` marker: digits, `-`, commas and spaces
 /// up to the closing parenthesis.
 fn find_marker(title: &str) -> Option<(usize, usize)> {
-    let start = title.find(MARKER)?;
+    // The first `(` that opens a marker (a char search is much cheaper than a substring one).
+    let mut from = 0;
+    let start = loop {
+        let at = from + title[from..].find('(')?;
+        if title[at..].starts_with(MARKER) {
+            break at;
+        }
+        from = at + 1;
+    };
     let rest = &title[start + MARKER.len()..];
     let close = rest.find(')')?;
     let inner = &rest[..close];
@@ -98,6 +118,21 @@ mod tests {
         assert_eq!(got.ids, [4, 9]);
         assert_eq!(got.warnings.len(), 3);
         assert_eq!(got.title, "t");
+    }
+
+    #[test]
+    fn the_marker_may_stand_anywhere() {
+        let cases = [
+            ("(x) Login (Qase ID: 5) works ", "(x) Login works", vec![5]),
+            ("  (Qase ID: 7)   Login", "Login", vec![7]),
+            ("Login\t(Qase ID: 8)", "Login", vec![8]),
+            ("(Qase ID: 9)", "", vec![9]),
+            ("((Qase ID: 3)", "(", vec![3]),
+        ];
+        for (title, clean, ids) in cases {
+            let got = case_ids(title, None);
+            assert_eq!((got.title.as_str(), got.ids), (clean, ids), "{title:?}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::result::{ErrorInfo, Framework, JunitElement, Language, Outcome, Phase};
 use crate::status::Status;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The classification policy. It is data: hosts may add assertion types or switch the phase
 /// rule off, and every binding gets the same verdict for the same policy.
@@ -37,12 +38,13 @@ pub struct Verdict {
     pub status: Status,
     /// The id of the rule that fired, e.g. `python.assertion_subclass`.
     pub rule: &'static str,
-    /// What the rule saw, e.g. `MyAssert → AssertionError`.
-    pub evidence: String,
+    /// What the rule saw, e.g. `MyAssert → AssertionError` (borrowed when it is fixed text:
+    /// classification runs once per result and should not allocate for the common cases).
+    pub evidence: Cow<'static, str>,
 }
 
 impl Verdict {
-    fn new(status: Status, rule: &'static str, evidence: impl Into<String>) -> Self {
+    fn new(status: Status, rule: &'static str, evidence: impl Into<Cow<'static, str>>) -> Self {
         Verdict {
             status,
             rule,
@@ -180,7 +182,12 @@ fn classify_runner_status(runner: Option<&str>) -> Verdict {
             "no error and no runner status",
         );
     };
-    let evidence = format!("runner status {word}");
+    let evidence: Cow<'static, str> = match word {
+        "passed" => "runner status passed".into(),
+        "failed" => "runner status failed".into(),
+        "skipped" => "runner status skipped".into(),
+        _ => format!("runner status {word}").into(),
+    };
     match runner_word(word) {
         RunnerWord::Passed => Verdict::new(Status::Passed, "runner.passed", evidence),
         RunnerWord::Skipped => Verdict::new(Status::Skipped, "runner.skipped", evidence),
@@ -474,7 +481,7 @@ mod tests {
         };
         let v = classify(&outcome, &Policy::default());
         assert_eq!(
-            (v.rule, v.evidence.as_str()),
+            (v.rule, v.evidence.as_ref()),
             ("python.assertion_subclass", "MyAssert → AssertionError")
         );
     }

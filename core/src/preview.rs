@@ -196,7 +196,7 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
                 case_ids: cases.ids,
                 status: verdict.status,
                 rule: verdict.rule,
-                evidence: verdict.evidence,
+                evidence: verdict.evidence.into_owned(),
                 reported,
                 mapped: mapped_status != verdict.status,
                 filtered,

@@ -54,14 +54,17 @@
 //! ```
 
 mod event;
+mod json;
 mod payload;
 mod pipeline;
 mod receipt;
 mod report;
+mod result_body;
 pub mod retry;
 mod state;
 
 pub use event::{Action, Event, FileEntry, FileWrite, HttpRequest, LogLevel};
+use payload::ResultIds;
 pub use payload::{api_time, iso8601, result_uuid};
 pub use receipt::Receipt;
 
@@ -69,7 +72,7 @@ use crate::config::{Config, Mode};
 use crate::error::Error;
 use crate::result::TestResult;
 use crate::warning::Warning;
-use pipeline::Prepared;
+use pipeline::{Prepared, Scratch};
 use report::Summary;
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
@@ -158,7 +161,7 @@ pub(crate) struct FileJob {
 #[derive(Debug)]
 pub struct Session {
     config: Config,
-    instance: String,
+    result_ids: ResultIds,
     phase: Phase,
     sink: Sink,
     started_at: u64,
@@ -169,6 +172,8 @@ pub struct Session {
     run_id: Option<u64>,
     run_created: bool,
     queue: Vec<Prepared>,
+    /// Buffers reused by every result (no allocation per test).
+    scratch: Scratch,
     queue_bytes: usize,
     ready: VecDeque<Batch>,
     in_flight: BTreeMap<u64, Pending>,
@@ -215,7 +220,7 @@ impl Session {
             }
         }
         let mut session = Session {
-            instance: options.instance,
+            result_ids: ResultIds::new(&options.instance),
             phase: Phase::Off,
             sink: Sink::Report,
             started_at: now,
@@ -226,6 +231,7 @@ impl Session {
             run_id: config.testops.run_id,
             run_created: false,
             queue: Vec::new(),
+            scratch: Scratch::default(),
             queue_bytes: 0,
             ready: VecDeque::new(),
             in_flight: BTreeMap::new(),

@@ -1,224 +1,8 @@
-//! Request bodies of the Qase API: the v1 create-run body and the v2 `ResultCreate` objects
-//! (checked against the official `qase-api-v2-client` models: `result_create.py`,
-//! `result_execution.py`, `result_step*.py`, `result_relations.py`, `relation_suite*.py`).
+//! The v1 create-run body, API times and result ids (the v2 `ResultCreate` objects are
+//! written in `result_body.rs`).
 
 use crate::config::Config;
-use crate::result::{Step, TestResult};
-use crate::status::Status;
-use indexmap::IndexMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
-
-/// What the session decided about one result, ready to become one payload object per case.
-#[derive(Debug)]
-pub(crate) struct Decided<'a> {
-    pub result: &'a TestResult,
-    pub title: &'a str,
-    pub status: Status,
-    pub signature: &'a str,
-    pub suite: &'a [String],
-    pub flaky: bool,
-    pub defect: bool,
-}
-
-#[derive(Serialize)]
-struct ResultCreate<'a> {
-    id: &'a str,
-    title: &'a str,
-    signature: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    testops_ids: Option<[u64; 1]>,
-    execution: Execution<'a>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    fields: BTreeMap<&'a str, &'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    steps: Vec<StepBody<'a>>,
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    params: &'a IndexMap<String, String>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    param_groups: &'a [Vec<String>],
-    relations: Relations<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    defect: bool,
-}
-
-#[derive(Serialize)]
-struct Execution<'a> {
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    start_time: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_time: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    duration: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stacktrace: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    thread: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct Relations<'a> {
-    suite: SuiteData<'a>,
-}
-
-#[derive(Serialize)]
-struct SuiteData<'a> {
-    data: Vec<SuiteItem<'a>>,
-}
-
-#[derive(Serialize)]
-struct SuiteItem<'a> {
-    title: &'a str,
-    public_id: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct StepBody<'a> {
-    data: StepData<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    execution: Option<StepExecution>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    steps: Vec<StepBody<'a>>,
-}
-
-#[derive(Serialize)]
-struct StepData<'a> {
-    action: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expected_result: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    input_data: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct StepExecution {
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    start_time: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_time: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    duration: Option<u64>,
-}
-
-/// Milliseconds → the API's "seconds with milliseconds as the fraction".
-fn seconds(ms: f64) -> f64 {
-    (ms / 1000.0 * 1000.0).round() / 1000.0
-}
-
-/// A duration in whole milliseconds; negative or non-finite durations are dropped.
-fn whole_ms(ms: Option<f64>) -> Option<u64> {
-    ms.filter(|d| d.is_finite() && *d >= 0.0)
-        .map(|d| d.round() as u64)
-}
-
-fn times(started: Option<f64>, duration: Option<f64>) -> (Option<f64>, Option<f64>) {
-    let started = started.filter(|s| s.is_finite() && *s >= 0.0);
-    let end = match (started, whole_ms(duration)) {
-        (Some(s), Some(d)) => Some(seconds(s + d as f64)),
-        _ => None,
-    };
-    (started.map(seconds), end)
-}
-
-fn step_body(step: &Step) -> StepBody<'_> {
-    // The step model knows passed/failed/blocked/skipped/in_progress only: invalid → failed.
-    let execution = step.status.map(|status| {
-        let (start_time, end_time) = times(step.started_at, step.duration);
-        StepExecution {
-            status: match status {
-                Status::Invalid => "failed",
-                other => other.as_str(),
-            },
-            start_time,
-            end_time,
-            duration: whole_ms(step.duration),
-        }
-    });
-    StepBody {
-        data: StepData {
-            action: if step.title.is_empty() {
-                "step"
-            } else {
-                &step.title
-            },
-            expected_result: step.expected.as_deref(),
-            input_data: step.data.as_deref(),
-        },
-        execution,
-        steps: step.steps.iter().map(step_body).collect(),
-    }
-}
-
-/// One `ResultCreate` JSON object: `id` is the idempotency key, `case_id` the one case this
-/// copy reports to (a result with several case ids becomes several objects, same signature).
-pub(crate) fn result_json(
-    decided: &Decided<'_>,
-    id: &str,
-    case_id: Option<u64>,
-    root_suite: Option<&str>,
-) -> String {
-    let result = decided.result;
-    let error = result.outcome.error.as_ref();
-    let mut fields: BTreeMap<&str, &str> = result
-        .fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    if result.muted {
-        fields.insert("muted", "true");
-    }
-    if decided.flaky {
-        fields.insert("is_flaky", "true");
-    }
-    let message = match (
-        result.attempt,
-        result
-            .message
-            .as_deref()
-            .or(error.and_then(|e| e.message.as_deref())),
-    ) {
-        (0, text) => text.map(str::to_owned),
-        (n, Some(text)) => Some(format!("Attempt {} (retry {n})\n{text}", n + 1)),
-        (n, None) => Some(format!("Attempt {} (retry {n})", n + 1)),
-    };
-    let (start_time, end_time) = times(result.started_at, result.duration);
-    let data = root_suite
-        .into_iter()
-        .chain(decided.suite.iter().map(String::as_str))
-        .map(|title| SuiteItem {
-            title,
-            public_id: None,
-        })
-        .collect();
-    let body = ResultCreate {
-        id,
-        title: decided.title,
-        signature: decided.signature,
-        testops_ids: case_id.map(|c| [c]),
-        execution: Execution {
-            status: decided.status.as_str(),
-            start_time,
-            end_time,
-            duration: whole_ms(result.duration),
-            stacktrace: error.and_then(|e| e.stack.as_deref()),
-            thread: result.thread.as_deref(),
-        },
-        fields,
-        steps: result.steps.iter().map(step_body).collect(),
-        params: &result.params,
-        param_groups: &result.param_groups,
-        relations: Relations {
-            suite: SuiteData { data },
-        },
-        message,
-        defect: decided.defect,
-    };
-    serde_json::to_string(&body).expect("a ResultCreate always serializes")
-}
 
 #[derive(Serialize)]
 struct RunCreate<'a> {
@@ -310,31 +94,65 @@ pub fn api_time(ms: u64) -> String {
 /// `instance` and a counter: the same inputs give the same id, and different instances
 /// (shards, workers sharing a run) give different ids.
 pub fn result_uuid(instance: &str, counter: u64) -> String {
-    let hi = fnv1a(0xcbf2_9ce4_8422_2325, instance, counter);
-    let lo = fnv1a(
-        0x6c62_272e_07bb_0142,
-        instance,
-        counter ^ 0x9e37_79b9_7f4a_7c15,
-    );
-    let hi = (hi & !0xf000) | 0x8000; // version 8
-    let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC variant
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+    let text = ResultIds::new(instance).text(counter);
+    String::from_utf8(text.to_vec()).expect("hex digits and dashes")
 }
 
-fn fnv1a(seed: u64, text: &str, counter: u64) -> u64 {
-    let mut hash = seed;
-    for byte in text.bytes().chain([0xff]).chain(counter.to_le_bytes()) {
+const HI_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+const LO_SEED: u64 = 0x6c62_272e_07bb_0142;
+
+/// [`result_uuid`] for one instance, with the instance's part of both hashes done once: an id
+/// is made for every result.
+#[derive(Clone, Debug)]
+pub(crate) struct ResultIds {
+    hi: u64,
+    lo: u64,
+}
+
+impl ResultIds {
+    pub fn new(instance: &str) -> Self {
+        ResultIds {
+            hi: fnv1a(HI_SEED, instance.bytes().chain([0xff])),
+            lo: fnv1a(LO_SEED, instance.bytes().chain([0xff])),
+        }
+    }
+
+    /// The id of result number `counter`, as text without an allocation.
+    pub fn text(&self, counter: u64) -> [u8; 36] {
+        let hi = avalanche(fnv1a(self.hi, counter.to_le_bytes()));
+        let lo = avalanche(fnv1a(
+            self.lo,
+            (counter ^ 0x9e37_79b9_7f4a_7c15).to_le_bytes(),
+        ));
+        let hi = (hi & !0xf000) | 0x8000; // version 8
+        let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC variant
+        // 8-4-4-4-12 hex digits: the 16 of hi, then the 16 of lo.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'-'; 36];
+        let mut at = 0;
+        for digit in 0..32 {
+            if matches!(digit, 8 | 12 | 16 | 20) {
+                at += 1;
+            }
+            let word = if digit < 16 { hi } else { lo };
+            text[at] = HEX[((word >> (60 - 4 * (digit % 16))) & 0xf) as usize];
+            at += 1;
+        }
+        text
+    }
+}
+
+/// FNV-1a over `bytes`, continuing from `hash`.
+fn fnv1a(mut hash: u64, bytes: impl IntoIterator<Item = u8>) -> u64 {
+    for byte in bytes {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    // A final avalanche so neighbouring counters differ in every nibble.
+    hash
+}
+
+/// A final mix so neighbouring counters differ in every nibble.
+fn avalanche(mut hash: u64) -> u64 {
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
     hash ^ (hash >> 33)
@@ -349,6 +167,38 @@ mod tests {
         assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(iso8601(1_795_320_406_123), "2026-11-22T04:06:46.123Z");
         assert_eq!(api_time(951_827_696_000), "2000-02-29 12:34:56");
+    }
+
+    #[test]
+    fn uuid_digits_are_the_words_in_8_4_4_4_12() {
+        for (instance, counter) in [("worker-1", 1), ("", 0), ("shard-3/4", u64::MAX)] {
+            // The first version's hash, in one pass: instance bytes, 0xff, counter bytes.
+            let hash = |seed, counter: u64| {
+                let bytes = instance.bytes().chain([0xff]).chain(counter.to_le_bytes());
+                avalanche(fnv1a(seed, bytes))
+            };
+            let hi = (hash(HI_SEED, counter) & !0xf000) | 0x8000;
+            let lo = hash(LO_SEED, counter ^ 0x9e37_79b9_7f4a_7c15);
+            let lo = (lo & !(0b11 << 62)) | (0b10 << 62);
+            let expected = format!(
+                "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+                hi >> 32,
+                (hi >> 16) & 0xffff,
+                hi & 0xffff,
+                lo >> 48,
+                lo & 0xffff_ffff_ffff
+            );
+            assert_eq!(result_uuid(instance, counter), expected);
+        }
+    }
+
+    #[test]
+    fn ids_are_stable_across_versions() {
+        // Computed by the first release: a host that resumes must get the same ids.
+        assert_eq!(
+            result_uuid("worker-1", 1),
+            "455dce14-b934-8ee7-8da9-f52f1b5071e6"
+        );
     }
 
     #[test]

@@ -3,14 +3,14 @@
 //! number, the flaky mark and the failure links (SPEC §5). No state transition happens here.
 
 use super::event::{Action, LogLevel};
-use super::payload::{Decided, result_json, result_uuid};
+use super::result_body::{Decided, result_json};
 use super::{Phase, Session};
 use crate::case_ids::case_ids;
 use crate::classify::classify;
 use crate::links::{FAILURE_LINK_PREFIX, failure_links};
 use crate::mapping::{map_and_filter, map_and_filter_traced};
 use crate::result::TestResult;
-use crate::signature::{js_signature, python_signature};
+use crate::signature::{write_js_signature, write_python_signature};
 use crate::status::Status;
 
 /// One payload result, serialized once.
@@ -19,9 +19,19 @@ pub(crate) struct Prepared {
     pub json: String,
 }
 
+/// Buffers reused from one result to the next, so preparing a result allocates only what it
+/// keeps (its title and its payload).
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    /// The payload results of the current test.
+    pub prepared: Vec<Prepared>,
+    signature: Vec<u8>,
+}
+
 impl Session {
-    /// The payload results of one finished test; empty when the filter dropped it.
-    pub(super) fn prepare(&mut self, result: &TestResult) -> Vec<Prepared> {
+    /// The payload results of one finished test into `scratch.prepared`; none when the filter
+    /// dropped it.
+    pub(super) fn prepare(&mut self, result: &TestResult, scratch: &mut Scratch) {
         self.receipt.results_seen += 1;
         let cases = case_ids(&result.title, result.testops_ids.as_deref());
         for warning in &cases.warnings {
@@ -45,16 +55,18 @@ impl Session {
         };
         let Some(status) = status else {
             self.receipt.filtered += 1;
-            return Vec::new();
+            return;
         };
-        let signature = match result.node_id.as_deref() {
-            Some(node_id) => python_signature(&cases.ids, node_id, &result.params),
+        let buffer = &mut scratch.signature;
+        match result.node_id.as_deref() {
+            Some(node_id) => write_python_signature(buffer, &cases.ids, node_id, &result.params),
             None => {
                 let path = result.suite.iter().chain([&result.title]);
-                js_signature(&cases.ids, path, &result.params)
+                write_js_signature(buffer, &cases.ids, path, &result.params);
             }
-        };
-        let flaky = self.track_attempts(result.attempt, status, &signature);
+        }
+        let signature = std::str::from_utf8(buffer).expect("signatures are built from UTF-8");
+        let flaky = self.track_attempts(result.attempt, status, signature);
         if status == Status::Failed {
             self.failure_links(&cases.ids, &cases.title);
         }
@@ -62,27 +74,22 @@ impl Session {
             result,
             title: &cases.title,
             status,
-            signature: &signature,
+            signature,
             suite: &result.suite,
             flaky,
             defect: self.config.testops.defect && status == Status::Failed,
         };
         let root_suite = self.config.root_suite.as_deref();
-        let one_per_case: Vec<Option<u64>> = if cases.ids.is_empty() {
-            vec![None]
-        } else {
-            cases.ids.iter().copied().map(Some).collect()
-        };
-        one_per_case
-            .into_iter()
-            .map(|case_id| {
-                self.next_result += 1;
-                let id = result_uuid(&self.instance, self.next_result);
-                Prepared {
-                    json: result_json(&decided, &id, case_id, root_suite),
-                }
-            })
-            .collect()
+        // One payload result per case id, or one without a case.
+        for copy in 0..cases.ids.len().max(1) {
+            let case_id = cases.ids.get(copy).copied();
+            self.next_result += 1;
+            let id = self.result_ids.text(self.next_result);
+            let id = std::str::from_utf8(&id).expect("hex digits and dashes");
+            scratch.prepared.push(Prepared {
+                json: result_json(&decided, id, case_id, root_suite),
+            });
+        }
     }
 
     /// A pass after a failed attempt of the same test (same signature) is flaky.

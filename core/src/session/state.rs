@@ -67,9 +67,12 @@ impl Session {
             self.receipt.results_seen += 1;
             return;
         }
-        for prepared in self.prepare(result) {
-            self.enqueue(prepared);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        self.prepare(result, &mut scratch);
+        for one in scratch.prepared.drain(..) {
+            self.enqueue(one);
         }
+        self.scratch = scratch;
     }
 
     /// One fact. On `Err` nothing changed.
