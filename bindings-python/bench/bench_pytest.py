@@ -46,29 +46,37 @@ def qase_python() -> Path:
 
 
 class Timing(NamedTuple):
-    """Best wall-clock and least CPU time (s) of one command over the repeats."""
+    """Best wall-clock, least CPU time (user + system) and that run's system part (s) of one
+    command over the repeats."""
 
     wall: float
     cpu: float
+    system: float
 
 
-def _children_cpu() -> float:
+def _children_cpu() -> tuple[float, float]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime, usage.ru_stime
 
 
-def best_of(repeat: int, cmd: list[str], cwd: Path, env: dict[str, str]) -> Timing:
-    wall = cpu = float("inf")
+def best_of(repeat: int, commands: list[tuple[list[str], dict[str, str]]], cwd: Path) -> list[Timing]:
+    """Each command ``repeat`` times, taking turns (a change of load hits all alike)."""
+    wall = [float("inf")] * len(commands)
+    cpu = [float("inf")] * len(commands)
+    system = [float("nan")] * len(commands)
     for _ in range(repeat):
-        cpu_before = _children_cpu()
-        start = time.perf_counter()
-        out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        if out.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
-        wall = min(wall, elapsed)
-        cpu = min(cpu, _children_cpu() - cpu_before)
-    return Timing(wall, cpu)
+        for i, (cmd, env) in enumerate(commands):
+            cpu_before, system_before = _children_cpu()
+            start = time.perf_counter()
+            out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+            elapsed = time.perf_counter() - start
+            if out.returncode != 0:
+                raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+            cpu_after, system_after = _children_cpu()
+            wall[i] = min(wall[i], elapsed)
+            if cpu_after - cpu_before < cpu[i]:
+                cpu[i], system[i] = cpu_after - cpu_before, system_after - system_before
+    return [Timing(*t) for t in zip(wall, cpu, system)]
 
 
 def report(title: str, rows: list[tuple[int, float, float, float, float]], prefix: str = "") -> None:
@@ -104,16 +112,19 @@ def main() -> None:
             make_suite(suite, tests)
             common = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "."]
             report_env = {**base_env, "QASE_MODE": "report", "QASE_REPORT_CONNECTION_PATH": str(tmp_path / "r")}
-            bare = best_of(args.repeat, [sys.executable, *common, "-p", "no:testrelay"], suite, base_env)
-            relay = best_of(args.repeat, [sys.executable, *common], suite, report_env)
-            qase_report = qase_off = Timing(float("nan"), float("nan"))
+            commands = [([sys.executable, *common, "-p", "no:testrelay"], base_env), ([sys.executable, *common], report_env)]
             if qase is not None:
-                qase_report = best_of(args.repeat, [str(qase), *common], suite, report_env)
-                qase_off = best_of(args.repeat, [str(qase), *common], suite, {**base_env, "QASE_MODE": "off"})
-            rows.append((tests, bare, relay, qase_report, qase_off))
+                commands += [([str(qase), *common], report_env), ([str(qase), *common], {**base_env, "QASE_MODE": "off"})]
+            timings = best_of(args.repeat, commands, suite)
+            nan = Timing(float("nan"), float("nan"), float("nan"))
+            rows.append((tests, *timings, *[nan] * (4 - len(timings))))
     # CPU time first: on a shared machine it is the figure; wall-clock follows, each line
     # prefixed "wall".
     report(f"CPU time, user + system (least of {args.repeat})", [(tests, *(t.cpu for t in ts)) for tests, *ts in rows])
+    # The system part is mostly the kernel creating the report's files (one per result).
+    (_, bare1, relay1, *_), (n, bare_n, relay_n, *_) = rows
+    per_test_system = 1e6 * ((relay_n.system - bare_n.system) - (relay1.system - bare1.system)) / (n - 1)
+    print(f"  of which system (kernel: the report's files): testrelay {per_test_system:+.0f} µs per test")
     report(f"wall-clock (best of {args.repeat})", [(tests, *(t.wall for t in ts)) for tests, *ts in rows], "wall ")
 
 

@@ -64,71 +64,77 @@ pub fn read(value: &Obj<'_>) -> PyResult<Vec<TestResult>> {
         return from_py(value, "results");
     };
     let keys = Keys::new(value.py());
-    let mut results = Vec::with_capacity(list.len());
+    let mut results: Vec<TestResult> = Vec::with_capacity(list.len());
     for item in list.iter() {
-        match read_result(&keys, &item) {
-            Some(result) => results.push(result),
+        // Filled in place: a result is large, and moving it costs more than reading it.
+        let i = results.len();
+        results.push(TestResult::default());
+        let slot = &mut results[i];
+        if fill(&item, &keys.result, slot, |r, field, v| {
+            set_result(&keys, r, field, v)
+        })
+        .is_none()
+        {
             // One level below the list, as when the whole list goes through pythonize.
-            None => results.push(from_py_within(&item, "results", MAX_DEPTH - 1)?),
+            *slot = from_py_within(&item, "results", MAX_DEPTH - 1)?;
         }
     }
     Ok(results)
 }
 
-/// A dict of the shape: each key's `set` on a default `T`; `None` if anything declines.
-fn read_dict<T: Default, const N: usize>(
+/// Sets `out`'s fields from a dict of the shape (`set` per key); `None` if anything declines.
+fn fill<T, const N: usize>(
     value: &Obj<'_>,
     fields: &Fields<'_, N>,
+    out: &mut T,
     set: impl Fn(&mut T, usize, &Obj<'_>) -> Option<()>,
-) -> Option<T> {
-    let mut out = T::default();
+) -> Option<()> {
     for (key, v) in value.cast_exact::<PyDict>().ok()?.iter() {
-        set(&mut out, fields.position(&key)?, &v)?;
+        set(out, fields.position(&key)?, &v)?;
     }
-    Some(out)
+    Some(())
 }
 
-fn read_result(keys: &Keys<'_>, item: &Obj<'_>) -> Option<TestResult> {
-    read_dict(item, &keys.result, |r: &mut TestResult, field, v| {
-        match field {
-            0 => r.title = text(v)?,
-            1 => r.suite = texts(v)?,
-            2 => r.testops_ids = optional(v, ids)?,
-            3 => r.node_id = optional(v, text)?,
-            4 => r.outcome = read_outcome(keys, v)?,
-            5 => r.started_at = optional(v, number)?,
-            6 => r.duration = optional(v, number)?,
-            7 => r.params = text_map(v)?,
-            8 => r.param_groups = list(v, texts)?,
-            9 => r.fields = text_map(v)?,
-            10 | 11 => empty_list(v)?,
-            12 => r.message = optional(v, text)?,
-            13 => r.attempt = exact::<PyInt>(v)?.extract().ok()?,
-            14 => r.muted = flag(v)?,
-            _ => r.thread = optional(v, text)?,
-        }
-        Some(())
-    })
+fn set_result(keys: &Keys<'_>, r: &mut TestResult, field: usize, v: &Obj<'_>) -> Option<()> {
+    match field {
+        0 => r.title = text(v)?,
+        1 => r.suite = texts(v)?,
+        2 => r.testops_ids = optional(v, ids)?,
+        3 => r.node_id = optional(v, text)?,
+        4 => fill(v, &keys.outcome, &mut r.outcome, |o, field, v| {
+            set_outcome(keys, o, field, v)
+        })?,
+        5 => r.started_at = optional(v, number)?,
+        6 => r.duration = optional(v, number)?,
+        7 => r.params = text_map(v)?,
+        8 => r.param_groups = list(v, texts)?,
+        9 => r.fields = text_map(v)?,
+        10 | 11 => empty_list(v)?,
+        12 => r.message = optional(v, text)?,
+        13 => r.attempt = exact::<PyInt>(v)?.extract().ok()?,
+        14 => r.muted = flag(v)?,
+        _ => r.thread = optional(v, text)?,
+    }
+    Some(())
 }
 
-fn read_outcome(keys: &Keys<'_>, value: &Obj<'_>) -> Option<Outcome> {
-    read_dict(value, &keys.outcome, |o: &mut Outcome, field, v| {
-        match field {
-            0 => o.framework = word(v)?,
-            1 => o.runner_status = optional(v, text)?,
-            2 => o.phase = word(v)?,
-            3 => o.expected_status = optional(v, word)?,
-            4 => o.strict = flag(v)?,
-            5 => o.error = optional(v, |v| read_error(keys, v))?,
-            6 => o.errors = list(v, |v| read_error(keys, v))?,
-            _ => o.element = optional(v, word)?,
-        }
-        Some(())
-    })
+fn set_outcome(keys: &Keys<'_>, o: &mut Outcome, field: usize, v: &Obj<'_>) -> Option<()> {
+    match field {
+        0 => o.framework = word(v)?,
+        1 => o.runner_status = optional(v, text)?,
+        2 => o.phase = word(v)?,
+        3 => o.expected_status = optional(v, word)?,
+        4 => o.strict = flag(v)?,
+        5 => o.error = optional(v, |v| read_error(keys, v))?,
+        6 => o.errors = list(v, |v| read_error(keys, v))?,
+        _ => o.element = optional(v, word)?,
+    }
+    Some(())
 }
 
 fn read_error(keys: &Keys<'_>, value: &Obj<'_>) -> Option<ErrorInfo> {
-    read_dict(value, &keys.error, |e: &mut ErrorInfo, field, v| {
+    let mut e = ErrorInfo::default();
+    fill(value, &keys.error, &mut e, |e, field, v| {
         match field {
             0 => e.type_name = optional(v, text)?,
             1 => e.chain = texts(v)?,
@@ -138,7 +144,8 @@ fn read_error(keys: &Keys<'_>, value: &Obj<'_>) -> Option<ErrorInfo> {
             _ => e.matcher = flag(v)?,
         }
         Some(())
-    })
+    })?;
+    Some(e)
 }
 
 fn exact<'a, 'py, T: pyo3::PyTypeInfo>(value: &'a Obj<'py>) -> Option<&'a Bound<'py, T>> {

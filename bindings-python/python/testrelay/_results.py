@@ -92,11 +92,14 @@ def _skip_reason(report: pytest.TestReport) -> Optional[str]:
 
 def marks(item: pytest.Item) -> Marks:
     """The plugin's markers on the item and its parents, closest first per name (the order of
-    ``iter_markers``), in one walk."""
+    ``iter_markers``), in one walk up the tree."""
     found: Marks = {}
-    for mark in item.iter_markers():
-        if mark.name in MARKERS:
-            found.setdefault(mark.name, []).append(mark)
+    node: Optional[Any] = item
+    while node is not None:
+        for mark in node.own_markers:
+            if mark.name in MARKERS:
+                found.setdefault(mark.name, []).append(mark)
+        node = node.parent
     return found
 
 

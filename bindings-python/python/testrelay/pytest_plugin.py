@@ -33,7 +33,6 @@ RUN_ID_KEY = "testrelay_run_id"
 RECEIPT_KEY = "testrelay_receipt"
 LINES_KEY = "testrelay_lines"
 JOB_KEY = "testrelay_job"
-ATTEMPT = pytest.StashKey[Attempt]()
 # How long the end of the session waits for the core to finish (it has its own deadline).
 FINISH_TIMEOUT_S = 120.0
 RUN_START_TIMEOUT_S = 60.0
@@ -209,6 +208,9 @@ class Reporter:
         self.instance = uuid.uuid4().hex
         self.job: str = (workerinput.get(JOB_KEY) if workerinput else None) or job_name(f"pytest-{self.instance}")
         self.tests_done: set[str] = set()
+        # The test whose phases are being reported, and its attempt so far.
+        self.item: Optional[pytest.Item] = None
+        self.attempt: Optional[Attempt] = None
         self.host = start_host(config, sources(config, run_id), self.lines)
         self.interrupted = False
         if self.host is not None:
@@ -216,17 +218,18 @@ class Reporter:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-        # Runs three times per test: a passing phase costs a stash access and two tests.
+        # Runs three times per test: a passing phase costs a few attribute reads and tests.
         report = yield
         when = call.when
         if self.host is None:
             if when == "teardown":
                 self.tests_done.add(item.nodeid)
             return report
-        stash = item.stash
-        attempt = None if when == "setup" else stash.get(ATTEMPT, None)
-        if attempt is None:
-            attempt = stash[ATTEMPT] = Attempt(report.start * 1000.0)
+        # pytest runs the phases of one test one after the other, never interleaved.
+        attempt = self.attempt
+        if when == "setup" or attempt is None or self.item is not item:
+            self.item, attempt = item, Attempt(report.start * 1000.0)
+            self.attempt = attempt
         if report.outcome != "passed" or hasattr(report, "wasxfail"):
             excinfo = call.excinfo
             error = None
@@ -236,7 +239,7 @@ class Reporter:
         if when == "teardown":
             # Ignored tests count as accounted for: only tests that never ran are missing.
             self.tests_done.add(item.nodeid)
-            del stash[ATTEMPT]
+            self.item = self.attempt = None
             self.report(item, attempt, report.stop * 1000.0)
         return report
 
