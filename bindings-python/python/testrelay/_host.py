@@ -202,8 +202,8 @@ def _write_files(action: dict[str, Any]) -> dict[str, Any]:
 def _write_whole(path: str, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        written = os.write(fd, data)
+        while written < len(data):  # a short write (rare): the rest
+            written += os.write(fd, data[written:])
     finally:
         os.close(fd)

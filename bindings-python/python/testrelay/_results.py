@@ -179,7 +179,7 @@ def title_of(item: pytest.Item, found: Marks) -> str:
     return getattr(item, "originalname", None) or item.name
 
 
-def build(item: pytest.Item, found: Marks, attempt: Attempt, stop_ms: float, framework: str,
+def build(item: pytest.Item, nodeid: str, found: Marks, attempt: Attempt, stop_ms: float, framework: str,
           thread: Optional[str], ids: Optional[list[int]]) -> dict[str, Any]:
     """One finished attempt of one test as the core's ``TestResult``; keys whose value is the
     core's default are left out."""
@@ -189,7 +189,6 @@ def build(item: pytest.Item, found: Marks, attempt: Attempt, stop_ms: float, fra
         outcome["strict"] = attempt.strict
     if attempt.error is not None:
         outcome["error"] = attempt.error
-    nodeid = item.nodeid
     started = attempt.started_at
     result: dict[str, Any] = {
         "title": title_of(item, found),

@@ -238,12 +238,13 @@ class Reporter:
             attempt.add(report, error)
         if when == "teardown":
             # Ignored tests count as accounted for: only tests that never ran are missing.
-            self.tests_done.add(item.nodeid)
+            nodeid = item.nodeid  # a property computed on each read
+            self.tests_done.add(nodeid)
             self.item = self.attempt = None
-            self.report(item, attempt, report.stop * 1000.0)
+            self.report(item, nodeid, attempt, report.stop * 1000.0)
         return report
 
-    def report(self, item: pytest.Item, attempt: Attempt, stop_ms: float) -> None:
+    def report(self, item: pytest.Item, nodeid: str, attempt: Attempt, stop_ms: float) -> None:
         """Hands one finished attempt to the host (a list append); a bug here is said once per
         test, never raised into pytest (that would abort the run)."""
         if self.host is None:
@@ -254,11 +255,11 @@ class Reporter:
                 return
             ids, bad = case_ids(found)
             if bad:
-                self.lines("warn", f"testrelay: {item.nodeid}: case ids {bad!r} are not integers; ignored")
+                self.lines("warn", f"testrelay: {nodeid}: case ids {bad!r} are not integers; ignored")
             framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
-            self.host.add_result(build(item, found, attempt, stop_ms, framework, self.thread, ids))
+            self.host.add_result(build(item, nodeid, found, attempt, stop_ms, framework, self.thread, ids))
         except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
-            self.lines("error", f"testrelay: {item.nodeid} not reported: {type(e).__name__}: {e}")
+            self.lines("error", f"testrelay: {nodeid} not reported: {type(e).__name__}: {e}")
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
