@@ -24,7 +24,12 @@ fn session(c: &mut Criterion) {
             },
             |(mut s, results)| {
                 let mut results = results.into_iter();
-                black_box(stream::stream(&mut s, N, |_| results.next().unwrap()))
+                black_box(stream::stream(
+                    &mut s,
+                    N,
+                    |_| results.next().unwrap(),
+                    || 0.0,
+                ))
             },
             BatchSize::LargeInput,
         )

@@ -2,34 +2,36 @@
 //! are fixed ASCII, so they are written verbatim; values are escaped exactly as serde_json
 //! escapes them (a test checks that on arbitrary strings), with a word-at-a-time scan that
 //! copies runs that need no escape in one go. Numbers are written by the two crates
-//! serde_json itself uses (`itoa`, `zmij`), so their text is serde_json's. Everything else in the crate serializes with serde.
+//! serde_json itself uses (`itoa`, `zmij`), so their text is serde_json's. It writes into a
+//! `String` from `&str` pieces, so the payload needs no UTF-8 check afterwards. Everything
+//! else in the crate serializes with serde.
 
 /// An object being written: `{`, then `"key":value` pairs separated by commas, then `}`.
 pub(crate) struct Object<'a> {
-    out: &'a mut Vec<u8>,
+    out: &'a mut String,
     empty: bool,
 }
 
 impl<'a> Object<'a> {
-    pub fn open(out: &'a mut Vec<u8>) -> Self {
-        out.push(b'{');
+    pub fn open(out: &'a mut String) -> Self {
+        out.push('{');
         Object { out, empty: true }
     }
 
     /// Writes `"key":` (a fixed ASCII key: no escaping) and hands back the buffer for the value.
-    pub fn key(&mut self, key: &str) -> &mut Vec<u8> {
+    pub fn key(&mut self, key: &str) -> &mut String {
         self.comma();
-        self.out.push(b'"');
-        self.out.extend_from_slice(key.as_bytes());
-        self.out.extend_from_slice(b"\":");
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
         self.out
     }
 
     /// Writes `"key":` for a key that comes from the user (escaped).
-    pub fn user_key(&mut self, key: &str) -> &mut Vec<u8> {
+    pub fn user_key(&mut self, key: &str) -> &mut String {
         self.comma();
         string(self.out, key);
-        self.out.push(b':');
+        self.out.push(':');
         self.out
     }
 
@@ -38,44 +40,44 @@ impl<'a> Object<'a> {
     }
 
     pub fn close(self) {
-        self.out.push(b'}');
+        self.out.push('}');
     }
 
     fn comma(&mut self) {
         if !std::mem::take(&mut self.empty) {
-            self.out.push(b',');
+            self.out.push(',');
         }
     }
 }
 
 /// `[` items `]`, each written by `item`.
 pub(crate) fn array<T>(
-    out: &mut Vec<u8>,
+    out: &mut String,
     items: impl IntoIterator<Item = T>,
-    mut item: impl FnMut(&mut Vec<u8>, T),
+    mut item: impl FnMut(&mut String, T),
 ) {
-    out.push(b'[');
+    out.push('[');
     for (i, value) in items.into_iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.push(',');
         }
         item(out, value);
     }
-    out.push(b']');
+    out.push(']');
 }
 
 /// An integer, as serde_json writes it (through the same `itoa`).
-pub(crate) fn integer(out: &mut Vec<u8>, value: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+pub(crate) fn integer(out: &mut String, value: u64) {
+    out.push_str(itoa::Buffer::new().format(value));
 }
 
 /// A float as serde_json writes it: its shortest round-trip text (through the same `zmij`),
 /// `null` when it is not finite.
-pub(crate) fn float(out: &mut Vec<u8>, value: f64) {
+pub(crate) fn float(out: &mut String, value: f64) {
     if value.is_finite() {
-        out.extend_from_slice(zmij::Buffer::new().format_finite(value).as_bytes());
+        out.push_str(zmij::Buffer::new().format_finite(value));
     } else {
-        out.extend_from_slice(b"null");
+        out.push_str("null");
     }
 }
 
@@ -106,45 +108,45 @@ fn plain(bytes: &[u8]) -> bool {
 }
 
 /// A JSON string, escaped exactly as serde_json escapes it.
-pub(crate) fn string(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
-    if plain(bytes) {
+pub(crate) fn string(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push('"');
+    if plain(text.as_bytes()) {
         // The common case: nothing to escape, one copy.
-        out.extend_from_slice(bytes);
+        out.push_str(text);
     } else {
-        escape(out, bytes);
+        escape(out, text);
     }
-    out.push(b'"');
+    out.push('"');
 }
 
-fn escape(out: &mut Vec<u8>, bytes: &[u8]) {
+/// Escapes byte by byte; every byte escaped is ASCII, so the slices between are whole UTF-8.
+fn escape(out: &mut String, text: &str) {
     let mut start = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
-        let escape: &[u8] = match byte {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..0x20 => &[],
+    for (at, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..0x20 => "",
             _ => continue,
         };
-        out.extend_from_slice(&bytes[start..at]);
+        out.push_str(&text[start..at]);
         if escape.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(byte >> 4)]);
-            out.push(HEX[usize::from(byte & 0xf)]);
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
         } else {
-            out.extend_from_slice(escape);
+            out.push_str(escape);
         }
         start = at + 1;
     }
-    out.extend_from_slice(&bytes[start..]);
+    out.push_str(&text[start..]);
 }
 
 #[cfg(test)]
@@ -152,9 +154,9 @@ mod tests {
     use super::*;
 
     fn escaped(text: &str) -> String {
-        let mut out = Vec::new();
+        let mut out = String::new();
         string(&mut out, text);
-        String::from_utf8(out).unwrap()
+        out
     }
 
     #[test]
@@ -184,7 +186,7 @@ mod tests {
 
     #[test]
     fn objects_and_arrays() {
-        let mut out = Vec::new();
+        let mut out = String::new();
         let mut object = Object::open(&mut out);
         object.str("a", "x");
         array(object.key("b"), [1u64, u64::MAX], integer);
@@ -192,7 +194,7 @@ mod tests {
         float(object.key("nan"), f64::NAN);
         object.close();
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            out,
             r#"{"a":"x","b":[1,18446744073709551615],"k\"ey":1.5,"nan":null}"#
         );
     }
@@ -200,12 +202,12 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn numbers_are_serde_json_text(value in proptest::num::f64::ANY, int in proptest::num::u64::ANY) {
-            let mut out = Vec::new();
+            let mut out = String::new();
             float(&mut out, value);
-            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&value).unwrap());
-            let mut out = Vec::new();
+            proptest::prop_assert_eq!(out, serde_json::to_string(&value).unwrap());
+            let mut out = String::new();
             integer(&mut out, int);
-            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), int.to_string());
+            proptest::prop_assert_eq!(out, int.to_string());
         }
     }
 }

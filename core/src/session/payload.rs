@@ -126,17 +126,13 @@ impl ResultIds {
         ));
         let hi = (hi & !0xf000) | 0x8000; // version 8
         let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC variant
-        // 8-4-4-4-12 hex digits: the 16 of hi, then the 16 of lo.
+        // 8-4-4-4-12 hex digits: the 16 of hi, then the 16 of lo, a byte (two digits) at a time.
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut text = [b'-'; 36];
-        let mut at = 0;
-        for digit in 0..32 {
-            if matches!(digit, 8 | 12 | 16 | 20) {
-                at += 1;
-            }
-            let word = if digit < 16 { hi } else { lo };
-            text[at] = HEX[((word >> (60 - 4 * (digit % 16))) & 0xf) as usize];
-            at += 1;
+        let bytes = hi.to_be_bytes().into_iter().chain(lo.to_be_bytes());
+        for (byte, at) in bytes.zip([0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34]) {
+            text[at] = HEX[usize::from(byte >> 4)];
+            text[at + 1] = HEX[usize::from(byte & 0xf)];
         }
         text
     }
