@@ -2,7 +2,7 @@
 mode, on N passing tests and on 1 test (start-up), best of R runs each. Prints the figures
 side by side with ratios, twice: CPU time (user + system of the pytest process and all its
 threads, from ``getrusage(RUSAGE_CHILDREN)``), which a shared machine disturbs far less, then
-wall-clock (lines prefixed ``wall``). qase-pytest lives in its own venv (made once under
+wall-clock (lines prefixed ``wall``). Each reporting run writes into a fresh report folder. qase-pytest lives in its own venv (made once under
 $TESTRELAY_WORK/bench-qase-venv); bare and testrelay run from the project's venv.
 
     python bench_pytest.py [--tests 2000] [--repeat 3]
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WORK = Path(os.environ.get("TESTRELAY_WORK", ROOT / ".testrelay-work"))
 QASE_VENV = WORK / "bench-qase-venv"
 QASE_PYTEST = ["qase-pytest==9.0.0", "pytest==9.2.0"]
+REPORT_DIR = "QASE_REPORT_CONNECTION_PATH"
 
 
 def make_suite(folder: Path, tests: int, per_file: int = 100) -> None:
@@ -66,6 +67,14 @@ def best_of(repeat: int, commands: list[tuple[list[str], dict[str, str]]], cwd: 
     system = [float("nan")] * len(commands)
     for _ in range(repeat):
         for i, (cmd, env) in enumerate(commands):
+            report_dir = env.get(REPORT_DIR)
+            if report_dir is not None:
+                # A fresh report folder per run (as a CI job has): one that kept the earlier
+                # runs' files makes the kernel's file creation cost grow run after run. Kept
+                # until the end: deleting thousands of files between runs slows the next
+                # run's file creation as much.
+                report_dir = tempfile.mkdtemp(dir=report_dir)
+                env = {**env, REPORT_DIR: report_dir}
             cpu_before, system_before = _children_cpu()
             start = time.perf_counter()
             out = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
@@ -111,7 +120,8 @@ def main() -> None:
             suite = tmp_path / f"suite_{tests}"
             make_suite(suite, tests)
             common = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "."]
-            report_env = {**base_env, "QASE_MODE": "report", "QASE_REPORT_CONNECTION_PATH": str(tmp_path / "r")}
+            (tmp_path / "r").mkdir(exist_ok=True)
+            report_env = {**base_env, "QASE_MODE": "report", REPORT_DIR: str(tmp_path / "r")}
             commands = [([sys.executable, *common, "-p", "no:testrelay"], base_env), ([sys.executable, *common], report_env)]
             if qase is not None:
                 commands += [([str(qase), *common], report_env), ([str(qase), *common], {**base_env, "QASE_MODE": "off"})]
