@@ -179,10 +179,10 @@ def title_of(item: pytest.Item, found: Marks) -> str:
     return getattr(item, "originalname", None) or item.name
 
 
-def build(item: pytest.Item, nodeid: str, found: Marks, attempt: Attempt, stop_ms: float, framework: str,
-          thread: Optional[str], ids: Optional[list[int]]) -> dict[str, Any]:
-    """One finished attempt of one test as the core's ``TestResult``; keys whose value is the
-    core's default are left out."""
+def essentials(nodeid: str, attempt: Attempt, stop_ms: float, framework: str, thread: Optional[str],
+               title: str) -> dict[str, Any]:
+    """What a result needs from the test's run alone (no markers, no params): the whole
+    result of a plain test, and what is still reported when reading the item fails."""
     outcome: dict[str, Any] = {"framework": framework, "runner_status": attempt.runner_status, "phase": attempt.phase}
     if attempt.expected_failure:
         outcome["expected_status"] = "failed"
@@ -191,13 +191,25 @@ def build(item: pytest.Item, nodeid: str, found: Marks, attempt: Attempt, stop_m
         outcome["error"] = attempt.error
     started = attempt.started_at
     result: dict[str, Any] = {
-        "title": title_of(item, found),
+        "title": title,
         "suite": suite_of(nodeid),
         "node_id": nodeid,
         "outcome": outcome,
         "started_at": started,
         "duration": max(0.0, stop_ms - started),
     }
+    if attempt.message is not None:
+        result["message"] = attempt.message
+    if thread is not None:
+        result["thread"] = thread
+    return result
+
+
+def build(item: pytest.Item, nodeid: str, found: Marks, attempt: Attempt, stop_ms: float, framework: str,
+          thread: Optional[str], ids: Optional[list[int]]) -> dict[str, Any]:
+    """One finished attempt of one test as the core's ``TestResult``; keys whose value is the
+    core's default are left out."""
+    result = essentials(nodeid, attempt, stop_ms, framework, thread, title_of(item, found))
     if ids is not None:
         result["testops_ids"] = ids
     if "testrelay_fields" in found:
@@ -208,13 +220,9 @@ def build(item: pytest.Item, nodeid: str, found: Marks, attempt: Attempt, stop_m
         result["fields"] = fields
     if hasattr(item, "callspec"):
         result["params"], result["param_groups"] = params(item, found)
-    if attempt.message is not None:
-        result["message"] = attempt.message
     runs = getattr(item, "execution_count", 1)  # pytest-rerunfailures counts the runs
     if runs > 1:
         result["attempt"] = runs - 1
     if "testrelay_muted" in found:
         result["muted"] = True
-    if thread is not None:
-        result["thread"] = thread
     return result

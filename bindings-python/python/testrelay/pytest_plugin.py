@@ -27,7 +27,7 @@ import pytest
 
 from . import _native
 from ._receipts import job_name, receipts_dir, write_receipt
-from ._results import Attempt, build, case_ids, error_info, marks
+from ._results import Attempt, build, case_ids, error_info, essentials, marks
 
 RUN_ID_KEY = "testrelay_run_id"
 RECEIPT_KEY = "testrelay_receipt"
@@ -245,10 +245,12 @@ class Reporter:
         return report
 
     def report(self, item: pytest.Item, nodeid: str, attempt: Attempt, stop_ms: float) -> None:
-        """Hands one finished attempt to the host (a list append); a bug here is said once per
-        test, never raised into pytest (that would abort the run)."""
+        """Hands one finished attempt to the host (a list append). Reading the item failing
+        (a bug, or an odd item) is said and the result still goes, without what the item would
+        have added: never raised into pytest (that would abort the run), never lost."""
         if self.host is None:
             return
+        framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
         try:
             found = marks(item)
             if "testrelay_ignore" in found:
@@ -256,10 +258,12 @@ class Reporter:
             ids, bad = case_ids(found)
             if bad:
                 self.lines("warn", f"testrelay: {nodeid}: case ids {bad!r} are not integers; ignored")
-            framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
-            self.host.add_result(build(item, nodeid, found, attempt, stop_ms, framework, self.thread, ids))
+            result = build(item, nodeid, found, attempt, stop_ms, framework, self.thread, ids)
         except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
-            self.lines("error", f"testrelay: {nodeid} not reported: {type(e).__name__}: {e}")
+            self.lines("error", f"testrelay: {nodeid}: reported without its markers and params: "
+                                f"{type(e).__name__}: {e}")
+            result = essentials(nodeid, attempt, stop_ms, framework, self.thread, nodeid.rpartition("::")[2])
+        self.host.add_result(result)
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
