@@ -53,6 +53,8 @@ export interface Attachment {
   name: string
   content_type?: string | null
   path?: string | null
+  /** The bytes, base64-encoded, when there is no file. */
+  content?: string | null
 }
 
 /** One step of a test, possibly nested. */
@@ -102,6 +104,7 @@ export type SessionEvent =
   | { event: 'http_failed'; request_id: number; message: string }
   | { event: 'report_written'; request_id: number }
   | { event: 'report_failed'; request_id: number; message: string }
+  | { event: 'attachment_unreadable'; request_id: number; message: string }
   | { event: 'complete_run_requested' }
   | { event: 'all_tests_done' }
 
@@ -119,7 +122,20 @@ export interface HttpRequest {
 export interface FileWrite {
   request_id: number
   dir: string
-  files: { path: string; content: string }[]
+  /** `source`: a host file to copy to `path`; `encoding: 'base64'`: `content` is base64. */
+  files: { path: string; content: string; source?: string; encoding?: 'base64' }[]
+}
+
+/** An attachment to upload as multipart (part `file`) with the `Token` header. */
+export interface AttachmentUpload {
+  request_id: number
+  method: string
+  url: string
+  path: string
+  name: string
+  content_type: string | null
+  file_path: string | null
+  content: string | null
 }
 
 /** What a session did, returned by the `finished` action. */
@@ -142,7 +158,8 @@ export interface Receipt {
 
 /** What the host must do next. */
 export type SessionAction =
-  | ({ action: 'create_run' | 'check_run' | 'upload_results' | 'complete_run' } & HttpRequest)
+  | ({ action: 'create_run' | 'check_run' | 'get_configurations' | 'create_configuration_group' | 'create_configuration' | 'upload_results' | 'complete_run' } & HttpRequest)
+  | ({ action: 'upload_attachment' } & AttachmentUpload)
   | ({ action: 'write_report' | 'save_fallback' } & FileWrite)
   | { action: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
   | { action: 'wait'; until: number | null }

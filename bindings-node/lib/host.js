@@ -9,7 +9,9 @@ const path = require('node:path')
 /** How long one HTTP request may take before it counts as `http_failed`. */
 const REQUEST_TIMEOUT_MS = 30_000
 
-const HTTP_ACTIONS = new Set(['create_run', 'check_run', 'upload_results', 'complete_run'])
+const HTTP_ACTIONS = new Set([
+  'create_run', 'check_run', 'get_configurations', 'create_configuration_group', 'create_configuration', 'upload_results', 'complete_run',
+])
 
 class Host {
   /**
@@ -59,6 +61,9 @@ class Host {
         case 'save_fallback':
           this.session.handle(Date.now(), writeFiles(action))
           break
+        case 'upload_attachment':
+          this.uploadAttachment(action)
+          break
         default:
           if (!HTTP_ACTIONS.has(action.action)) throw new Error(`testrelay: unknown action ${action.action}`)
           this.send(action)
@@ -68,34 +73,62 @@ class Host {
 
   /** Sends one request; its answer (or its failure) is fed back when it arrives. */
   send(request) {
-    const headers = { 'Content-Type': 'application/json' }
-    const token = this.session.token()
-    if (token) headers.Token = token
-    const work = this.fetch(request.url, {
+    this.track(request.request_id, this.request(request.request_id, request.url, {
       method: request.method,
-      headers,
+      headers: this.headers({ 'Content-Type': 'application/json' }),
       body: request.body === '' ? undefined : request.body,
-      signal: AbortSignal.timeout(this.timeoutMs),
-    })
+    }))
+  }
+
+  /** Uploads one attachment as multipart (part `file`); the host reads the file, not the core. */
+  uploadAttachment(action) {
+    const read = action.file_path !== null
+      ? fs.promises.readFile(action.file_path)
+      : Promise.resolve(Buffer.from(action.content ?? '', 'base64'))
+    const work = read.then(
+      (bytes) => {
+        const form = new FormData()
+        form.append('file', new Blob([bytes], { type: action.content_type ?? 'application/octet-stream' }), action.name)
+        return this.request(action.request_id, action.url, { method: action.method, headers: this.headers({}), body: form })
+      },
+      (error) => ({ event: 'attachment_unreadable', request_id: action.request_id, message: error?.code ?? String(error?.message ?? error) }),
+    )
+    this.track(action.request_id, work)
+  }
+
+  headers(base) {
+    const token = this.session.token()
+    if (token) base.Token = token
+    return base
+  }
+
+  /** One fetch; resolves to the event that answers it. */
+  request(requestId, url, init) {
+    return this.fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })
       .then(async (response) => ({
         event: 'http_response',
-        request_id: request.request_id,
+        request_id: requestId,
         status: response.status,
         body: await response.text(),
         retry_after: response.headers.get('retry-after'),
       }))
       .catch((error) => ({
         event: 'http_failed',
-        request_id: request.request_id,
+        request_id: requestId,
         message: error?.cause?.code ?? error?.name ?? String(error),
       }))
+  }
+
+  /** Feeds the event a request's promise resolves to; the end waits for pending ones. */
+  track(requestId, promise) {
+    const work = promise
       .then((event) => {
         this.pending.delete(work)
         try {
           this.handle(event)
         } catch (error) {
           // Never an unhandled rejection inside the test runner.
-          this.print('error', `ERROR: could not handle the answer to request ${request.request_id} [${error?.code ?? '?'}]: ${error?.message ?? error}`)
+          this.print('error', `ERROR: could not handle the answer to request ${requestId} [${error?.code ?? '?'}]: ${error?.message ?? error}`)
         }
       })
     this.pending.add(work)
@@ -130,7 +163,8 @@ function writeFiles(action) {
     for (const file of action.files) {
       const target = path.join(action.dir, ...file.path.split('/'))
       fs.mkdirSync(path.dirname(target), { recursive: true })
-      fs.writeFileSync(target, file.content)
+      if (file.source) fs.copyFileSync(file.source, target)
+      else fs.writeFileSync(target, file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content)
     }
     return { event: 'report_written', request_id: action.request_id }
   } catch (error) {

@@ -142,8 +142,13 @@ function toTestResult(test, result, context) {
     fields: {},
     steps: steps(result.steps),
     attachments: result.attachments
-      .filter((a) => a.path)
-      .map((a) => ({ name: a.name, content_type: a.contentType ?? null, path: a.path })),
+      .filter((a) => a.path || a.body)
+      .map((a) => ({
+        name: a.name,
+        content_type: a.contentType ?? null,
+        path: a.path ?? null,
+        content: a.path ? null : a.body.toString('base64'),
+      })),
     message: null,
     attempt: result.retry,
     muted: false,

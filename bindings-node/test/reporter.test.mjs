@@ -80,7 +80,7 @@ test('retries, test.fail(), timedOut and skipped pass through as runner facts', 
   assert.equal(skipped.outcome.runner_status, 'skipped')
 })
 
-test('only test.step steps are kept, nested; attachments need a path', () => {
+test('only test.step steps are kept, nested; attachments are files or base64 bodies', () => {
   const r = toTestResult(
     fakeTest(),
     fakeResult({
@@ -92,7 +92,10 @@ test('only test.step steps are kept, nested; attachments need a path', () => {
   assert.equal(r.steps.length, 1)
   assert.equal(r.steps[0].title, 'log in')
   assert.deepEqual(r.steps[0].steps.map((s) => [s.title, s.status]), [['type', 'failed']])
-  assert.deepEqual(r.attachments, [{ name: 'shot', content_type: 'image/png', path: '/tmp/shot.png' }])
+  assert.deepEqual(r.attachments, [
+    { name: 'shot', content_type: 'image/png', path: '/tmp/shot.png', content: null },
+    { name: 'inline', content_type: 'text/plain', path: null, content: Buffer.from('x').toString('base64') },
+  ])
 })
 
 // A session that answers poll() from a script and records what the host fed back.

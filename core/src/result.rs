@@ -171,6 +171,9 @@ pub struct Attachment {
     pub content_type: Option<String>,
     /// Path on the host's disk.
     pub path: Option<String>,
+    /// The content itself, base64-encoded, for an attachment that is not a file (a
+    /// screenshot buffer, a text); used when `path` is absent.
+    pub content: Option<String>,
 }
 
 /// One finished test as a host reports it.

@@ -69,7 +69,11 @@ impl Host {
     /// Looks at one action: checks the invariants, answers file writes at once.
     fn see(&mut self, s: &mut Session, now: u64, action: &Action) -> Result<(), TestCaseError> {
         match action {
-            Action::CreateRun(r) | Action::CheckRun(r) => {
+            Action::CreateRun(r)
+            | Action::CheckRun(r)
+            | Action::GetConfigurations(r)
+            | Action::CreateConfigurationGroup(r)
+            | Action::CreateConfiguration(r) => {
                 self.open.insert(r.request_id, ("run", Vec::new()));
             }
             Action::UploadResults(r) => {
@@ -102,6 +106,9 @@ impl Host {
                 prop_assert_eq!(self.acked.len(), self.added, "complete before every ack");
                 prop_assert!(self.fallback.is_empty());
                 self.open.insert(r.request_id, ("complete", Vec::new()));
+            }
+            Action::UploadAttachment(a) => {
+                self.open.insert(a.request_id, ("attachment", Vec::new()));
             }
             Action::WriteReport(w) => prop_assert!(false, "testops mode wrote a report: {:?}", w),
             Action::SaveFallback(w) => {
@@ -143,13 +150,12 @@ impl Host {
                         assert!(self.acked.insert(id.clone()), "{id} acknowledged twice");
                     }
                 }
-                s.handle_http_response(
-                    now,
-                    id,
-                    200,
-                    r#"{"status":true,"result":{"id":9}}"#.into(),
-                    None,
-                )
+                let body = if kind == "attachment" {
+                    r#"{"status":true,"result":[{"hash":"h9"}]}"#
+                } else {
+                    r#"{"status":true,"result":{"id":9}}"#
+                };
+                s.handle_http_response(now, id, 200, body.into(), None)
             }
             Answer::ServerError => s.handle_http_response(now, id, 503, String::new(), None),
             Answer::TooMany(secs) => {
@@ -212,7 +218,21 @@ proptest! {
         for op in ops {
             match op {
                 Op::Add(n) => {
-                    let results = (0..n).map(|i| passed(&format!("t{}", host.added + i))).collect();
+                    // Every third test has an attachment: it waits for its upload first.
+                    let results = (0..n)
+                        .map(|i| {
+                            let k = host.added + i;
+                            let mut result = passed(&format!("t{k}"));
+                            if k % 3 == 0 {
+                                result.attachments.push(Attachment {
+                                    name: format!("a{k}.txt"),
+                                    content: Some("aGk=".into()),
+                                    ..Attachment::default()
+                                });
+                            }
+                            result
+                        })
+                        .collect();
                     s.add_results(now, results).unwrap();
                     host.added += n;
                 }

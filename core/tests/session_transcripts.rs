@@ -5,6 +5,7 @@ mod session_support;
 
 use serde_json::{Value, json};
 use session_support::*;
+use testrelay::config::ConfigurationValue;
 use testrelay::session::{Action, Event, result_uuid};
 use testrelay::*;
 
@@ -704,4 +705,384 @@ fn actions_and_events_have_the_documented_json_shapes() {
         serde_json::to_value(s.poll(T0)).unwrap(),
         json!({"action": "wait", "until": null})
     );
+}
+
+#[test]
+fn a_configured_run_that_is_already_completed_sends_everything_to_the_fallback() {
+    let mut config = testops_config();
+    config.testops.run_id = Some(55);
+    let mut s = Session::new(config, options(), T0).unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0)),
+        ["check_run #1 GET /v1/run/DEMO/55", "wait -"]
+    );
+    // Results that arrive before the answer wait for it.
+    s.add_results(T0 + 1, vec![passed("a"), outcome("b", "failed")])
+        .unwrap();
+    s.handle_http_response(
+        T0 + 2,
+        1,
+        200,
+        r#"{"status":true,"result":{"id":55,"status":1,"status_text":"complete","end_time":"2026-11-21T10:00:00+00:00"}}"#.into(),
+        None,
+    )
+    .unwrap();
+    s.add_results(T0 + 3, vec![passed("c")]).unwrap();
+    s.handle_all_tests_done(T0 + 4).unwrap();
+    let actions = drain(&mut s, T0 + 4);
+    let lines = render_all(&actions);
+    assert_eq!(
+        lines,
+        [
+            "log error: could not open the test run (run 55 is already completed and takes no more results; start a new run or unset the run id); results are saved to build/qase-report",
+            "save_fallback #2 build/qase-report results=2",
+            "save_fallback #3 build/qase-report results=1",
+            "save_fallback #4 build/qase-report results=0 run.json",
+            "wait -",
+        ]
+    );
+    for action in &actions[1..4] {
+        s.handle(
+            T0 + 5,
+            Event::ReportWritten {
+                request_id: request_id(action),
+            },
+        )
+        .unwrap();
+    }
+    let end = drain(&mut s, T0 + 5);
+    let r = receipt(&end);
+    assert_eq!(
+        (r.sent, r.acknowledged, r.in_fallback, r.lost, r.completed),
+        (0, 0, 3, 0, false)
+    );
+    assert_eq!(r.fallback_dir.as_deref(), Some("build/qase-report"));
+    assert!(
+        !end.iter()
+            .any(|a| matches!(a, Action::UploadResults(_) | Action::CompleteRun(_)))
+    );
+}
+
+#[test]
+fn a_configured_run_that_is_open_or_unreadable_is_joined() {
+    for body in [
+        r#"{"status":true,"result":{"id":55,"status":0,"status_text":"active"}}"#,
+        r#"{"status":true,"result":{"id":55,"status":3,"status_text":"in progress"}}"#,
+        "",
+    ] {
+        let mut config = testops_config();
+        config.testops.run_id = Some(55);
+        let mut s = Session::new(config, options(), T0).unwrap();
+        drain(&mut s, T0);
+        s.handle_http_response(T0, 1, 200, body.into(), None)
+            .unwrap();
+        assert_eq!(
+            render_all(&drain(&mut s, T0)),
+            ["log info: reporting to run 55", "wait -"],
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn configuration_names_are_looked_up_and_created_before_the_run() {
+    let mut config = testops_config();
+    config.testops.configurations = vec![
+        ConfigurationValue {
+            name: "Browser".into(),
+            value: "Chrome".into(),
+        },
+        ConfigurationValue {
+            name: "OS".into(),
+            value: "Linux".into(),
+        },
+        ConfigurationValue {
+            name: "OS".into(),
+            value: "macOS".into(),
+        },
+    ];
+    config.testops.configurations_create = true;
+    let mut s = Session::new(config, options(), T0).unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0)),
+        ["get_configurations #1 GET /v1/configuration/DEMO", "wait -"]
+    );
+    s.add_results(T0, vec![passed("a")]).unwrap();
+    s.handle_http_response(
+        T0,
+        1,
+        200,
+        r#"{"status":true,"result":{"entities":[{"id":3,"title":"Browser","configurations":[{"id":10,"title":"Chrome"}]}]}}"#.into(),
+        None,
+    )
+    .unwrap();
+    let actions = drain(&mut s, T0);
+    assert_eq!(
+        render_all(&actions),
+        [
+            "create_configuration_group #2 POST /v1/configuration/DEMO/group",
+            "wait -"
+        ]
+    );
+    assert_eq!(actions[0].http_request().unwrap().body, r#"{"title":"OS"}"#);
+    s.handle_http_response(
+        T0,
+        2,
+        200,
+        r#"{"status":true,"result":{"id":4}}"#.into(),
+        None,
+    )
+    .unwrap();
+    let actions = drain(&mut s, T0);
+    assert_eq!(
+        render_all(&actions),
+        [
+            "create_configuration #3 POST /v1/configuration/DEMO",
+            "wait -"
+        ]
+    );
+    let body: Value = serde_json::from_str(&actions[0].http_request().unwrap().body).unwrap();
+    assert_eq!(body, json!({"title": "Linux", "group_id": 4}));
+    // A value that cannot be created is left out; the run is still created.
+    s.handle_http_response(
+        T0,
+        3,
+        200,
+        r#"{"status":true,"result":{"id":11}}"#.into(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0)),
+        [
+            "create_configuration #4 POST /v1/configuration/DEMO",
+            "wait -"
+        ]
+    );
+    s.handle_http_response(T0, 4, 422, "{}".into(), None)
+        .unwrap();
+    let actions = drain(&mut s, T0);
+    assert_eq!(
+        render_all(&actions),
+        [
+            "log warn: configuration OS = macOS left out of the run: it could not be created",
+            "create_run #5 POST /v1/run/DEMO",
+            "wait -"
+        ]
+    );
+    let body: Value = serde_json::from_str(&actions[1].http_request().unwrap().body).unwrap();
+    assert_eq!(body["configurations"], json!([10, 11]));
+    s.handle_http_response(
+        T0,
+        5,
+        200,
+        r#"{"status":true,"result":{"id":7}}"#.into(),
+        None,
+    )
+    .unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    let lines = render_all(&drain(&mut s, T0));
+    assert_eq!(
+        lines[..2],
+        [
+            "log info: created run 7",
+            "upload_results #6 POST /v2/DEMO/run/7/results count=1"
+        ]
+    );
+}
+
+#[test]
+fn an_unreachable_configuration_list_creates_the_run_with_the_numeric_ids_only() {
+    let mut config = testops_config();
+    config.testops.upload_retries = 1;
+    config.testops.configurations = vec![
+        ConfigurationValue {
+            name: "Browser".into(),
+            value: "Chrome".into(),
+        },
+        ConfigurationValue {
+            name: "Build".into(),
+            value: "17".into(),
+        },
+    ];
+    let mut s = Session::new(config, options(), T0).unwrap();
+    drain(&mut s, T0);
+    s.handle_http_failed(T0, 1, "connection refused".into())
+        .unwrap();
+    let actions = drain(&mut s, T0);
+    assert_eq!(
+        render_all(&actions),
+        [
+            "log warn: could not read the project's configurations (no response (connection refused))",
+            "log warn: configuration Browser = Chrome left out of the run: the project's configurations could not be read",
+            "create_run #2 POST /v1/run/DEMO",
+            "wait -"
+        ]
+    );
+    let body: Value = serde_json::from_str(&actions[2].http_request().unwrap().body).unwrap();
+    assert_eq!(body["configurations"], json!([17]));
+}
+
+fn with_attachment(title: &str) -> TestResult {
+    let mut result = passed(title);
+    result.attachments.push(Attachment {
+        name: "shot.png".into(),
+        content_type: Some("image/png".into()),
+        path: Some("/tmp/shot.png".into()),
+        content: None,
+    });
+    result
+}
+
+#[test]
+fn a_result_waits_for_its_attachment_hash_before_its_batch_leaves() {
+    let mut config = testops_config();
+    config.testops.batch_size = 1;
+    let mut s = Session::new(config, options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, vec![with_attachment("a"), passed("b")])
+        .unwrap();
+    let actions = drain(&mut s, T0);
+    assert_eq!(
+        render_all(&actions),
+        [
+            "upload_attachment #2 POST /v1/attachment/DEMO shot.png",
+            "upload_results #3 POST /v2/DEMO/run/7/results count=1",
+            "wait -"
+        ]
+    );
+    match &actions[0] {
+        Action::UploadAttachment(a) => {
+            assert_eq!(a.url, "https://api.qase.io/v1/attachment/DEMO");
+            assert_eq!(
+                (
+                    a.file_path.as_deref(),
+                    a.content_type.as_deref(),
+                    a.content.as_deref()
+                ),
+                (Some("/tmp/shot.png"), Some("image/png"), None)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(upload_body(&actions[1])["results"][0]["title"], "b");
+    s.handle_http_response(
+        T0 + 1,
+        2,
+        200,
+        r#"{"status":true,"result":[{"hash":"6a3f"}]}"#.into(),
+        None,
+    )
+    .unwrap();
+    let actions = drain(&mut s, T0 + 1);
+    let body = upload_body(&actions[0]);
+    assert_eq!(body["results"][0]["title"], "a");
+    assert_eq!(body["results"][0]["attachments"], json!(["6a3f"]));
+}
+
+#[test]
+fn a_failed_attachment_upload_sends_its_result_without_it() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, vec![with_attachment("a")]).unwrap();
+    drain(&mut s, T0);
+    s.handle_all_tests_done(T0).unwrap();
+    s.handle_http_response(T0 + 1, 2, 400, "{}".into(), None)
+        .unwrap();
+    let actions = drain(&mut s, T0 + 1);
+    assert_eq!(
+        render_all(&actions),
+        [
+            "log warn: attachment shot.png could not be uploaded (HTTP 400, after 1 tries); its result is sent without it",
+            "upload_results #3 POST /v2/DEMO/run/7/results count=1",
+            "wait 1795320436000"
+        ]
+    );
+    assert!(
+        upload_body(&actions[1])["results"][0]
+            .get("attachments")
+            .is_none()
+    );
+    // The host may also say it could not read the file: no retry, the result goes on.
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, vec![with_attachment("b")]).unwrap();
+    drain(&mut s, T0);
+    s.handle(
+        T0,
+        Event::AttachmentUnreadable {
+            request_id: 2,
+            message: "ENOENT".into(),
+        },
+    )
+    .unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0))[..2],
+        [
+            "log warn: attachment shot.png could not be uploaded (unreadable: ENOENT); its result is sent without it",
+            "upload_results #3 POST /v2/DEMO/run/7/results count=1",
+        ]
+    );
+    let err = s
+        .handle(
+            T0,
+            Event::AttachmentUnreadable {
+                request_id: 3,
+                message: String::new(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::UnknownRequest);
+}
+
+#[test]
+fn attachments_still_uploading_at_the_deadline_are_copied_to_the_fallback() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, vec![with_attachment("a")]).unwrap();
+    drain(&mut s, T0);
+    s.handle_all_tests_done(T0).unwrap();
+    let end = drain(&mut s, T0 + 30_000);
+    let fallback = end
+        .iter()
+        .find_map(|a| match a {
+            Action::SaveFallback(w) if w.files.len() == 2 => Some(w),
+            _ => None,
+        })
+        .expect("the result and its attachment saved");
+    let copy = &fallback.files[1];
+    assert!(copy.path.starts_with("attachments/") && copy.path.ends_with("-0-shot.png"));
+    assert_eq!(copy.source.as_deref(), Some("/tmp/shot.png"));
+    let result: Value = serde_json::from_str(&fallback.files[0].content).unwrap();
+    assert_eq!(result["attachments"][0]["file_path"], copy.path.as_str());
+    // The late answer is ignored.
+    s.handle_http_response(T0 + 30_001, 2, 200, "{}".into(), None)
+        .unwrap();
+}
+
+#[test]
+fn report_mode_copies_attachments_next_to_the_results() {
+    let mut s = Session::new(Config::default(), options(), T0).unwrap();
+    let mut inline = passed("b");
+    inline.attachments.push(Attachment {
+        name: "../note.txt".into(),
+        content: Some("aGk=".into()),
+        ..Attachment::default()
+    });
+    s.add_results(T0, vec![with_attachment("a"), inline])
+        .unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    let actions = drain(&mut s, T0);
+    let write = match &actions[0] {
+        Action::WriteReport(w) => w,
+        other => panic!("{other:?}"),
+    };
+    let paths: Vec<&str> = write.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths.len(), 4, "{paths:?}");
+    assert!(paths[1].ends_with("-0-shot.png") && paths[3].ends_with("-0-_note.txt"));
+    assert_eq!(write.files[3].encoding.as_deref(), Some("base64"));
+    assert_eq!(write.files[3].content, "aGk=");
+    let result: Value = serde_json::from_str(&write.files[2].content).unwrap();
+    assert_eq!(result["attachments"][0]["file_name"], "_note.txt");
 }

@@ -29,18 +29,16 @@ impl Fuzz<'_> {
 fn drain(s: &mut Session, now: u64, http: &mut BTreeSet<u64>, files: &mut BTreeSet<u64>) -> Action {
     for _ in 0..100_000 {
         let action = s.poll(now);
+        if let Some(r) = action.http_request() {
+            http.insert(r.request_id);
+            continue;
+        }
         match &action {
-            Action::CreateRun(r)
-            | Action::CheckRun(r)
-            | Action::UploadResults(r)
-            | Action::CompleteRun(r) => {
-                http.insert(r.request_id);
-            }
             Action::WriteReport(w) | Action::SaveFallback(w) => {
                 files.insert(w.request_id);
             }
             Action::Wait { .. } | Action::Finished { .. } => return action,
-            Action::Log { .. } => {}
+            _ => {} // log lines; HTTP actions were counted above
         }
     }
     panic!("drain never ended");

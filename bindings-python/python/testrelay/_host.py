@@ -1,7 +1,8 @@
 """The host of one testrelay session: a background thread that feeds the session what
 happened and performs what it asks (HTTP with one urllib3 pool, report files). The test loop
-only hands finished results over (:meth:`Host.add_result`, a deque append, no lock); it never
-waits for the network. The session, not this file, decides retries, batching, fallback and completion.
+only hands finished results over (:meth:`Host.add_result`, a deque append, no lock); it
+never waits for the network. The session, not this file, decides retries, batching, fallback
+and completion.
 
 Drain invariant (docs/api.md): after every ``handle``/``add_results`` the host calls
 ``poll(now)`` until it answers ``wait`` or ``finished``, performing each action in between.
@@ -9,11 +10,14 @@ Drain invariant (docs/api.md): after every ``handle``/``add_results`` the host c
 
 from __future__ import annotations
 
+import base64
 import os
+import shutil
 import threading
-from collections import deque
 import time
 import uuid
+from collections import deque
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 from . import _native
@@ -25,7 +29,10 @@ READ_TIMEOUT_S = 60.0
 # no context switch per test); the thread also looks every IDLE_POLL_S by itself.
 WAKE_EVERY = 50
 IDLE_POLL_S = 0.2
-HTTP_ACTIONS = ("create_run", "check_run", "upload_results", "complete_run")
+HTTP_ACTIONS = (
+    "create_run", "check_run", "get_configurations", "create_configuration_group", "create_configuration",
+    "upload_results", "complete_run",
+)
 FILE_ACTIONS = ("write_report", "save_fallback")
 
 
@@ -147,26 +154,42 @@ class Host:
             self._log(action["level"], action["message"])
         elif kind in HTTP_ACTIONS:
             self._session.handle(now_ms(), self._http(action))
+        elif kind == "upload_attachment":
+            self._session.handle(now_ms(), self._upload_attachment(action))
         elif kind in FILE_ACTIONS:
             self._session.handle(now_ms(), _write_files(action))
         else:
             self._log("warn", f"testrelay: unknown action {kind!r} ignored")
 
     def _http(self, action: dict[str, Any]) -> dict[str, Any]:
+        body = action["body"] or None
+        return self._request(action, {"Content-Type": "application/json"}, body=body)
+
+    def _upload_attachment(self, action: dict[str, Any]) -> dict[str, Any]:
+        """Multipart upload (part ``file``); the host reads the file, the core never does."""
+        try:
+            if action["file_path"] is not None:
+                data = Path(action["file_path"]).read_bytes()
+            else:
+                data = base64.b64decode(action["content"] or "", validate=True)
+        except (OSError, ValueError) as e:
+            return {"event": "attachment_unreadable", "request_id": action["request_id"], "message": str(e)}
+        part = (action["name"], data, action["content_type"] or "application/octet-stream")
+        return self._request(action, {}, fields={"file": part})
+
+    def _request(self, action: dict[str, Any], headers: dict[str, str], **send: Any) -> dict[str, Any]:
         import urllib3  # only testops mode pays for the import
 
         if self._pool is None:
             timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S)
             self._pool = urllib3.PoolManager(timeout=timeout, retries=False, maxsize=4)
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        headers["Accept"] = "application/json"
         token = self._session.token()
         if token is not None:
             headers["Token"] = token
         request_id = action["request_id"]
         try:
-            response = self._pool.request(
-                action["method"], action["url"], body=action["body"] or None, headers=headers, redirect=False
-            )
+            response = self._pool.request(action["method"], action["url"], headers=headers, redirect=False, **send)
         except urllib3.exceptions.HTTPError as e:
             # The exception text names host and path only; the token is a header, never in it.
             return {"event": "http_failed", "request_id": request_id, "message": type(e).__name__}
@@ -192,9 +215,15 @@ def _write_files(action: dict[str, Any]) -> dict[str, Any]:
             if folder not in folders:
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
-            _write_whole(path + suffix, entry["content"].encode("utf-8"))
-            os.replace(path + suffix, path)
-    except OSError as e:
+            tmp = path + suffix
+            if entry.get("source"):
+                shutil.copyfile(entry["source"], tmp)
+            elif entry.get("encoding") == "base64":
+                _write_whole(tmp, base64.b64decode(entry["content"]))
+            else:
+                _write_whole(tmp, entry["content"].encode("utf-8"))
+            os.replace(tmp, path)
+    except (OSError, ValueError) as e:
         return {"event": "report_failed", "request_id": request_id, "message": str(e)}
     return {"event": "report_written", "request_id": request_id}
 

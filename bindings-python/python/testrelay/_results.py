@@ -9,6 +9,8 @@ module or class.
 
 from __future__ import annotations
 
+import base64
+import os
 from typing import Any, Optional
 
 import pytest
@@ -225,4 +227,27 @@ def build(item: pytest.Item, nodeid: str, found: Marks, attempt: Attempt, stop_m
         result["attempt"] = runs - 1
     if "testrelay_muted" in found:
         result["muted"] = True
+    if getattr(item, "user_properties", None):
+        result["attachments"] = attachments(item)
     return result
+
+
+def attachments(item: pytest.Item) -> list[dict[str, Any]]:
+    """Attachments a test recorded with pytest's own ``record_property("testrelay_attachment",
+    {"name", "path" | "content" (str or bytes), "content_type"})``; the session uploads them
+    (or copies them into the local report)."""
+    found = []
+    for key, value in getattr(item, "user_properties", ()):
+        if key != "testrelay_attachment" or not isinstance(value, dict):
+            continue
+        content = value.get("content")
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path = value.get("path")
+        found.append({
+            "name": str(value.get("name") or (os.path.basename(str(path)) if path else "attachment")),
+            "content_type": value.get("content_type"),
+            "path": None if path is None else str(path),
+            "content": None if content is None else base64.b64encode(content).decode("ascii"),
+        })
+    return found

@@ -623,6 +623,7 @@ fn attachments(system_out: &str) -> Vec<Attachment> {
             name: path.rsplit(['/', '\\']).next().unwrap_or(path).to_owned(),
             path: Some(path.to_owned()),
             content_type: None,
+            content: None,
         })
         .collect()
 }

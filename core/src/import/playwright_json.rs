@@ -252,6 +252,7 @@ impl Reader {
                 name: a.name.clone(),
                 content_type: a.content_type.clone(),
                 path: a.path.clone(),
+                content: None,
             })
             .collect();
         result.steps = run.steps.iter().map(step).collect();

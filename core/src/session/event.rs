@@ -49,6 +49,15 @@ pub enum Event {
         #[serde(default)]
         message: String,
     },
+    /// The host could not read the file (or decode the content) of an `upload_attachment`
+    /// action; the result is sent without that attachment.
+    AttachmentUnreadable {
+        /// The `request_id` of the action.
+        request_id: u64,
+        /// What happened, for the log.
+        #[serde(default)]
+        message: String,
+    },
     /// This session must complete the run at the end even if it joined an existing run
     /// (the final step of a sharded CI job). Still only when every result was acknowledged.
     CompleteRunRequested {},
@@ -80,8 +89,40 @@ pub struct HttpRequest {
 pub struct FileEntry {
     /// Relative to the action's `dir`, `/`-separated (`results/<id>.json`).
     pub path: String,
-    /// The full text of the file.
+    /// The full text of the file (base64 of its bytes when `encoding` is `base64`; empty
+    /// when `source` is set).
     pub content: String,
+    /// A file on the host's disk to copy to `path` instead of writing `content` (an
+    /// attachment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// `base64` when `content` is base64-encoded bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+}
+
+/// An attachment the host MUST upload as `multipart/form-data` (one part named `file`,
+/// with `name` as its file name and `content_type` as its type) with the header
+/// `Token: <session.token()>`, then feed back `http_response` / `http_failed`, or
+/// `attachment_unreadable` when the file cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentUpload {
+    /// Names this request in the event that answers it.
+    pub request_id: u64,
+    /// `POST`.
+    pub method: String,
+    /// The full URL (API base + path).
+    pub url: String,
+    /// `/v1/attachment/{code}`.
+    pub path: String,
+    /// The file name to send.
+    pub name: String,
+    /// The MIME type, when known (else the host may send `application/octet-stream`).
+    pub content_type: Option<String>,
+    /// The file to read, or `null` when `content` carries the bytes.
+    pub file_path: Option<String>,
+    /// The bytes, base64-encoded, when there is no file.
+    pub content: Option<String>,
 }
 
 /// Files the host MUST write under `dir` (creating folders), then feed back
@@ -116,8 +157,19 @@ pub enum LogLevel {
 pub enum Action {
     /// `POST /v1/run/{code}`.
     CreateRun(HttpRequest),
-    /// `GET /v1/run/{code}/{id}`: the configured run exists.
+    /// `GET /v1/run/{code}/{id}`: the configured run exists and is not completed.
     CheckRun(HttpRequest),
+    /// `GET /v1/configuration/{code}`: the project's configuration groups and values, to
+    /// look the picked values up by name before create-run.
+    GetConfigurations(HttpRequest),
+    /// `POST /v1/configuration/{code}/group` `{title}`: create a missing configuration group
+    /// (`createIfNotExists`).
+    CreateConfigurationGroup(HttpRequest),
+    /// `POST /v1/configuration/{code}` `{title, group_id}`: create a missing configuration
+    /// value (`createIfNotExists`).
+    CreateConfiguration(HttpRequest),
+    /// `POST /v1/attachment/{code}` (multipart): one attachment, before its result's upload.
+    UploadAttachment(AttachmentUpload),
     /// `POST /v2/{code}/run/{id}/results`.
     UploadResults(HttpRequest),
     /// `POST /v1/run/{code}/{id}/complete`.
@@ -146,6 +198,25 @@ pub enum Action {
 }
 
 impl Action {
+    /// The HTTP request of an action that is one (the host sends it), else `None`.
+    pub fn http_request(&self) -> Option<&HttpRequest> {
+        match self {
+            Action::CreateRun(r)
+            | Action::CheckRun(r)
+            | Action::GetConfigurations(r)
+            | Action::CreateConfigurationGroup(r)
+            | Action::CreateConfiguration(r)
+            | Action::UploadResults(r)
+            | Action::CompleteRun(r) => Some(r),
+            Action::UploadAttachment(_)
+            | Action::WriteReport(_)
+            | Action::SaveFallback(_)
+            | Action::Log { .. }
+            | Action::Wait { .. }
+            | Action::Finished { .. } => None,
+        }
+    }
+
     /// True for `wait` and `finished`: the host stops draining.
     pub fn ends_drain(&self) -> bool {
         matches!(self, Action::Wait { .. } | Action::Finished { .. })

@@ -8,8 +8,15 @@
 //! reads a clock and never waits: time is the `now` (ms since the Unix epoch) the host
 //! passes first, and request ids are counters.
 //!
-//! - Start: a configured run id is checked (`check_run`), otherwise a run is created
-//!   (`create_run`). Results that arrive meanwhile queue up.
+//! - Start: a configured run id is checked (`check_run`: it exists and is not completed),
+//!   otherwise a run is created (`create_run`). Results that arrive meanwhile queue up. A
+//!   run that cannot be opened (refused, unreachable, already completed) sends every result
+//!   to the fallback report, with one error line naming the reason. Before create-run,
+//!   configuration values are looked up by name (and created when asked), one request at a
+//!   time (`configurations.rs`); a failed lookup only leaves values out of the run.
+//! - Attachments: a result with attachments is held while they upload (`upload_attachment`;
+//!   `attachments.rs`), then joins the queue with their hashes; a failed attachment is left
+//!   out with a warning, never the result. Local reports get copies instead.
 //! - Results: case ids → classify → map → filter → payload, one payload result per case id
 //!   with a deterministic UUID-shaped idempotency id (from the host's `instance` and a
 //!   counter). A batch leaves at the batch size or the byte budget; at most
@@ -53,6 +60,9 @@
 //! assert_eq!(receipt.lost, 0);
 //! ```
 
+mod answers;
+mod attachments;
+mod configurations;
 mod event;
 mod json;
 mod payload;
@@ -63,7 +73,7 @@ mod result_body;
 pub mod retry;
 mod state;
 
-pub use event::{Action, Event, FileEntry, FileWrite, HttpRequest, LogLevel};
+pub use event::{Action, AttachmentUpload, Event, FileEntry, FileWrite, HttpRequest, LogLevel};
 use payload::ResultIds;
 pub use payload::{api_time, iso8601, result_uuid};
 pub use receipt::Receipt;
@@ -140,6 +150,16 @@ pub(crate) struct Batch {
 pub(crate) enum Request {
     CreateRun(String),
     CheckRun,
+    ListConfigurations,
+    /// A configuration group, by title.
+    CreateConfigurationGroup(String),
+    /// A configuration value: title, group id.
+    CreateConfiguration(String, u64),
+    /// Attachment `index` of the held results `held`.
+    UploadAttachment {
+        held: u64,
+        index: usize,
+    },
     Upload(Batch),
     Complete,
 }
@@ -171,10 +191,17 @@ pub struct Session {
     next_result: u64,
     run_id: Option<u64>,
     run_created: bool,
+    /// Configuration values being looked up before create-run.
+    lookup: Option<configurations::Lookup>,
     queue: Vec<Prepared>,
     /// Buffers reused by every result (no allocation per test).
     scratch: Scratch,
     queue_bytes: usize,
+    /// Results waiting for their attachments' hashes, by a counter.
+    held: BTreeMap<u64, attachments::Held>,
+    next_held: u64,
+    /// Attachment uploads not sent yet: (held, index).
+    attachment_queue: VecDeque<(u64, usize)>,
     ready: VecDeque<Batch>,
     in_flight: BTreeMap<u64, Pending>,
     scheduled: Vec<(u64, Pending)>,
@@ -230,9 +257,13 @@ impl Session {
             next_result: 0,
             run_id: config.testops.run_id,
             run_created: false,
+            lookup: None,
             queue: Vec::new(),
             scratch: Scratch::default(),
             queue_bytes: 0,
+            held: BTreeMap::new(),
+            next_held: 0,
+            attachment_queue: VecDeque::new(),
             ready: VecDeque::new(),
             in_flight: BTreeMap::new(),
             scheduled: Vec::new(),

@@ -19,14 +19,14 @@ struct RunCreate<'a> {
     environment_slug: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     plan_id: Option<u64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    configurations: Vec<u64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    configurations: &'a [u64],
 }
 
 /// The `POST /v1/run/{code}` body (SPEC §5, §9). An environment that is a number is sent as
-/// `environment_id`, otherwise as `environment_slug`; configuration values that are numbers
-/// are sent as configuration ids (names need a lookup the session does not make).
-pub(crate) fn create_run_json(config: &Config, now_ms: u64) -> String {
+/// `environment_id`, otherwise as `environment_slug`; `configurations` are the ids the
+/// session resolved from the picked names (`configurations.rs`).
+pub(crate) fn create_run_json(config: &Config, now_ms: u64, configurations: &[u64]) -> String {
     let testops = &config.testops;
     let environment = config.environment.as_deref();
     let body = RunCreate {
@@ -43,11 +43,7 @@ pub(crate) fn create_run_json(config: &Config, now_ms: u64) -> String {
             .filter(|&id| id > 0),
         environment_slug: environment.filter(|e| !e.parse::<u64>().is_ok_and(|id| id > 0)),
         plan_id: testops.plan_id,
-        configurations: testops
-            .configurations
-            .iter()
-            .filter_map(|c| c.value.parse().ok())
-            .collect(),
+        configurations,
     };
     serde_json::to_string(&body).expect("a RunCreate always serializes")
 }

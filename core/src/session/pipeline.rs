@@ -17,6 +17,9 @@ use crate::status::Status;
 #[derive(Debug)]
 pub(crate) struct Prepared {
     pub json: String,
+    /// The result's attachments: uploaded first (testops) or copied next to the result file
+    /// (local report); empty for most results.
+    pub attachments: Vec<crate::result::Attachment>,
 }
 
 /// Buffers reused from one result to the next, so preparing a result allocates only what it
@@ -88,6 +91,7 @@ impl Session {
             let id = std::str::from_utf8(&id).expect("hex digits and dashes");
             scratch.prepared.push(Prepared {
                 json: result_json(&decided, id, case_id, root_suite),
+                attachments: result.attachments.clone(),
             });
         }
     }
@@ -109,11 +113,12 @@ impl Session {
         if self.config.testops.project.is_none() {
             return;
         }
+        // While opening, even a configured run id is not good yet (it may be completed).
         match self.run_id {
-            Some(run_id) => self.print_links(run_id, ids, title),
-            None if self.phase == Phase::Opening => {
+            _ if self.phase == Phase::Opening => {
                 self.waiting_links.push((ids.to_vec(), title.to_owned()));
             }
+            Some(run_id) => self.print_links(run_id, ids, title),
             None => {}
         }
     }

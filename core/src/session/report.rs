@@ -53,6 +53,8 @@ pub(crate) fn result_file(id: &str, json: &str) -> FileEntry {
     FileEntry {
         path: format!("results/{id}.json"),
         content: json.to_owned(),
+        source: None,
+        encoding: None,
     }
 }
 
@@ -137,6 +139,8 @@ pub(crate) fn run_file(
     };
     FileEntry {
         path: "run.json".to_owned(),
+        source: None,
+        encoding: None,
         content: serde_json::to_string_pretty(&run).expect("run.json always serializes"),
     }
 }

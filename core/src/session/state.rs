@@ -6,6 +6,9 @@
 //! Phases: `off` | `opening` → `open` → `closing` → [`completing`] → [`finishing`] →
 //! `finished`; `local` (report mode, or the run could not be opened) → `finishing`.
 
+use super::answers::{closed_run, result_id};
+use super::attachments::{local_copies, uploaded_hash};
+use super::configurations::{Lookup, Next, without_lookup};
 use super::event::{Action, Event, FileWrite, HttpRequest, LogLevel};
 use super::payload::create_run_json;
 use super::pipeline::Prepared;
@@ -40,10 +43,8 @@ impl Session {
                 }
                 match self.config.testops.run_id {
                     Some(_) => self.send(Request::CheckRun, 0),
-                    None => {
-                        let body = create_run_json(&self.config, self.started_at);
-                        self.send(Request::CreateRun(body), 0)
-                    }
+                    None if self.config.testops.configurations.is_empty() => self.create_run(&[]),
+                    None => self.send(Request::ListConfigurations, 0),
                 }
             }
         }
@@ -69,6 +70,13 @@ impl Session {
         }
         let mut scratch = std::mem::take(&mut self.scratch);
         self.prepare(result, &mut scratch);
+        if !result.attachments.is_empty()
+            && !scratch.prepared.is_empty()
+            && matches!(self.phase, Phase::Opening | Phase::Open)
+        {
+            let prepared: Vec<Prepared> = scratch.prepared.drain(..).collect();
+            self.hold(prepared, &result.attachments);
+        }
         for one in scratch.prepared.drain(..) {
             self.enqueue(one);
         }
@@ -173,6 +181,26 @@ impl Session {
                 Ok(())
             }
 
+            (
+                _,
+                Event::AttachmentUnreadable {
+                    request_id,
+                    message,
+                },
+            ) => {
+                let Some(Pending {
+                    request: Request::UploadAttachment { held, index },
+                    ..
+                }) = self.in_flight.get(&request_id)
+                else {
+                    return Err(Error::UnknownRequest(request_id));
+                };
+                let (held, index) = (*held, *index);
+                self.in_flight.remove(&request_id);
+                self.attachment_done(held, index, None, &format!("unreadable: {message}"));
+                Ok(())
+            }
+
             (_, Event::ReportWritten { request_id }) => {
                 self.files
                     .remove(&request_id)
@@ -218,22 +246,94 @@ impl Session {
         let tries = pending.tries;
         let may_retry = tries < self.config.testops.upload_retries.max(1);
         match (self.phase, pending.request, answer) {
-            (Phase::Opening, Request::CreateRun(_), Outcome::Success) => match created_run_id(body)
-            {
+            (Phase::Opening, Request::CreateRun(_), Outcome::Success) => match result_id(body) {
                 Some(id) => self.run_opened(id, true),
                 None => self.run_failed(now, "the create-run response had no `result.id`"),
             },
             (Phase::Opening, Request::CheckRun, Outcome::Success) => {
                 let id = self.config.testops.run_id.unwrap_or_default();
-                self.run_opened(id, false)
+                // SPEC §9: the run must exist AND be open; a closed run would refuse every
+                // upload, so its results go straight to the fallback instead.
+                match closed_run(body) {
+                    Some(state) => self.run_failed(
+                        now,
+                        &format!("run {id} is already {state} and takes no more results; start a new run or unset the run id"),
+                    ),
+                    None => self.run_opened(id, false),
+                }
+            }
+            (Phase::Opening, Request::ListConfigurations, Outcome::Success) => {
+                let testops = &self.config.testops;
+                let lookup =
+                    Lookup::new(&testops.configurations, testops.configurations_create, body);
+                match lookup {
+                    Some(lookup) => {
+                        self.lookup = Some(lookup);
+                        self.configurations_next();
+                    }
+                    None => self.configurations_unavailable("the answer could not be read"),
+                }
+            }
+            (Phase::Opening, Request::CreateConfigurationGroup(title), Outcome::Success) => {
+                let id = result_id(body);
+                if id.is_none() {
+                    self.log(
+                        LogLevel::Warn,
+                        format!("could not create configuration group {title} (no `result.id` in the answer)"),
+                    );
+                }
+                if let Some(lookup) = self.lookup.as_mut() {
+                    lookup.group_created(&title, id);
+                }
+                self.configurations_next();
+            }
+            (Phase::Opening, Request::CreateConfiguration(..), Outcome::Success) => {
+                self.configuration_created(result_id(body));
             }
             (
                 Phase::Opening,
-                request @ (Request::CreateRun(_) | Request::CheckRun),
+                request @ (Request::CreateRun(_)
+                | Request::CheckRun
+                | Request::ListConfigurations
+                | Request::CreateConfigurationGroup(_)
+                | Request::CreateConfiguration(..)),
                 Outcome::Retry { after_ms },
             ) if may_retry => self.schedule(now, request, tries, after_ms),
+            (Phase::Opening, Request::ListConfigurations, _) => {
+                self.configurations_unavailable(what);
+            }
+            (Phase::Opening, Request::CreateConfigurationGroup(title), _) => {
+                self.log(
+                    LogLevel::Warn,
+                    format!("could not create configuration group {title} ({what})"),
+                );
+                if let Some(lookup) = self.lookup.as_mut() {
+                    lookup.group_created(&title, None);
+                }
+                self.configurations_next();
+            }
+            (Phase::Opening, Request::CreateConfiguration(..), _) => {
+                self.configuration_created(None);
+            }
             (Phase::Opening, Request::CreateRun(_) | Request::CheckRun, _) => {
                 self.run_failed(now, what)
+            }
+
+            (_, Request::UploadAttachment { held, index }, Outcome::Success) => {
+                match uploaded_hash(body) {
+                    Some(hash) => self.attachment_done(held, index, Some(hash), what),
+                    None => {
+                        self.attachment_done(held, index, None, "no `result[0].hash` in the answer")
+                    }
+                }
+            }
+            (_, request @ Request::UploadAttachment { .. }, Outcome::Retry { after_ms })
+                if may_retry =>
+            {
+                self.schedule(now, request, tries, after_ms)
+            }
+            (_, Request::UploadAttachment { held, index }, _) => {
+                self.attachment_done(held, index, None, &format!("{what}, after {tries} tries"))
             }
 
             (_, Request::Upload(batch), Outcome::Success) => {
@@ -309,6 +409,15 @@ impl Session {
         for (_, pending) in due {
             self.send(pending.request, pending.tries);
         }
+        if matches!(self.phase, Phase::Opening | Phase::Open | Phase::Closing) {
+            let limit = self.config.testops.uploads_in_flight.max(1);
+            while self.attachment_uploads_busy() < limit {
+                let Some((held, index)) = self.attachment_queue.pop_front() else {
+                    break;
+                };
+                self.send(Request::UploadAttachment { held, index }, 0);
+            }
+        }
         if matches!(self.phase, Phase::Open | Phase::Closing) {
             while self.uploads_busy() < self.config.testops.uploads_in_flight.max(1) {
                 let Some(batch) = self.ready.pop_front() else {
@@ -317,8 +426,10 @@ impl Session {
                 self.send(Request::Upload(batch), 0);
             }
         }
-        let uploads_done =
-            self.ready.is_empty() && self.queue.is_empty() && self.uploads_busy() == 0;
+        let uploads_done = self.ready.is_empty()
+            && self.queue.is_empty()
+            && self.held.is_empty()
+            && self.uploads_busy() == 0;
         match self.phase {
             Phase::Closing if uploads_done => {
                 if self.should_complete() {
@@ -354,7 +465,12 @@ impl Session {
         for p in pending {
             match p.request {
                 Request::Upload(batch) => undelivered.extend(batch.results),
-                Request::CreateRun(_) | Request::CheckRun => {}
+                Request::CreateRun(_)
+                | Request::CheckRun
+                | Request::ListConfigurations
+                | Request::CreateConfigurationGroup(_)
+                | Request::CreateConfiguration(..)
+                | Request::UploadAttachment { .. } => {}
                 Request::Complete => self.log(
                     LogLevel::Warn,
                     "completing the run did not finish before the deadline; it was left open"
@@ -362,10 +478,17 @@ impl Session {
                 ),
             }
         }
+        // Results still waiting for attachments go without them (their local copies keep
+        // every attachment).
+        let held = self.drop_attachment_uploads();
         match self.phase {
             // Only the run request was pending; `run_failed` saves the queued results.
-            Phase::Opening => self.run_failed(now, "no answer before the deadline"),
+            Phase::Opening => {
+                self.queue.extend(held);
+                self.run_failed(now, "no answer before the deadline")
+            }
             Phase::Closing | Phase::Completing => {
+                undelivered.extend(held);
                 undelivered.extend(self.ready.drain(..).flat_map(|b| b.results));
                 undelivered.append(&mut self.queue);
                 self.queue_bytes = 0;
@@ -382,8 +505,62 @@ impl Session {
                 }
                 self.wrap_up(now);
             }
-            Phase::Off | Phase::Open | Phase::Local | Phase::Finishing | Phase::Finished => {}
+            Phase::Off | Phase::Open | Phase::Local | Phase::Finishing | Phase::Finished => {
+                self.write_local(held, Sink::Fallback)
+            }
         }
+    }
+
+    fn create_run(&mut self, configurations: &[u64]) {
+        let body = create_run_json(&self.config, self.started_at, configurations);
+        self.send(Request::CreateRun(body), 0);
+    }
+
+    /// The next configuration request, or create-run once every picked value is resolved.
+    fn configurations_next(&mut self) {
+        let mut warnings = Vec::new();
+        let next = match self.lookup.as_mut() {
+            Some(lookup) => lookup.next(&mut warnings),
+            None => Next::Done(Vec::new()),
+        };
+        for warning in warnings {
+            self.log(LogLevel::Warn, warning);
+        }
+        match next {
+            Next::CreateGroup(title) => self.send(Request::CreateConfigurationGroup(title), 0),
+            Next::CreateValue { title, group_id } => {
+                self.send(Request::CreateConfiguration(title, group_id), 0)
+            }
+            Next::Done(ids) => {
+                self.lookup = None;
+                self.create_run(&ids);
+            }
+        }
+    }
+
+    fn configuration_created(&mut self, id: Option<u64>) {
+        let mut warnings = Vec::new();
+        if let Some(lookup) = self.lookup.as_mut() {
+            lookup.value_created(id, &mut warnings);
+        }
+        for warning in warnings {
+            self.log(LogLevel::Warn, warning);
+        }
+        self.configurations_next();
+    }
+
+    /// The groups could not be listed: the run is created without the values that are names.
+    fn configurations_unavailable(&mut self, what: &str) {
+        self.log(
+            LogLevel::Warn,
+            format!("could not read the project's configurations ({what})"),
+        );
+        let mut warnings = Vec::new();
+        let ids = without_lookup(&self.config.testops.configurations, &mut warnings);
+        for warning in warnings {
+            self.log(LogLevel::Warn, warning);
+        }
+        self.create_run(&ids);
     }
 
     fn should_complete(&self) -> bool {
@@ -432,6 +609,7 @@ impl Session {
         self.sink = Sink::Fallback;
         let mut results: Vec<Prepared> = self.ready.drain(..).flat_map(|b| b.results).collect();
         results.append(&mut self.queue);
+        results.extend(self.drop_attachment_uploads());
         self.queue_bytes = 0;
         self.write_local(results, Sink::Fallback);
         if self.deadline.is_some() {
@@ -440,7 +618,7 @@ impl Session {
     }
 
     /// One payload result into the current batch (or file batch).
-    fn enqueue(&mut self, prepared: Prepared) {
+    pub(super) fn enqueue(&mut self, prepared: Prepared) {
         let batch_size = self.config.testops.batch_size.max(1);
         if self.phase == Phase::Local {
             self.queue.push(prepared);
@@ -462,7 +640,7 @@ impl Session {
         }
     }
 
-    fn close_batch(&mut self) {
+    pub(super) fn close_batch(&mut self) {
         if !self.queue.is_empty() {
             self.ready.push_back(Batch {
                 results: std::mem::take(&mut self.queue),
@@ -486,7 +664,14 @@ impl Session {
         let mut files = Vec::with_capacity(results.len());
         for prepared in results {
             let summary = Summary::of(&prepared.json);
-            files.push(result_file(&summary.id, &prepared.json));
+            if prepared.attachments.is_empty() {
+                files.push(result_file(&summary.id, &prepared.json));
+            } else {
+                let (json, copies) =
+                    local_copies(&prepared.json, &summary.id, &prepared.attachments);
+                files.push(result_file(&summary.id, &json));
+                files.extend(copies);
+            }
             self.local.push(summary);
         }
         match sink {
@@ -620,6 +805,24 @@ impl Session {
                 String::new(),
                 None,
             ),
+            Request::ListConfigurations => (
+                "GET",
+                format!("/v1/configuration/{project}"),
+                String::new(),
+                None,
+            ),
+            Request::CreateConfigurationGroup(title) => (
+                "POST",
+                format!("/v1/configuration/{project}/group"),
+                serde_json::json!({ "title": title }).to_string(),
+                None,
+            ),
+            Request::CreateConfiguration(title, group_id) => (
+                "POST",
+                format!("/v1/configuration/{project}"),
+                serde_json::json!({ "title": title, "group_id": group_id }).to_string(),
+                None,
+            ),
             Request::Upload(batch) => {
                 let mut body = String::with_capacity(
                     ENVELOPE_BYTES
@@ -650,6 +853,12 @@ impl Session {
                 String::new(),
                 None,
             ),
+            Request::UploadAttachment { .. } => (
+                "POST",
+                format!("/v1/attachment/{project}"),
+                String::new(),
+                None,
+            ),
         };
         let http = HttpRequest {
             request_id,
@@ -667,8 +876,14 @@ impl Session {
         self.out.push_back(match &request {
             Request::CreateRun(_) => Action::CreateRun(http),
             Request::CheckRun => Action::CheckRun(http),
+            Request::ListConfigurations => Action::GetConfigurations(http),
+            Request::CreateConfigurationGroup(_) => Action::CreateConfigurationGroup(http),
+            Request::CreateConfiguration(..) => Action::CreateConfiguration(http),
             Request::Upload(_) => Action::UploadResults(http),
             Request::Complete => Action::CompleteRun(http),
+            Request::UploadAttachment { held, index } => {
+                Action::UploadAttachment(self.attachment_upload(http, *held, *index))
+            }
         });
         self.in_flight.insert(
             request_id,
@@ -693,10 +908,4 @@ impl Session {
             (a, b) => a.or(b),
         }
     }
-}
-
-/// `result.id` of a create-run response.
-fn created_run_id(body: &str) -> Option<u64> {
-    let value: serde_json::Value = serde_json::from_str(body).ok()?;
-    value.get("result")?.get("id")?.as_u64()
 }

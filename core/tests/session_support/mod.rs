@@ -70,16 +70,28 @@ pub fn render(action: &Action) -> String {
     match action {
         Action::CreateRun(r)
         | Action::CheckRun(r)
+        | Action::GetConfigurations(r)
+        | Action::CreateConfigurationGroup(r)
+        | Action::CreateConfiguration(r)
         | Action::UploadResults(r)
         | Action::CompleteRun(r) => {
             let kind = match action {
                 Action::CreateRun(_) => "create_run",
                 Action::CheckRun(_) => "check_run",
+                Action::GetConfigurations(_) => "get_configurations",
+                Action::CreateConfigurationGroup(_) => "create_configuration_group",
+                Action::CreateConfiguration(_) => "create_configuration",
                 Action::UploadResults(_) => "upload_results",
                 _ => "complete_run",
             };
             let count = r.count.map(|c| format!(" count={c}")).unwrap_or_default();
             format!("{kind} #{} {} {}{count}", r.request_id, r.method, r.path)
+        }
+        Action::UploadAttachment(a) => {
+            format!(
+                "upload_attachment #{} {} {} {}",
+                a.request_id, a.method, a.path, a.name
+            )
         }
         Action::WriteReport(w) | Action::SaveFallback(w) => {
             let kind = if matches!(action, Action::WriteReport(_)) {
@@ -122,11 +134,11 @@ pub fn render_all(actions: &[Action]) -> Vec<String> {
 }
 
 pub fn request_id(action: &Action) -> u64 {
+    if let Some(r) = action.http_request() {
+        return r.request_id;
+    }
     match action {
-        Action::CreateRun(r)
-        | Action::CheckRun(r)
-        | Action::UploadResults(r)
-        | Action::CompleteRun(r) => r.request_id,
+        Action::UploadAttachment(a) => a.request_id,
         Action::WriteReport(w) | Action::SaveFallback(w) => w.request_id,
         other => panic!("no request id in {other:?}"),
     }

@@ -27,7 +27,8 @@ export function defaultBinary() {
  * @param {{token?: string, clients?: Record<string, string>, faults?: object|null, seed?: number,
  *   projects?: string[], binary?: string}} [options]
  * @returns {Promise<{url: string, token: string, pid: number, state(): Promise<object>,
- *   setFaults(faults: object): Promise<object>, createRun(project: string, run?: object): Promise<number>,
+ *   setFaults(faults: object): Promise<object>, createRun(project: string, run?: object, completed?: boolean): Promise<number>,
+ *   addConfigurations(project: string, groups: {[group: string]: string[]}): Promise<object>,
  *   reset(): Promise<void>, stop(): Promise<number|null>}>}
  */
 export async function startFakeQase({
@@ -76,7 +77,8 @@ export async function startFakeQase({
     pid: child.pid,
     state: () => control('GET', 'state'),
     setFaults: (config) => control('PUT', 'faults', config),
-    createRun: async (project, run = { title: 'Run' }) => (await control('POST', 'runs', { project, run })).id,
+    createRun: async (project, run = { title: 'Run' }, completed = false) => (await control('POST', 'runs', { project, run, completed })).id,
+    addConfigurations: async (project, groups) => (await control('POST', 'configurations', { project, groups })).groups,
     reset: async () => {
       await control('POST', 'reset');
     },

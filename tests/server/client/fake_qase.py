@@ -67,10 +67,16 @@ class FakeQase:
         """Replaces the faults; their request numbers count again from 1."""
         return self._control("PUT", "faults", faults)
 
-    def create_run(self, project: str, run: Optional[dict] = None) -> int:
-        """Creates a run up front (no token, not in the request log); returns its id."""
-        body = {"project": project, "run": run or {"title": "Run"}}
+    def create_run(self, project: str, run: Optional[dict] = None, completed: bool = False) -> int:
+        """Creates a run up front (no token, not in the request log; already completed when
+        `completed`); returns its id."""
+        body = {"project": project, "run": run or {"title": "Run"}, "completed": completed}
         return self._control("POST", "runs", body)["id"]
+
+    def add_configurations(self, project: str, groups: dict) -> dict:
+        """Adds configuration groups with their values ({group: [value]}, no token, not in the
+        request log); returns {group: {"id": N, "values": {value: N}}}."""
+        return self._control("POST", "configurations", {"project": project, "groups": groups})["groups"]
 
     def reset(self) -> None:
         """Forgets everything recorded and removes every fault."""

@@ -106,6 +106,13 @@ pub async fn upload_results(
     };
     app.note_results(seq, results.len());
     let mut inner = app.lock();
+    let known = &inner.store.attachments;
+    let unknown = results
+        .iter()
+        .filter_map(|r| r.get("attachments").and_then(Value::as_array))
+        .flatten()
+        .filter(|hash| !known.iter().any(|a| hash.as_str() == Some(a.hash.as_str())))
+        .count() as u64;
     // A reset may have removed the run meanwhile.
     let Some(run) = id.and_then(|id| inner.store.run_mut(&code, id)) else {
         return run_not_found();
@@ -114,6 +121,7 @@ pub async fn upload_results(
         run.uploads_after_complete += 1;
         return api_error(StatusCode::BAD_REQUEST, "Run is already completed.");
     }
+    run.unknown_attachments += unknown;
     run.store_results(seq, results);
     ok(StatusCode::ACCEPTED, None)
 }

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::app::{App, state_json};
+use crate::configurations;
 use crate::faults::FaultConfig;
 use crate::validate;
 
@@ -36,9 +37,10 @@ pub async fn set_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
     Json(json!({"ok": true, "seed": inner.seed})).into_response()
 }
 
-/// `POST /__control/runs` `{"project": "DEMO", "run": {RunCreate}}`: creates a run as if a
-/// job had created it, without a token and without a line in the request log (for tests that
-/// name a run id up front, like sharded CI jobs).
+/// `POST /__control/runs` `{"project": "DEMO", "run": {RunCreate}, "completed": false}`:
+/// creates a run as if a job had created it (already completed with `"completed": true`),
+/// without a token and without a line in the request log (for tests that name a run id up
+/// front, like sharded CI jobs).
 pub async fn create_run(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let request: Value = match serde_json::from_slice(&body) {
         Ok(request) => request,
@@ -61,8 +63,46 @@ pub async fn create_run(State(app): State<Arc<App>>, body: Bytes) -> Response {
             return control_error(&fields.join("; "));
         }
     };
-    let id = app.lock().store.create_run(project, &title, run);
+    let completed = request.get("completed").and_then(Value::as_bool) == Some(true);
+    let mut inner = app.lock();
+    let id = inner.store.create_run(project, &title, run);
+    if let Some(run) = inner.store.run_mut(project, id).filter(|_| completed) {
+        run.completed = true;
+    }
     Json(json!({"ok": true, "id": id})).into_response()
+}
+
+/// `POST /__control/configurations` `{"project": "DEMO", "groups": {"Browser": ["Chrome"]}}`:
+/// adds configuration groups and their values as if made in the app (no token, not in the
+/// request log); answers the ids `{"ok": true, "groups": {"Browser": {"id": 1, "values":
+/// {"Chrome": 2}}}}`.
+pub async fn add_configurations(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let request: Value = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => return control_error(&format!("invalid JSON: {e}")),
+    };
+    let Some(project) = request.get("project").and_then(Value::as_str) else {
+        return control_error("\"project\" (a string) is required");
+    };
+    let Some(groups) = request.get("groups").and_then(Value::as_object) else {
+        return control_error("\"groups\" (an object of lists of value titles) is required");
+    };
+    let mut answer = serde_json::Map::new();
+    for (title, values) in groups {
+        let group_id = configurations::add_group(&app, project, title);
+        let mut ids = serde_json::Map::new();
+        for value in values
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            let id = configurations::add_value(&app, project, group_id, value);
+            ids.insert(value.to_owned(), json!(id));
+        }
+        answer.insert(title.clone(), json!({"id": group_id, "values": ids}));
+    }
+    Json(json!({"ok": true, "groups": answer})).into_response()
 }
 
 /// `POST /__control/reset`: forgets runs, results and the request log, and removes every

@@ -3,6 +3,8 @@
 
 mod api;
 mod app;
+mod attachments;
+mod configurations;
 mod control;
 mod faults;
 mod serve;

@@ -22,7 +22,7 @@ use tower::ServiceExt;
 
 use crate::app::{App, Gate, api_error, gate};
 use crate::faults::Endpoint;
-use crate::{api, control};
+use crate::{api, attachments, configurations, control};
 
 /// Largest request body read (a bigger body answers 413, like a real front proxy would).
 const BODY_LIMIT: usize = 32 * 1024 * 1024;
@@ -69,6 +69,21 @@ pub fn router(app: Arc<App>) -> Router {
         .route(
             "/v1/run/{code}/{id}/complete",
             gated(Endpoint::Complete, post(api::complete_run)),
+        )
+        .route(
+            "/v1/configuration/{code}",
+            gated(
+                Endpoint::Configuration,
+                get(configurations::list).post(configurations::create_value),
+            ),
+        )
+        .route(
+            "/v1/configuration/{code}/group",
+            gated(Endpoint::Configuration, post(configurations::create_group)),
+        )
+        .route(
+            "/v1/attachment/{code}",
+            gated(Endpoint::Attachment, post(attachments::upload)),
         );
     let control = Router::new()
         .route("/__control/state", get(control::state))
@@ -79,6 +94,10 @@ pub fn router(app: Arc<App>) -> Router {
                 .post(control::set_faults),
         )
         .route("/__control/runs", post(control::create_run))
+        .route(
+            "/__control/configurations",
+            post(control::add_configurations),
+        )
         .route("/__control/reset", post(control::reset))
         .route("/__control/stop", post(control::stop));
     api.merge(control)

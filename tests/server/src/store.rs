@@ -28,8 +28,34 @@ pub struct Run {
     pub uploads: u64,
     /// Upload requests refused because the run was already completed.
     pub uploads_after_complete: u64,
+    /// Attachment hashes in stored results that no attachment upload returned.
+    pub unknown_attachments: u64,
     #[serde(skip)]
     index: HashMap<String, usize>,
+}
+
+/// A configuration group and its values, as the v1 `ConfigurationGroup` model.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigurationGroup {
+    pub id: u64,
+    pub title: String,
+    pub configurations: Vec<Configuration>,
+}
+
+/// A configuration value, as the v1 `ConfigurationModel`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Configuration {
+    pub id: u64,
+    pub title: String,
+}
+
+/// One uploaded attachment (its bytes are not kept).
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredAttachment {
+    pub hash: String,
+    pub filename: String,
+    pub mime: String,
+    pub size: usize,
 }
 
 /// One stored result with its payload as received.
@@ -77,6 +103,12 @@ pub struct Stored {
 pub struct Store {
     last_run_id: u64,
     runs: BTreeMap<u64, Run>,
+    /// Configuration groups per project code.
+    pub configurations: BTreeMap<String, Vec<ConfigurationGroup>>,
+    /// The last id given to a configuration group or value (one counter for both).
+    pub last_configuration_id: u64,
+    /// Uploaded attachments, in order of arrival.
+    pub attachments: Vec<StoredAttachment>,
     requests: Vec<RequestRecord>,
 }
 
@@ -84,6 +116,8 @@ impl Store {
     /// Forgets everything received (not the run id counter).
     pub fn reset(&mut self) {
         self.runs.clear();
+        self.configurations.clear();
+        self.attachments.clear();
         self.requests.clear();
     }
 
@@ -105,6 +139,7 @@ impl Store {
                 conflicting_duplicates: 0,
                 uploads: 0,
                 uploads_after_complete: 0,
+                unknown_attachments: 0,
                 index: HashMap::new(),
             },
         );
@@ -153,6 +188,8 @@ impl Store {
         let duplicates: u64 = runs.iter().map(|r| r.duplicates).sum();
         serde_json::json!({
             "runs": runs,
+            "configurations": self.configurations,
+            "attachments": self.attachments,
             "requests": self.requests,
             "totals": {
                 "runs": runs.len(),

@@ -63,50 +63,43 @@ fn run_session(config: Config, instance: &str, results: usize) -> Receipt {
     session.add_results(now, results).expect("results accepted");
     session.handle_all_tests_done(now).expect("done accepted");
     for _ in 0..100_000 {
-        match session.poll(now) {
-            Action::CreateRun(request)
-            | Action::CheckRun(request)
-            | Action::UploadResults(request)
-            | Action::CompleteRun(request) => {
-                let sent = match request.method.as_str() {
-                    "GET" => agent.get(&request.url).header("Token", TOKEN).call(),
-                    _ => agent
-                        .post(&request.url)
-                        .header("Token", TOKEN)
-                        .header("Content-Type", "application/json")
-                        .send(&request.body),
-                };
-                let event = match sent {
-                    Ok(mut response) => {
-                        let status = response.status().as_u16();
-                        let retry_after = response
-                            .headers()
-                            .get("retry-after")
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned);
-                        let body = response.body_mut().read_to_string().unwrap_or_default();
-                        session.handle_http_response(
-                            now,
-                            request.request_id,
-                            status,
-                            body,
-                            retry_after,
-                        )
-                    }
-                    Err(e) => session.handle_http_failed(now, request.request_id, e.to_string()),
-                };
-                event.expect("the answer is accepted");
-            }
+        let action = session.poll(now);
+        if let Some(request) = action.http_request() {
+            let sent = match request.method.as_str() {
+                "GET" => agent.get(&request.url).header("Token", TOKEN).call(),
+                _ => agent
+                    .post(&request.url)
+                    .header("Token", TOKEN)
+                    .header("Content-Type", "application/json")
+                    .send(&request.body),
+            };
+            let event = match sent {
+                Ok(mut response) => {
+                    let status = response.status().as_u16();
+                    let retry_after = response
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    let body = response.body_mut().read_to_string().unwrap_or_default();
+                    session.handle_http_response(now, request.request_id, status, body, retry_after)
+                }
+                Err(e) => session.handle_http_failed(now, request.request_id, e.to_string()),
+            };
+            event.expect("the answer is accepted");
+            continue;
+        }
+        match action {
             Action::WriteReport(write) | Action::SaveFallback(write) => session
                 .handle_report_written(now, write.request_id)
                 .expect("write acknowledged"),
-            Action::Log { .. } => {}
             Action::Wait { until } => {
                 now = until
                     .expect("nothing is in flight, so a wait has a time")
                     .max(now + 1);
             }
             Action::Finished { receipt } => return receipt,
+            _ => {} // log lines; HTTP actions were sent above
         }
     }
     panic!("the session never finished");

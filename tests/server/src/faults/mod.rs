@@ -18,15 +18,21 @@ pub enum Endpoint {
     GetRun,
     Upload,
     Complete,
+    /// The configuration routes: list, create a group, create a value.
+    Configuration,
+    /// `POST /v1/attachment/{code}`.
+    Attachment,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 5] = [
+    pub const ALL: [Endpoint; 7] = [
         Endpoint::Project,
         Endpoint::CreateRun,
         Endpoint::GetRun,
         Endpoint::Upload,
         Endpoint::Complete,
+        Endpoint::Configuration,
+        Endpoint::Attachment,
     ];
 
     fn index(self) -> usize {
@@ -51,6 +57,10 @@ pub struct FaultConfig {
     pub upload: EndpointFaults,
     #[serde(default)]
     pub complete: EndpointFaults,
+    #[serde(default)]
+    pub configuration: EndpointFaults,
+    #[serde(default)]
+    pub attachment: EndpointFaults,
     /// Every API request in the window fails, whatever its endpoint (a server restart).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outage: Option<Outage>,
@@ -236,6 +246,8 @@ impl FaultConfig {
             Endpoint::GetRun => &self.get_run,
             Endpoint::Upload => &self.upload,
             Endpoint::Complete => &self.complete,
+            Endpoint::Configuration => &self.configuration,
+            Endpoint::Attachment => &self.attachment,
         }
     }
 }
