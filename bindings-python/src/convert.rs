@@ -9,12 +9,22 @@ use testrelay::Error;
 
 /// How deep plain data may nest (serde_json's limit): deeper input is refused before
 /// pythonize's recursion could overflow the stack.
-const MAX_DEPTH: usize = 128;
+pub const MAX_DEPTH: usize = 128;
 
 /// Reads a Python value into `T`; a wrong shape, or nesting deeper than 128 levels, is
 /// `InvalidInputError` naming `what`.
 pub fn from_py<T: DeserializeOwned>(value: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
-    if !within_depth(value, MAX_DEPTH) {
+    from_py_within(value, what, MAX_DEPTH)
+}
+
+/// [`from_py`] for a value nested `MAX_DEPTH - levels` deep in the argument: it may nest
+/// `levels` more.
+pub fn from_py_within<T: DeserializeOwned>(
+    value: &Bound<'_, PyAny>,
+    what: &str,
+    levels: usize,
+) -> PyResult<T> {
+    if !within_depth(value, levels) {
         let detail = format!("nested deeper than {MAX_DEPTH} levels");
         return Err(crate::error::to_py(Error::invalid(what, detail)));
     }

@@ -6,6 +6,7 @@
 mod convert;
 mod error;
 mod matching;
+mod results;
 mod session;
 
 use convert::{from_py, text_arg, to_py};
@@ -281,6 +282,13 @@ fn import_playwright_json<'py>(py: Python<'py>, text: &Obj<'py>) -> PyResult<Obj
     to_py(py, &api::playwright_json(&text).map_err(error::to_py)?)
 }
 
+/// Checks `results` (a list of `TestResult` dicts) as `Session.add_results` reads them,
+/// without a session: `None`, or `InvalidInputError`.
+#[pyfunction]
+fn validate_results(results: &Obj<'_>) -> PyResult<()> {
+    results::read(results).map(drop)
+}
+
 /// The native module: every function of the core's pure API, and the error classes.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -299,6 +307,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(python_signature, m)?)?;
     m.add_function(wrap_pyfunction!(js_signature, m)?)?;
     m.add_function(wrap_pyfunction!(case_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_results, m)?)?;
     m.add_class::<session::Session>()?;
     m.add_class::<matching::CaseIndex>()?;
     m.add_function(wrap_pyfunction!(matching::match_settings_warnings, m)?)?;

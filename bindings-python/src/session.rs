@@ -4,7 +4,7 @@
 use crate::convert::{from_py, to_py};
 use crate::error::to_py as err;
 use pyo3::prelude::*;
-use testrelay::{Config, Sources, TestResult};
+use testrelay::{Config, Sources};
 use testrelay::{Event, Session as Core, SessionOptions};
 
 /// Options the host gives about itself: `{instance}`.
@@ -43,8 +43,9 @@ impl Session {
 
     /// Many finished tests at once (each a `TestResult` dict).
     fn add_results(&mut self, now_ms: u64, results: &Bound<'_, PyAny>) -> PyResult<()> {
-        let results: Vec<TestResult> = from_py(results, "results")?;
-        self.0.add_results(now_ms, results).map_err(err)
+        self.0
+            .add_results(now_ms, crate::results::read(results)?)
+            .map_err(err)
     }
 
     /// The next action (`{"action": name, ...}`).

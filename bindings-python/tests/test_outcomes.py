@@ -102,3 +102,24 @@ def test_markers_params_suite_and_ignore(recorded: dict[str, dict[str, Any]]) ->
     assert "test_ignored" not in recorded
     assert recorded["test_skip_marker"]["message"] == "not today"
     assert recorded["test_bad_case_id_is_a_warning"]["testops_ids"] == [5]
+
+
+def test_a_failure_to_read_the_item_still_reports_the_result(pytester: pytest.Pytester,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    host = RecordingHost()
+    lines: list[tuple[str, str]] = []
+    monkeypatch.setattr(pytest_plugin, "start_host", lambda config, src, log: host)
+    monkeypatch.setattr(pytest_plugin.Lines, "__call__", lambda self, level, message: lines.append((level, message)))
+
+    def broken_build(*args: Any) -> dict[str, Any]:
+        raise RuntimeError("odd item")
+
+    monkeypatch.setattr(pytest_plugin, "build", broken_build)
+    pytester.makepyfile(test_odd="import pytest\n\n@pytest.mark.testrelay_id(3)\ndef test_fails():\n    assert 1 == 2\n")
+    outcome = pytester.inline_run("-p", "no:cacheprovider")
+    outcome.assertoutcome(failed=1)  # the test's own outcome: the reporter aborted nothing
+    [result] = host.results
+    assert result["node_id"] == "test_odd.py::test_fails" and result["title"] == "test_fails"
+    assert testrelay.classify(result["outcome"])["status"] == "failed"
+    assert any(level == "error" and "test_odd.py::test_fails" in message and "odd item" in message
+               for level, message in lines)

@@ -1,7 +1,8 @@
 """The host of one testrelay session: a background thread that feeds the session what
 happened and performs what it asks (HTTP with one urllib3 pool, report files). The test loop
-only hands finished results over (:meth:`Host.add_result`, a list append); it never waits for
-the network. The session, not this file, decides retries, batching, fallback and completion.
+only hands finished results over (:meth:`Host.add_result`, a deque append, no lock); it
+never waits for the network. The session, not this file, decides retries, batching, fallback
+and completion.
 
 Drain invariant (docs/api.md): after every ``handle``/``add_results`` the host calls
 ``poll(now)`` until it answers ``wait`` or ``finished``, performing each action in between.
@@ -15,6 +16,7 @@ import shutil
 import threading
 import time
 import uuid
+from collections import deque
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -47,7 +49,9 @@ class Host:
         self._pool: Any = None  # urllib3.PoolManager, imported on the first request
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
-        self._pending: list[dict[str, Any]] = []
+        # Appended by the test loop, emptied by the background thread (deque: both without a lock).
+        self._pending: deque[dict[str, Any]] = deque()
+        self._added = 0
         self._events: list[dict[str, Any]] = []
         self._until: Optional[int] = None
         self.receipt: Optional[dict[str, Any]] = None
@@ -65,9 +69,10 @@ class Host:
         self._thread.start()
 
     def add_result(self, result: dict[str, Any]) -> None:
-        with self._lock:
-            self._pending.append(result)
-            if len(self._pending) >= WAKE_EVERY:
+        self._pending.append(result)
+        self._added += 1
+        if self._added % WAKE_EVERY == 0:
+            with self._lock:
                 self._wake.notify()
 
     def send(self, event: dict[str, Any]) -> None:
@@ -112,8 +117,9 @@ class Host:
 
     def _drain(self) -> bool:
         """Feeds pending results and events, then polls until wait/finished. True if it did work."""
+        pending = self._pending
+        results = [pending.popleft() for _ in range(len(pending))]
         with self._lock:
-            results, self._pending = self._pending, []
             events, self._events = self._events, []
         did = bool(results or events)
         if results:
@@ -197,22 +203,36 @@ class Host:
 
 
 def _write_files(action: dict[str, Any]) -> dict[str, Any]:
+    """Writes each file whole, then renames it into place (a reader never sees half a file).
+    Plain ``os`` calls: report mode writes one file per result."""
     request_id = action["request_id"]
+    folders: set[str] = set()
+    suffix = f".{os.getpid()}.tmp"
     try:
-        root = Path(action["dir"])
         for entry in action["files"]:
-            path = root / entry["path"]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+            path = os.path.join(action["dir"], entry["path"])
+            folder = os.path.dirname(path)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            tmp = path + suffix
             if entry.get("source"):
                 shutil.copyfile(entry["source"], tmp)
             elif entry.get("encoding") == "base64":
-                tmp.write_bytes(base64.b64decode(entry["content"]))
+                _write_whole(tmp, base64.b64decode(entry["content"]))
             else:
-                tmp.write_text(entry["content"], encoding="utf-8")
+                _write_whole(tmp, entry["content"].encode("utf-8"))
             os.replace(tmp, path)
     except (OSError, ValueError) as e:
         return {"event": "report_failed", "request_id": request_id, "message": str(e)}
     return {"event": "report_written", "request_id": request_id}
 
 
+def _write_whole(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        written = os.write(fd, data)
+        while written < len(data):  # a short write (rare): the rest
+            written += os.write(fd, data[written:])
+    finally:
+        os.close(fd)

@@ -40,6 +40,7 @@ __all__ = [
     "retest",
     "run_stats",
     "run_status",
+    "validate_results",
 ]
 
 _Status = Literal["passed", "failed", "invalid", "skipped", "blocked"]
@@ -111,6 +112,7 @@ class _CaseIds(TypedDict):
 def python_signature(ids: list[int], node_id: str, params: dict[str, str]) -> str: ...
 def js_signature(ids: list[int], suites: list[str], params: dict[str, str]) -> str: ...
 def case_ids(title: str, testops_ids: Optional[list[int]] = None) -> _CaseIds: ...
+def validate_results(results: list[dict[str, Any]]) -> None: ...
 
 @final
 class Session:

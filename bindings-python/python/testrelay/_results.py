@@ -1,18 +1,26 @@
 """pytest facts → the core's ``TestResult`` shape (docs/api.md). Conversion only: which status
 a test gets is decided by the core from the ``outcome`` built here (phase, exception MRO,
 runner status, xfail expectation), never here.
+
+This runs once per test, so it does little: one walk over the item's markers, keys the core
+defaults (empty params, no ids, attempt 0, ...) left out, the suite path computed once per
+module or class.
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import os
 from typing import Any, Optional
 
 import pytest
 
 ID_MARKERS = ("testrelay_id", "qase_id")
+TITLE_MARKERS = ("testrelay_title", "qase_title")
+# The markers the plugin reads (found in one walk over the item and its parents).
+MARKERS = frozenset({*ID_MARKERS, *TITLE_MARKERS, "testrelay_fields", "testrelay_muted", "testrelay_ignore",
+                     "parametrize"})
+Marks = dict[str, list[pytest.Mark]]
 
 
 def error_info(excinfo: pytest.ExceptionInfo[BaseException]) -> dict[str, Any]:
@@ -39,21 +47,22 @@ def _first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0][:2000]
 
 
-@dataclasses.dataclass
 class Attempt:
-    """The phase reports of one attempt of one test, gathered until its teardown."""
+    """The phase reports of one attempt of one test, gathered until its teardown. Passing
+    reports change nothing: only the others go to :meth:`add`."""
 
-    started_at: Optional[float] = None
-    phase: str = "call"
-    runner_status: str = "passed"
-    error: Optional[dict[str, Any]] = None
-    expected_failure: bool = False
-    strict: bool = False
-    message: Optional[str] = None
+    __slots__ = ("started_at", "phase", "runner_status", "error", "expected_failure", "strict", "message")
+
+    def __init__(self, started_at: float) -> None:
+        self.started_at = started_at
+        self.phase = "call"
+        self.runner_status = "passed"
+        self.error: Optional[dict[str, Any]] = None
+        self.expected_failure = False
+        self.strict = False
+        self.message: Optional[str] = None
 
     def add(self, report: pytest.TestReport, error: Optional[dict[str, Any]]) -> None:
-        if self.started_at is None:
-            self.started_at = report.start * 1000.0
         if hasattr(report, "wasxfail"):
             # xfail: failed as expected (skipped report) or passed unexpectedly (non-strict).
             self.expected_failure = True
@@ -83,15 +92,30 @@ def _skip_reason(report: pytest.TestReport) -> Optional[str]:
     return None
 
 
-def case_ids(item: pytest.Item) -> tuple[Optional[list[int]], list[Any]]:
+def marks(item: pytest.Item) -> Marks:
+    """The plugin's markers on the item and its parents, closest first per name (the order of
+    ``iter_markers``), in one walk up the tree."""
+    found: Marks = {}
+    node: Optional[Any] = item
+    while node is not None:
+        for mark in node.own_markers:
+            if mark.name in MARKERS:
+                found.setdefault(mark.name, []).append(mark)
+        node = node.parent
+    return found
+
+
+def case_ids(found: Marks) -> tuple[Optional[list[int]], list[Any]]:
     """Case ids from ``@pytest.mark.testrelay_id(1, 2)`` or ``@pytest.mark.qase_id(1)``, and
     the values that are not integers (the core judges the integers: ≤ 0 is dropped there)."""
     raw: list[Any] = []
     for name in ID_MARKERS:
-        for mark in item.iter_markers(name):
+        for mark in found.get(name, ()):
             raw.extend(mark.args)
             if "id" in mark.kwargs:
                 raw.append(mark.kwargs["id"])
+    if not raw:
+        return None, []
     ids: list[int] = []
     bad: list[Any] = []
     for value in raw:
@@ -105,7 +129,7 @@ def case_ids(item: pytest.Item) -> tuple[Optional[list[int]], list[Any]]:
     return ids or None, bad
 
 
-def params(item: pytest.Item) -> tuple[dict[str, str], list[list[str]]]:
+def params(item: pytest.Item, found: Marks) -> tuple[dict[str, str], list[list[str]]]:
     """Parameters from parametrize as qase-pytest 9.0.0 reports them (the signature depends on
     it): when the test id has one ``-``-separated piece per parameter, each piece is the
     value; otherwise each value's ``str``. Groups: the names of multi-name parametrize marks."""
@@ -119,7 +143,7 @@ def params(item: pytest.Item) -> tuple[dict[str, str], list[list[str]]]:
         for i, (name, value) in enumerate(callspec.params.items())
         if not name.startswith("__pytest")
     }
-    groups = [names for names in (_argnames(m) for m in item.iter_markers("parametrize")) if len(names) > 1]
+    groups = [names for names in (_argnames(m) for m in found.get("parametrize", ())) if len(names) > 1]
     return values, groups
 
 
@@ -130,53 +154,82 @@ def _argnames(mark: pytest.Mark) -> list[str]:
     return list(names)
 
 
-def suite_and_title(item: pytest.Item) -> tuple[list[str], str]:
-    """Suite path from the node id (folders, file, classes) and the title: the function's
-    name without parameters, as qase-pytest reports it (params are sent apart)."""
-    path, *rest = item.nodeid.split("::")
-    suite = [p for p in path.split("/") if p] + rest[:-1]
-    return suite, getattr(item, "originalname", None) or item.name
+# Node id before its last "::" (the module or class) → suite path.
+_SUITES: dict[str, list[str]] = {}
 
 
-def build(item: pytest.Item, attempt: Attempt, stop_ms: float, framework: str, thread: Optional[str],
-          ids: Optional[list[int]]) -> dict[str, Any]:
-    """One finished attempt of one test as the core's ``TestResult``."""
-    suite, title = suite_and_title(item)
-    for name in ("testrelay_title", "qase_title"):
-        mark = item.get_closest_marker(name)
-        if mark is not None and (mark.args or "title" in mark.kwargs):
-            title = str(mark.args[0] if mark.args else mark.kwargs["title"])
-            break
-    fields: dict[str, str] = {}
-    for mark in item.iter_markers("testrelay_fields"):
-        for key, value in mark.kwargs.items():
-            fields.setdefault(key, str(value))
-    values, groups = params(item)
+def suite_of(nodeid: str) -> list[str]:
+    """Suite path from the node id: folders, file, classes (computed once per module or
+    class; the list is shared, never changed)."""
+    head, sep, _ = nodeid.rpartition("::")
+    key = head if sep else nodeid
+    suite = _SUITES.get(key)
+    if suite is None:
+        path, *rest = nodeid.split("::")
+        suite = _SUITES[key] = [p for p in path.split("/") if p] + rest[:-1]
+    return suite
+
+
+def title_of(item: pytest.Item, found: Marks) -> str:
+    """The title marker's, else the function's name without parameters (as qase-pytest
+    reports it: params are sent apart)."""
+    for name in TITLE_MARKERS:
+        closest = found.get(name)
+        if closest and (closest[0].args or "title" in closest[0].kwargs):
+            mark = closest[0]
+            return str(mark.args[0] if mark.args else mark.kwargs["title"])
+    return getattr(item, "originalname", None) or item.name
+
+
+def essentials(nodeid: str, attempt: Attempt, stop_ms: float, framework: str, thread: Optional[str],
+               title: str) -> dict[str, Any]:
+    """What a result needs from the test's run alone (no markers, no params): the whole
+    result of a plain test, and what is still reported when reading the item fails."""
+    outcome: dict[str, Any] = {"framework": framework, "runner_status": attempt.runner_status, "phase": attempt.phase}
+    if attempt.expected_failure:
+        outcome["expected_status"] = "failed"
+        outcome["strict"] = attempt.strict
+    if attempt.error is not None:
+        outcome["error"] = attempt.error
     started = attempt.started_at
-    return {
+    result: dict[str, Any] = {
         "title": title,
-        "suite": suite,
-        "testops_ids": ids,
-        "node_id": item.nodeid,
-        "outcome": {
-            "framework": framework,
-            "runner_status": attempt.runner_status,
-            "phase": attempt.phase,
-            "expected_status": "failed" if attempt.expected_failure else None,
-            "strict": attempt.strict,
-            "error": attempt.error,
-        },
+        "suite": suite_of(nodeid),
+        "node_id": nodeid,
+        "outcome": outcome,
         "started_at": started,
-        "duration": None if started is None else max(0.0, stop_ms - started),
-        "params": values,
-        "param_groups": groups,
-        "fields": fields,
-        "attachments": attachments(item),
-        "message": attempt.message,
-        "attempt": max(0, getattr(item, "execution_count", 1) - 1),
-        "muted": item.get_closest_marker("testrelay_muted") is not None,
-        "thread": thread,
+        "duration": max(0.0, stop_ms - started),
     }
+    if attempt.message is not None:
+        result["message"] = attempt.message
+    if thread is not None:
+        result["thread"] = thread
+    return result
+
+
+def build(item: pytest.Item, nodeid: str, found: Marks, attempt: Attempt, stop_ms: float, framework: str,
+          thread: Optional[str], ids: Optional[list[int]]) -> dict[str, Any]:
+    """One finished attempt of one test as the core's ``TestResult``; keys whose value is the
+    core's default are left out."""
+    result = essentials(nodeid, attempt, stop_ms, framework, thread, title_of(item, found))
+    if ids is not None:
+        result["testops_ids"] = ids
+    if "testrelay_fields" in found:
+        fields: dict[str, str] = {}
+        for mark in found["testrelay_fields"]:
+            for key, value in mark.kwargs.items():
+                fields.setdefault(key, str(value))
+        result["fields"] = fields
+    if hasattr(item, "callspec"):
+        result["params"], result["param_groups"] = params(item, found)
+    runs = getattr(item, "execution_count", 1)  # pytest-rerunfailures counts the runs
+    if runs > 1:
+        result["attempt"] = runs - 1
+    if "testrelay_muted" in found:
+        result["muted"] = True
+    if getattr(item, "user_properties", None):
+        result["attachments"] = attachments(item)
+    return result
 
 
 def attachments(item: pytest.Item) -> list[dict[str, Any]]:

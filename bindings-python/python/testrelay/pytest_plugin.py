@@ -27,13 +27,12 @@ import pytest
 
 from . import _native
 from ._receipts import job_name, receipts_dir, write_receipt
-from ._results import Attempt, build, case_ids, error_info
+from ._results import Attempt, build, case_ids, error_info, essentials, marks
 
 RUN_ID_KEY = "testrelay_run_id"
 RECEIPT_KEY = "testrelay_receipt"
 LINES_KEY = "testrelay_lines"
 JOB_KEY = "testrelay_job"
-ATTEMPT = pytest.StashKey[Attempt]()
 # How long the end of the session waits for the core to finish (it has its own deadline).
 FINISH_TIMEOUT_S = 120.0
 RUN_START_TIMEOUT_S = 60.0
@@ -209,6 +208,9 @@ class Reporter:
         self.instance = uuid.uuid4().hex
         self.job: str = (workerinput.get(JOB_KEY) if workerinput else None) or job_name(f"pytest-{self.instance}")
         self.tests_done: set[str] = set()
+        # The test whose phases are being reported, and its attempt so far.
+        self.item: Optional[pytest.Item] = None
+        self.attempt: Optional[Attempt] = None
         self.host = start_host(config, sources(config, run_id), self.lines)
         self.interrupted = False
         if self.host is not None:
@@ -216,28 +218,52 @@ class Reporter:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        # Runs three times per test: a passing phase costs a few attribute reads and tests.
         report = yield
-        if call.when == "teardown":
-            # Ignored tests count as accounted for: only tests that never ran are missing.
-            self.tests_done.add(item.nodeid)
-        if self.host is None or item.get_closest_marker("testrelay_ignore") is not None:
+        when = call.when
+        if self.host is None:
+            if when == "teardown":
+                self.tests_done.add(item.nodeid)
             return report
-        attempt = item.stash.get(ATTEMPT, None)
-        if attempt is None or call.when == "setup":
-            attempt = item.stash[ATTEMPT] = Attempt()
-        excinfo = call.excinfo
-        error = None
-        if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception):
-            error = error_info(excinfo)
-        attempt.add(report, error)
-        if call.when == "teardown":
-            framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
-            ids, bad = case_ids(item)
-            if bad:
-                self.lines("warn", f"testrelay: {item.nodeid}: case ids {bad!r} are not integers; ignored")
-            self.host.add_result(build(item, attempt, report.stop * 1000.0, framework, self.thread, ids))
-            del item.stash[ATTEMPT]
+        # pytest runs the phases of one test one after the other, never interleaved.
+        attempt = self.attempt
+        if when == "setup" or attempt is None or self.item is not item:
+            self.item, attempt = item, Attempt(report.start * 1000.0)
+            self.attempt = attempt
+        if report.outcome != "passed" or hasattr(report, "wasxfail"):
+            excinfo = call.excinfo
+            error = None
+            if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception):
+                error = error_info(excinfo)
+            attempt.add(report, error)
+        if when == "teardown":
+            # Ignored tests count as accounted for: only tests that never ran are missing.
+            nodeid = item.nodeid  # a property computed on each read
+            self.tests_done.add(nodeid)
+            self.item = self.attempt = None
+            self.report(item, nodeid, attempt, report.stop * 1000.0)
         return report
+
+    def report(self, item: pytest.Item, nodeid: str, attempt: Attempt, stop_ms: float) -> None:
+        """Hands one finished attempt to the host (a list append). Reading the item failing
+        (a bug, or an odd item) is said and the result still goes, without what the item would
+        have added: never raised into pytest (that would abort the run), never lost."""
+        if self.host is None:
+            return
+        framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
+        try:
+            found = marks(item)
+            if "testrelay_ignore" in found:
+                return
+            ids, bad = case_ids(found)
+            if bad:
+                self.lines("warn", f"testrelay: {nodeid}: case ids {bad!r} are not integers; ignored")
+            result = build(item, nodeid, found, attempt, stop_ms, framework, self.thread, ids)
+        except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
+            self.lines("error", f"testrelay: {nodeid}: reported without its markers and params: "
+                                f"{type(e).__name__}: {e}")
+            result = essentials(nodeid, attempt, stop_ms, framework, self.thread, nodeid.rpartition("::")[2])
+        self.host.add_result(result)
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
