@@ -1,5 +1,5 @@
 //! Values in and out: one serde shape (snake_case keys, `null` for absent values, plain
-//! objects), read and written with serde-wasm-bindgen's JSON-compatible serializer.
+//! objects), read through `JSON.stringify` and written through `JSON.parse`, with serde_json.
 
 // Without `full` most shapes have no export using them.
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
@@ -31,11 +31,13 @@ pub fn text_arg(what: &str, value: &JsValue) -> Result<String, JsValue> {
         .ok_or_else(|| shape_error(what, "expected a string"))
 }
 
-/// Writes `T` as plain JS objects and arrays (maps as objects, `None` as `null`).
+/// Writes `T` as plain JS objects and arrays (maps as objects, `None` as `null`): serde_json
+/// text read by `JSON.parse`. One serializer (serde_json's, which the core needs anyway) instead
+/// of a second one per type that calls into JS per property: a smaller module, and one
+/// crossing for the whole value.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| shape_error("output", e))
+    let text = serde_json::to_string(value).map_err(|e| shape_error("output", e))?;
+    js_sys::JSON::parse(&text).map_err(|e| shape_error("output", js_sys::Error::from(e).message()))
 }
 
 /// [`to_js`] for values with integer map keys (case ids): JSON objects have string keys, so
