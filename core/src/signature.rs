@@ -13,16 +13,16 @@ pub fn js_signature<'a>(
     params: &IndexMap<String, String>,
 ) -> String {
     let mut out = Vec::with_capacity(128);
-    write_js_signature(&mut out, ids, suites, params);
+    write_js_signature(&mut out, ids, suites, params.iter());
     String::from_utf8(out).expect("built from whole UTF-8 pieces")
 }
 
 /// [`js_signature`] into a buffer the caller reuses (once per result: no allocation).
-pub(crate) fn write_js_signature<'a>(
+pub(crate) fn write_js_signature<'a, 'p>(
     out: &mut Vec<u8>,
     ids: &[u64],
     suites: impl IntoIterator<Item = &'a String>,
-    params: &IndexMap<String, String>,
+    params: impl IntoIterator<Item = (&'p String, &'p String)>,
 ) {
     out.clear();
     push_ids(out, ids);

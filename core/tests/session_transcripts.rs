@@ -1086,3 +1086,29 @@ fn report_mode_copies_attachments_next_to_the_results() {
     let result: Value = serde_json::from_str(&write.files[2].content).unwrap();
     assert_eq!(result["attachments"][0]["file_name"], "_note.txt");
 }
+
+#[test]
+fn grouped_parameters_are_sent_but_left_out_of_the_js_signature() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    let mut result = passed("Resizes");
+    result.suite = vec!["ui".into()];
+    result.params.insert("browser".into(), "Firefox".into());
+    result.params.insert("width".into(), "1280".into());
+    result.params.insert("height".into(), "720".into());
+    result.param_groups = vec![vec!["width".into(), "height".into()]];
+    s.add_results(T0, vec![result]).unwrap();
+    s.handle(T0, Event::AllTestsDone {}).unwrap();
+    let upload = drain(&mut s, T0)
+        .into_iter()
+        .find(|a| matches!(a, Action::UploadResults(_)))
+        .expect("an upload");
+    let sent = &upload_body(&upload)["results"][0];
+    // What the official JS reporter signs: its `params`, not its `group_params`.
+    assert_eq!(sent["signature"], "ui::resizes::{'browser':'firefox'}");
+    assert_eq!(
+        sent["params"],
+        json!({"browser": "Firefox", "width": "1280", "height": "720"})
+    );
+    assert_eq!(sent["param_groups"], json!([["width", "height"]]));
+}

@@ -65,7 +65,11 @@ impl Session {
             Some(node_id) => write_python_signature(buffer, &cases.ids, node_id, &result.params),
             None => {
                 let path = result.suite.iter().chain([&result.title]);
-                write_js_signature(buffer, &cases.ids, path, &result.params);
+                // The official JS reporter signs its `params` only; grouped parameters travel
+                // apart (`group_params`), so they are left out here too (same signature).
+                let grouped = |key: &String| result.param_groups.iter().any(|g| g.contains(key));
+                let params = result.params.iter().filter(|&(key, _)| !grouped(key));
+                write_js_signature(buffer, &cases.ids, path, params);
             }
         }
         let signature = std::str::from_utf8(buffer).expect("signatures are built from UTF-8");
