@@ -27,7 +27,7 @@ export interface TestResult {
   title: string; suite?: string[]; testops_ids?: number[] | null; node_id?: string | null;
   outcome: Outcome; started_at?: number | null; duration?: number | null;
   params?: Record<string, string>; param_groups?: string[][]; fields?: Record<string, string>;
-  steps?: unknown[]; attachments?: { name: string; content_type?: string | null; path?: string | null }[];
+  steps?: unknown[]; attachments?: { name: string; content_type?: string | null; path?: string | null; content?: string | null }[];
   message?: string | null; attempt?: number; muted?: boolean; thread?: string | null;
 }
 export interface PreviewSettings {
