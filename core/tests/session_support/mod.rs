@@ -65,40 +65,30 @@ pub fn drain(session: &mut Session, now: u64) -> Vec<Action> {
     }
 }
 
+/// The action's wire name (`create_run`, `write_report`, …): its serde tag.
+fn kind(action: &Action) -> String {
+    let value = serde_json::to_value(action).expect("actions serialize");
+    value["action"]
+        .as_str()
+        .expect("a tagged action")
+        .to_owned()
+}
+
 /// One short line per action, for golden lists.
 pub fn render(action: &Action) -> String {
+    let kind = kind(action);
+    if let Some(r) = action.http_request() {
+        let count = r.count.map(|c| format!(" count={c}")).unwrap_or_default();
+        return format!("{kind} #{} {} {}{count}", r.request_id, r.method, r.path);
+    }
     match action {
-        Action::CreateRun(r)
-        | Action::CheckRun(r)
-        | Action::GetConfigurations(r)
-        | Action::CreateConfigurationGroup(r)
-        | Action::CreateConfiguration(r)
-        | Action::UploadResults(r)
-        | Action::CompleteRun(r) => {
-            let kind = match action {
-                Action::CreateRun(_) => "create_run",
-                Action::CheckRun(_) => "check_run",
-                Action::GetConfigurations(_) => "get_configurations",
-                Action::CreateConfigurationGroup(_) => "create_configuration_group",
-                Action::CreateConfiguration(_) => "create_configuration",
-                Action::UploadResults(_) => "upload_results",
-                _ => "complete_run",
-            };
-            let count = r.count.map(|c| format!(" count={c}")).unwrap_or_default();
-            format!("{kind} #{} {} {}{count}", r.request_id, r.method, r.path)
-        }
         Action::UploadAttachment(a) => {
             format!(
-                "upload_attachment #{} {} {} {}",
+                "{kind} #{} {} {} {}",
                 a.request_id, a.method, a.path, a.name
             )
         }
         Action::WriteReport(w) | Action::SaveFallback(w) => {
-            let kind = if matches!(action, Action::WriteReport(_)) {
-                "write_report"
-            } else {
-                "save_fallback"
-            };
             let results = w
                 .files
                 .iter()
@@ -125,7 +115,8 @@ pub fn render(action: &Action) -> String {
             Some(t) => format!("wait {t}"),
             None => "wait -".into(),
         },
-        Action::Finished { .. } => "finished".into(),
+        Action::Finished { .. } => kind,
+        _ => unreachable!("HTTP actions are rendered above"),
     }
 }
 
