@@ -5,6 +5,7 @@
 
 mod convert;
 mod error;
+mod files;
 mod matching;
 mod results;
 mod session;
@@ -289,6 +290,22 @@ fn validate_results(results: &Obj<'_>) -> PyResult<()> {
     results::read(results).map(drop)
 }
 
+/// Performs a `write_report` / `save_fallback` action (host IO, with the GIL released):
+/// the event to feed back, `report_written` or `report_failed`.
+#[pyfunction]
+fn write_files<'py>(py: Python<'py>, action: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let write: testrelay::session::FileWrite = from_py(action, "write_files action")?;
+    let request_id = write.request_id;
+    let event = match py.detach(|| files::write(&write)) {
+        Ok(()) => testrelay::Event::ReportWritten { request_id },
+        Err(message) => testrelay::Event::ReportFailed {
+            request_id,
+            message,
+        },
+    };
+    to_py(py, &event)
+}
+
 /// The native module: every function of the core's pure API, and the error classes.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -308,6 +325,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(js_signature, m)?)?;
     m.add_function(wrap_pyfunction!(case_ids, m)?)?;
     m.add_function(wrap_pyfunction!(validate_results, m)?)?;
+    m.add_function(wrap_pyfunction!(write_files, m)?)?;
     m.add_class::<session::Session>()?;
     m.add_class::<matching::CaseIndex>()?;
     m.add_function(wrap_pyfunction!(matching::match_settings_warnings, m)?)?;

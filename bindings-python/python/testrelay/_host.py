@@ -11,8 +11,6 @@ Drain invariant (docs/api.md): after every ``handle``/``add_results`` the host c
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 import threading
 import time
 import uuid
@@ -157,7 +155,9 @@ class Host:
         elif kind == "upload_attachment":
             self._session.handle(now_ms(), self._upload_attachment(action))
         elif kind in FILE_ACTIONS:
-            self._session.handle(now_ms(), _write_files(action))
+            # Native: a whole action with the GIL released once (Python would hand the GIL
+            # to the test loop and back three times per file).
+            self._session.handle(now_ms(), _native.write_files(action))
         else:
             self._log("warn", f"testrelay: unknown action {kind!r} ignored")
 
@@ -201,38 +201,3 @@ class Host:
             "retry_after": response.headers.get("Retry-After"),
         }
 
-
-def _write_files(action: dict[str, Any]) -> dict[str, Any]:
-    """Writes each file whole, then renames it into place (a reader never sees half a file).
-    Plain ``os`` calls: report mode writes one file per result."""
-    request_id = action["request_id"]
-    folders: set[str] = set()
-    suffix = f".{os.getpid()}.tmp"
-    try:
-        for entry in action["files"]:
-            path = os.path.join(action["dir"], entry["path"])
-            folder = os.path.dirname(path)
-            if folder not in folders:
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
-            tmp = path + suffix
-            if entry.get("source"):
-                shutil.copyfile(entry["source"], tmp)
-            elif entry.get("encoding") == "base64":
-                _write_whole(tmp, base64.b64decode(entry["content"]))
-            else:
-                _write_whole(tmp, entry["content"].encode("utf-8"))
-            os.replace(tmp, path)
-    except (OSError, ValueError) as e:
-        return {"event": "report_failed", "request_id": request_id, "message": str(e)}
-    return {"event": "report_written", "request_id": request_id}
-
-
-def _write_whole(path: str, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-    try:
-        written = os.write(fd, data)
-        while written < len(data):  # a short write (rare): the rest
-            written += os.write(fd, data[written:])
-    finally:
-        os.close(fd)

@@ -41,6 +41,7 @@ __all__ = [
     "run_stats",
     "run_status",
     "validate_results",
+    "write_files",
 ]
 
 _Status = Literal["passed", "failed", "invalid", "skipped", "blocked"]
@@ -113,6 +114,7 @@ def python_signature(ids: list[int], node_id: str, params: dict[str, str]) -> st
 def js_signature(ids: list[int], suites: list[str], params: dict[str, str]) -> str: ...
 def case_ids(title: str, testops_ids: Optional[list[int]] = None) -> _CaseIds: ...
 def validate_results(results: list[dict[str, Any]]) -> None: ...
+def write_files(action: dict[str, Any]) -> dict[str, Any]: ...
 
 @final
 class Session:
