@@ -48,13 +48,13 @@ def _first_line(text: str) -> str:
 
 
 class Attempt:
-    """The phase reports of one attempt of one test, gathered until its teardown. Passing
-    reports change nothing: only the others go to :meth:`add`."""
+    """The phase reports of one attempt of one test that did not simply pass, gathered until
+    its teardown. Passing reports change nothing: only the others go to :meth:`add`; a test
+    whose phases all passed has no ``Attempt`` at all (``None``)."""
 
-    __slots__ = ("started_at", "phase", "runner_status", "error", "expected_failure", "strict", "message")
+    __slots__ = ("phase", "runner_status", "error", "expected_failure", "strict", "message")
 
-    def __init__(self, started_at: float) -> None:
-        self.started_at = started_at
+    def __init__(self) -> None:
         self.phase = "call"
         self.runner_status = "passed"
         self.error: Optional[dict[str, Any]] = None
@@ -181,37 +181,41 @@ def title_of(item: pytest.Item, found: Marks) -> str:
     return getattr(item, "originalname", None) or item.name
 
 
-def essentials(nodeid: str, attempt: Attempt, stop_ms: float, framework: str, thread: Optional[str],
-               title: str) -> dict[str, Any]:
+def essentials(nodeid: str, attempt: Optional[Attempt], started_ms: float, stop_ms: float, framework: str,
+               thread: Optional[str], title: str) -> dict[str, Any]:
     """What a result needs from the test's run alone (no markers, no params): the whole
-    result of a plain test, and what is still reported when reading the item fails."""
-    outcome: dict[str, Any] = {"framework": framework, "runner_status": attempt.runner_status, "phase": attempt.phase}
-    if attempt.expected_failure:
-        outcome["expected_status"] = "failed"
-        outcome["strict"] = attempt.strict
-    if attempt.error is not None:
-        outcome["error"] = attempt.error
-    started = attempt.started_at
+    result of a plain test, and what is still reported when reading the item fails.
+    ``attempt``: None when every phase passed."""
+    if attempt is None:
+        outcome: dict[str, Any] = {"framework": framework, "runner_status": "passed", "phase": "call"}
+    else:
+        outcome = {"framework": framework, "runner_status": attempt.runner_status, "phase": attempt.phase}
+        if attempt.expected_failure:
+            outcome["expected_status"] = "failed"
+            outcome["strict"] = attempt.strict
+        if attempt.error is not None:
+            outcome["error"] = attempt.error
+    duration = stop_ms - started_ms
     result: dict[str, Any] = {
         "title": title,
         "suite": suite_of(nodeid),
         "node_id": nodeid,
         "outcome": outcome,
-        "started_at": started,
-        "duration": max(0.0, stop_ms - started),
+        "started_at": started_ms,
+        "duration": duration if duration > 0.0 else 0.0,
     }
-    if attempt.message is not None:
+    if attempt is not None and attempt.message is not None:
         result["message"] = attempt.message
     if thread is not None:
         result["thread"] = thread
     return result
 
 
-def build(item: pytest.Item, nodeid: str, found: Marks, attempt: Attempt, stop_ms: float, framework: str,
-          thread: Optional[str], ids: Optional[list[int]]) -> dict[str, Any]:
+def build(item: pytest.Item, nodeid: str, found: Marks, attempt: Optional[Attempt], started_ms: float,
+          stop_ms: float, framework: str, thread: Optional[str], ids: Optional[list[int]]) -> dict[str, Any]:
     """One finished attempt of one test as the core's ``TestResult``; keys whose value is the
     core's default are left out."""
-    result = essentials(nodeid, attempt, stop_ms, framework, thread, title_of(item, found))
+    result = essentials(nodeid, attempt, started_ms, stop_ms, framework, thread, title_of(item, found))
     if ids is not None:
         result["testops_ids"] = ids
     if "testrelay_fields" in found:

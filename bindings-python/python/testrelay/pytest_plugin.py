@@ -36,6 +36,8 @@ JOB_KEY = "testrelay_job"
 # How long the end of the session waits for the core to finish (it has its own deadline).
 FINISH_TIMEOUT_S = 120.0
 RUN_START_TIMEOUT_S = 60.0
+# The framework of an item, by its class name (any other class is pytest's).
+FRAMEWORKS = {"TestCaseFunction": "unittest"}
 
 # --testrelay-<name> → dotted key of the qase.config.json shape.
 OPTIONS = {
@@ -208,8 +210,10 @@ class Reporter:
         self.instance = uuid.uuid4().hex
         self.job: str = (workerinput.get(JOB_KEY) if workerinput else None) or job_name(f"pytest-{self.instance}")
         self.tests_done: set[str] = set()
-        # The test whose phases are being reported, and its attempt so far.
+        # The test whose phases are being reported, when it started (ms) and its attempt so
+        # far (None while every phase passed).
         self.item: Optional[pytest.Item] = None
+        self.started_ms = 0.0
         self.attempt: Optional[Attempt] = None
         self.host = start_host(config, sources(config, run_id), self.lines)
         self.interrupted = False
@@ -226,43 +230,48 @@ class Reporter:
                 self.tests_done.add(item.nodeid)
             return report
         # pytest runs the phases of one test one after the other, never interleaved.
-        attempt = self.attempt
-        if when == "setup" or attempt is None or self.item is not item:
-            self.item, attempt = item, Attempt(report.start * 1000.0)
-            self.attempt = attempt
+        if when == "setup" or self.item is not item:
+            self.item, self.started_ms, self.attempt = item, report.start * 1000.0, None
         if report.outcome != "passed" or hasattr(report, "wasxfail"):
             excinfo = call.excinfo
             error = None
             if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception):
                 error = error_info(excinfo)
+            attempt = self.attempt
+            if attempt is None:
+                attempt = self.attempt = Attempt()
             attempt.add(report, error)
         if when == "teardown":
             # Ignored tests count as accounted for: only tests that never ran are missing.
             nodeid = item.nodeid  # a property computed on each read
             self.tests_done.add(nodeid)
-            self.item = self.attempt = None
-            self.report(item, nodeid, attempt, report.stop * 1000.0)
+            attempt, self.item, self.attempt = self.attempt, None, None
+            self.report(item, nodeid, attempt, self.started_ms, report.stop * 1000.0)
         return report
 
-    def report(self, item: pytest.Item, nodeid: str, attempt: Attempt, stop_ms: float) -> None:
+    def report(self, item: pytest.Item, nodeid: str, attempt: Optional[Attempt], started_ms: float,
+               stop_ms: float) -> None:
         """Hands one finished attempt to the host (a list append). Reading the item failing
         (a bug, or an odd item) is said and the result still goes, without what the item would
         have added: never raised into pytest (that would abort the run), never lost."""
         if self.host is None:
             return
-        framework = "unittest" if type(item).__name__ == "TestCaseFunction" else "pytest"
+        framework = FRAMEWORKS.get(type(item).__name__, "pytest")
         try:
             found = marks(item)
-            if "testrelay_ignore" in found:
-                return
-            ids, bad = case_ids(found)
-            if bad:
-                self.lines("warn", f"testrelay: {nodeid}: case ids {bad!r} are not integers; ignored")
-            result = build(item, nodeid, found, attempt, stop_ms, framework, self.thread, ids)
+            ids = None
+            if found:  # most tests have none of the plugin's markers
+                if "testrelay_ignore" in found:
+                    return
+                ids, bad = case_ids(found)
+                if bad:
+                    self.lines("warn", f"testrelay: {nodeid}: case ids {bad!r} are not integers; ignored")
+            result = build(item, nodeid, found, attempt, started_ms, stop_ms, framework, self.thread, ids)
         except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
             self.lines("error", f"testrelay: {nodeid}: reported without its markers and params: "
                                 f"{type(e).__name__}: {e}")
-            result = essentials(nodeid, attempt, stop_ms, framework, self.thread, nodeid.rpartition("::")[2])
+            result = essentials(nodeid, attempt, started_ms, stop_ms, framework, self.thread,
+                                nodeid.rpartition("::")[2])
         self.host.add_result(result)
 
     def pytest_keyboard_interrupt(self) -> None:
