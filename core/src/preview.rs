@@ -26,6 +26,7 @@ use crate::status::Status;
 use crate::warning::{Warning, WarningCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The settings a preview applies. Absent values mean "not configured".
@@ -142,7 +143,8 @@ pub fn read_report(text: &str) -> Result<Imported, Error> {
 /// [`read_report`] then [`preview`]; the report's warnings come first.
 pub fn preview_report(text: &str, settings: &PreviewSettings) -> Result<Preview, Error> {
     let (results, mut warnings) = read_report(text)?;
-    let mut preview = preview(&results, settings);
+    // The session plan takes the results over: no copy of them.
+    let mut preview = preview_of(Cow::Owned(results), settings);
     warnings.append(&mut preview.warnings);
     preview.warnings = warnings;
     Ok(preview)
@@ -172,6 +174,11 @@ fn parse_filter(value: Option<&Value>, warnings: &mut Vec<Warning>) -> StatusFil
 
 /// Previews `results` under `settings` (classify → map → filter → links → batches).
 pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
+    preview_of(Cow::Borrowed(results), settings)
+}
+
+/// [`preview`] of borrowed or owned results (the session plan needs them owned).
+fn preview_of(results: Cow<'_, [TestResult]>, settings: &PreviewSettings) -> Preview {
     let mut warnings = Vec::new();
     let mapping = parse_mapping(settings.mapping.as_ref(), &mut warnings);
     let filter = parse_filter(settings.filter.as_ref(), &mut warnings);
@@ -225,7 +232,7 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
     let matching = settings.cases.as_ref().map(|cases| {
         plan_matching(
             cases,
-            results,
+            &results,
             &mut tests,
             &settings.matching,
             &mut warnings,
@@ -234,7 +241,7 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
 
     let mut counts: BTreeMap<Status, usize> = Status::ALL.iter().map(|&s| (s, 0)).collect();
     let mut run_results = Vec::with_capacity(tests.len());
-    for (test, result) in tests.iter().zip(results) {
+    for (test, result) in tests.iter().zip(results.iter()) {
         if let Some(status) = test.reported {
             *counts.entry(status).or_default() += 1;
             run_results.push(RunResult {
@@ -244,10 +251,12 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
         }
     }
     let reported = run_results.len();
-    let session = link_target.is_some().then(|| {
+    let session_input = link_target.is_some().then(|| {
         let config = session_config(settings, mapping, filter, batch_size, &mut warnings);
-        session_plan::plan_session(config, results)
+        (config, results.into_owned())
     });
+    let session =
+        session_input.map(|(config, results)| session_plan::plan_session(config, results));
     Preview {
         session,
         filtered: tests.len() - reported,

@@ -82,7 +82,7 @@ pub(crate) fn api_host(app: Option<&str>) -> String {
 
 /// Runs the session over `results` under `config` (whose project MUST be set) with the
 /// simulated host.
-pub(crate) fn plan_session(mut config: Config, results: &[TestResult]) -> SessionPlan {
+pub(crate) fn plan_session(mut config: Config, results: Vec<TestResult>) -> SessionPlan {
     let now = SIMULATED_NOW;
     config.mode = Mode::Testops;
     config.testops = TestopsConfig {
@@ -97,9 +97,7 @@ pub(crate) fn plan_session(mut config: Config, results: &[TestResult]) -> Sessio
     let mut host = Host::default();
     // As a reporter: the run opens at start, tests finish, then the runner ends.
     host.drain(&mut session, now);
-    session
-        .add_results(now, results.to_vec())
-        .unwrap_or_else(refused);
+    session.add_results(now, results).unwrap_or_else(refused);
     host.drain(&mut session, now);
     session.handle_all_tests_done(now).unwrap_or_else(refused);
     let receipt = host.drain(&mut session, now).unwrap_or_else(|| {
