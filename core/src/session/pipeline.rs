@@ -5,7 +5,7 @@
 use super::event::{Action, LogLevel};
 use super::result_body::{Decided, result_json};
 use super::{Phase, Session};
-use crate::case_ids::case_ids;
+use crate::case_ids::read_case_ids;
 use crate::classify::classify;
 use crate::links::{FAILURE_LINK_PREFIX, failure_links};
 use crate::mapping::{map_and_filter, map_and_filter_traced};
@@ -36,7 +36,7 @@ impl Session {
     /// dropped it.
     pub(super) fn prepare(&mut self, result: &TestResult, scratch: &mut Scratch) {
         self.receipt.results_seen += 1;
-        let cases = case_ids(&result.title, result.testops_ids.as_deref());
+        let cases = read_case_ids(&result.title, result.testops_ids.as_deref());
         for warning in &cases.warnings {
             self.log(
                 LogLevel::Warn,
