@@ -212,4 +212,10 @@ pub struct TestResult {
     pub muted: bool,
     /// Worker / thread name.
     pub thread: Option<String>,
+    /// The path a JS-flavour signature is built from (suites, then the test's own title),
+    /// when it is not `suite` + `title`: a Playwright test whose reported title or suite was
+    /// changed (`qase.title`, `qase.suite`) keeps the signature the official reporter gives it.
+    /// Absent (the default), and left out of the serialized result, otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_path: Option<Vec<String>>,
 }

@@ -1112,3 +1112,47 @@ fn grouped_parameters_are_sent_but_left_out_of_the_js_signature() {
     );
     assert_eq!(sent["param_groups"], json!([["width", "height"]]));
 }
+
+#[test]
+fn a_host_signature_path_replaces_suite_and_title_in_the_js_signature() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    // `qase.title('Logs in with SSO')` on Playwright test `logs in` (file auth.spec.ts):
+    // the reported title changes, the signature stays the one of Playwright's title path.
+    let mut titled = passed("Logs in with SSO");
+    titled.suite = vec!["auth.spec.ts".into()];
+    titled.signature_path = Some(vec!["auth.spec.ts".into(), "logs in".into()]);
+    // `qase.suite('Auth\tSSO')`: the official reporter signs the given suite only.
+    let mut suited = passed("logs out");
+    suited.suite = vec!["Auth\tSSO".into()];
+    suited.signature_path = Some(vec!["Auth\tSSO".into()]);
+    suited.params.insert("browser".into(), "Firefox".into());
+    // Without one, the signature is built from suite + title, as before.
+    let mut plain = passed("logs in");
+    plain.suite = vec!["auth.spec.ts".into()];
+    s.add_results(T0, vec![titled, suited, plain]).unwrap();
+    s.handle(T0, Event::AllTestsDone {}).unwrap();
+    let sent: Vec<Value> = drain(&mut s, T0)
+        .iter()
+        .filter(|a| matches!(a, Action::UploadResults(_)))
+        .flat_map(|a| upload_body(a)["results"].as_array().unwrap().clone())
+        .collect();
+    assert_eq!(sent.len(), 3);
+    assert_eq!(sent[0]["title"], "Logs in with SSO");
+    assert_eq!(sent[0]["signature"], "auth.spec.ts::logs_in");
+    assert_eq!(sent[0]["signature"], sent[2]["signature"]);
+    assert_eq!(sent[1]["signature"], "auth::sso::{'browser':'firefox'}");
+    assert_eq!(
+        sent[1]["relations"]["suite"]["data"][0]["title"],
+        "Auth\tSSO"
+    );
+    // The field is optional in the JSON shape and not written when absent.
+    let json = serde_json::to_value(passed("x")).unwrap();
+    assert!(json.get("signature_path").is_none());
+    let read: TestResult =
+        serde_json::from_value(json!({"title": "x", "signature_path": ["a", "b"]})).unwrap();
+    assert_eq!(
+        read.signature_path,
+        Some(vec!["a".to_string(), "b".to_string()])
+    );
+}

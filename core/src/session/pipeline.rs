@@ -64,7 +64,12 @@ impl Session {
         match result.node_id.as_deref() {
             Some(node_id) => write_python_signature(buffer, &cases.ids, node_id, &result.params),
             None => {
-                let path = result.suite.iter().chain([&result.title]);
+                // The host's signature path when it gave one, else suite + title.
+                let (head, title) = match &result.signature_path {
+                    Some(path) => (path.as_slice(), None),
+                    None => (result.suite.as_slice(), Some(&result.title)),
+                };
+                let path = head.iter().chain(title);
                 // The official JS reporter signs its `params` only; grouped parameters travel
                 // apart (`group_params`), so they are left out here too (same signature).
                 let grouped = |key: &String| result.param_groups.iter().any(|g| g.contains(key));
