@@ -29,6 +29,7 @@ export interface TestResult {
   params?: Record<string, string>; param_groups?: string[][]; fields?: Record<string, string>;
   steps?: unknown[]; attachments?: { name: string; content_type?: string | null; path?: string | null; content?: string | null }[];
   message?: string | null; attempt?: number; muted?: boolean; thread?: string | null;
+  signature_path?: string[] | null;
 }
 export interface PreviewSettings {
   mapping?: string | Record<string, string> | null; filter?: string | string[] | null;
