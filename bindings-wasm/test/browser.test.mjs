@@ -113,8 +113,9 @@ test('a repository snapshot shows the matching plan', async () => {
   assert.match(await row('loadsPrices').locator('td').nth(4).innerText(), /caseless: status not created/);
   assert.equal(await row('refund').locator('td').nth(4).innerText(), '', 'a filtered test is not matched');
   await page.screenshot({ path: join(artifacts, 'preview.png'), fullPage: true });
-  // The top of the page, for the README (docs/preview.png is a copy of it).
-  await page.screenshot({ path: join(artifacts, 'preview-top.png'), clip: { x: 0, y: 0, width: 1280, height: 960 } });
+  // The top of the page down to the session plan's receipt, for the README (docs/preview.png
+  // is a copy of it).
+  await page.screenshot({ path: join(artifacts, 'preview-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1560 } });
 });
 
 test('bad settings show warnings with codes, not a crash', async () => {
