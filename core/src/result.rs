@@ -155,7 +155,9 @@ pub struct Step {
     pub expected: Option<String>,
     /// Input data text.
     pub data: Option<String>,
-    /// Attachments of the step.
+    /// Attachments made during the step. The session sends them with the result (beside
+    /// the result's own), so none is lost: the v2 step model takes only hashes uploaded
+    /// beforehand, which the session does not map to steps yet.
     pub attachments: Vec<Attachment>,
     /// Nested steps.
     pub steps: Vec<Step>,

@@ -1087,6 +1087,78 @@ fn report_mode_copies_attachments_next_to_the_results() {
     assert_eq!(result["attachments"][0]["file_name"], "_note.txt");
 }
 
+/// A result whose attachment was made inside a nested step.
+fn with_step_attachment(title: &str) -> TestResult {
+    let mut result = passed(title);
+    let inner = Step {
+        title: "take a screenshot".into(),
+        attachments: vec![Attachment {
+            name: "step.png".into(),
+            path: Some("/tmp/step.png".into()),
+            ..Attachment::default()
+        }],
+        ..Step::default()
+    };
+    result.steps.push(Step {
+        title: "open the page".into(),
+        steps: vec![inner],
+        ..Step::default()
+    });
+    result
+}
+
+#[test]
+fn step_attachments_are_uploaded_and_sent_with_their_result() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, vec![with_step_attachment("a")]).unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    let actions = drain(&mut s, T0);
+    assert_eq!(
+        render_all(&actions),
+        [
+            "upload_attachment #2 POST /v1/attachment/DEMO step.png".to_owned(),
+            // Waiting for the upload, until the end-of-run deadline.
+            format!("wait {}", T0 + testops_config().testops.upload_deadline_ms),
+        ]
+    );
+    s.handle_http_response(
+        T0 + 1,
+        2,
+        200,
+        r#"{"status":true,"result":[{"hash":"b7c1"}]}"#.into(),
+        None,
+    )
+    .unwrap();
+    let actions = drain(&mut s, T0 + 1);
+    let body = upload_body(&actions[0]);
+    assert_eq!(body["results"][0]["attachments"], json!(["b7c1"]));
+    assert_eq!(
+        body["results"][0]["steps"][0]["steps"][0]["data"]["action"],
+        "take a screenshot"
+    );
+}
+
+#[test]
+fn report_mode_copies_step_attachments_next_to_their_result() {
+    let mut s = Session::new(Config::default(), options(), T0).unwrap();
+    s.add_results(T0, vec![with_step_attachment("a")]).unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    let actions = drain(&mut s, T0);
+    let write = match &actions[0] {
+        Action::WriteReport(w) => w,
+        other => panic!("{other:?}"),
+    };
+    let copy = write
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("-0-step.png"))
+        .expect("the step's attachment copied");
+    assert_eq!(copy.source.as_deref(), Some("/tmp/step.png"));
+    let result: Value = serde_json::from_str(&write.files[0].content).unwrap();
+    assert_eq!(result["attachments"][0]["file_path"], copy.path.as_str());
+}
+
 #[test]
 fn grouped_parameters_are_sent_but_left_out_of_the_js_signature() {
     let mut s = Session::new(testops_config(), options(), T0).unwrap();
