@@ -87,6 +87,8 @@ export interface TestResult {
   attempt?: number
   muted?: boolean
   thread?: string | null
+  /** The path the JS signature is built from when not `suite` + `title` (qase.title / qase.suite). */
+  signature_path?: string[] | null
 }
 
 /** Configuration sources, lowest precedence first (docs/api.md). */

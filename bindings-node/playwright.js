@@ -37,6 +37,8 @@ class TestrelayReporter {
     this.testsReported = new Set()
     this.job = null
     this.expectedTests = null
+    /** Results left out by `qase.ignore()`: never reach the core, counted in the receipt file. */
+    this.ignored = 0
   }
 
   printsToStdio() {
@@ -84,11 +86,13 @@ class TestrelayReporter {
     this.ended = true
     if (!this.host) return
     this.flush()
+    // Said before the session's summary, which stays the last line.
+    if (this.ignored > 0) console.log(`testrelay: ${this.ignored} result(s) not reported: qase.ignore()`)
     if (!this.guard('finish', () => this.host.handle({ event: 'all_tests_done' }))) return
     // The session logs its one-line summary (loud, at warn, when results were not delivered)
     // and failure links; they were printed as they came.
     this.receipt = await this.host.finished
-    this.guard('write the receipt', () => writeReceipt(this.receipt, this.job, this.instance, this.expectedTests, this.testsReported.size))
+    this.guard('write the receipt', () => writeReceipt(this.receipt, this.job, this.instance, this.expectedTests, this.testsReported.size, this.ignored))
   }
 
   onExit() {
@@ -107,7 +111,11 @@ class TestrelayReporter {
     const context = { rootDir: this.rootDir, onInvalid: (m) => this.warnOnce(m) }
     const results = []
     for (let i = 0; i < finished.length; i += 2) {
-      this.guard(`translate "${finished[i].title}"`, () => results.push(toTestResult(finished[i], finished[i + 1], context)))
+      this.guard(`translate "${finished[i].title}"`, () => {
+        const result = toTestResult(finished[i], finished[i + 1], context)
+        if (result === null) this.ignored += 1
+        else results.push(result)
+      })
     }
     if (results.length === 0) return
     if (this.guard(`report ${results.length} results in bulk`, () => this.host.addResults(results))) return
@@ -142,12 +150,12 @@ class TestrelayReporter {
  * `$TESTRELAY_RECEIPTS_DIR/<job>-<instance>.json` (written whole, then renamed), the job named by
  * `$TESTRELAY_JOB`, else `shard-<i>-of-<n>` for a Playwright shard, else this instance.
  */
-function writeReceipt(receipt, job, instance, expectedTests, testsReported) {
+function writeReceipt(receipt, job, instance, expectedTests, testsReported, ignored) {
   const dir = process.env.TESTRELAY_RECEIPTS_DIR
   if (!dir) return
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `${job.replace(/[^A-Za-z0-9._-]/g, '_')}-${instance}.json`)
-  const body = { ...receipt, job, expected_tests: expectedTests, tests_reported: testsReported }
+  const body = { ...receipt, job, expected_tests: expectedTests, tests_reported: testsReported, ignored }
   fs.writeFileSync(`${file}.tmp`, JSON.stringify(body, null, 2))
   fs.renameSync(`${file}.tmp`, file)
 }

@@ -3,7 +3,14 @@
 // only: no status decisions here — the core classifies, maps and filters.
 
 const path = require('node:path')
-const { METADATA_CONTENT_TYPE } = require('./qase.js')
+const { METADATA_CONTENT_TYPE, EXPECTED_MARKER, DATA_MARKER } = require('./qase.js')
+
+/**
+ * Attachments the official `qase.attach` makes (through a step of the same name):
+ * `step_attach_body_<uuid>_<name>` carries the content, `step_attach_file_<uuid>_<name>` the
+ * path of the file as its body.
+ */
+const STEP_ATTACH = /^step_attach_(body|file)_(\w{8}-\w{4}-\w{4}-\w{4}-\w{12})_/i
 
 /** Case-id annotation types (`test.info().annotations.push({ type: 'QaseID', description: '1,2' })`). */
 const ID_ANNOTATIONS = new Set(['qaseid', 'qase_id', 'qase-id'])
@@ -92,7 +99,7 @@ function stringMap(message, key, onInvalid) {
  * a later call replaces an earlier one of the same kind.
  */
 function metadataOf(attachments, onInvalid) {
-  const meta = { ids: null, parameters: {}, groupParams: {}, fields: {}, comment: null }
+  const meta = { ids: null, parameters: {}, groupParams: {}, fields: {}, comment: null, title: null, suite: null, ignore: false }
   for (const a of attachments) {
     if (a.contentType !== METADATA_CONTENT_TYPE || !a.body) continue
     let message
@@ -106,6 +113,9 @@ function metadataOf(attachments, onInvalid) {
     if (Array.isArray(message.ids)) meta.ids = message.ids
     for (const key of ['parameters', 'groupParams', 'fields']) meta[key] = stringMap(message, key, onInvalid) ?? meta[key]
     if (typeof message.comment === 'string' && message.comment !== '') meta.comment = message.comment
+    if (typeof message.title === 'string' && message.title !== '') meta.title = message.title
+    if (typeof message.suite === 'string' && message.suite !== '') meta.suite = message.suite
+    if (message.ignore === true) meta.ignore = true
   }
   return meta
 }
@@ -128,20 +138,81 @@ function idAnnotation(ids) {
   return ids ? [{ type: 'QaseID', description: ids.join(',') }] : []
 }
 
-/** Steps of category `test.step`, nested. */
+/**
+ * A step title's parts: the action, and the expected result and data `qase.step` marked in it
+ * (`Click QaseExpRes:: clicked QaseData:: button`; an empty value is none).
+ */
+function stepParts(title) {
+  const expectedAt = title.indexOf(EXPECTED_MARKER)
+  const dataAt = title.indexOf(DATA_MARKER)
+  if (expectedAt < 0 && dataAt < 0) return { title, expected: null, data: null }
+  // Each value runs to the other marker, or to the end; `::` and `:` both introduce it.
+  const value = (at, marker, other) => {
+    if (at < 0) return null
+    const text = title.slice(at + marker.length, other > at ? other : title.length).replace(/^\s*:?/, '').trim()
+    return text === '' ? null : text
+  }
+  return {
+    title: title.slice(0, Math.min(...[expectedAt, dataAt].filter((i) => i >= 0))).trim(),
+    expected: value(expectedAt, EXPECTED_MARKER, dataAt),
+    data: value(dataAt, DATA_MARKER, expectedAt),
+  }
+}
+
+/** Steps of category `test.step`, nested; the official `qase.attach` carrier steps are not steps. */
 function steps(list) {
-  return list
-    .filter((s) => s.category === 'test.step')
-    .map((s) => ({
-      title: s.title,
+  const out = []
+  for (const s of list) {
+    if (s.category !== 'test.step' || STEP_ATTACH.test(s.title)) continue
+    const parts = stepParts(s.title)
+    out.push({
+      title: parts.title,
       status: s.error ? 'failed' : 'passed',
       started_at: s.startTime.getTime(),
       duration: s.duration,
-      expected: null,
-      data: null,
+      expected: parts.expected,
+      data: parts.data,
       attachments: [],
       steps: steps(s.steps),
-    }))
+    })
+  }
+  return out
+}
+
+/**
+ * The result's attachments: Playwright's own and `qase.attach`'s, ours (plain attachments)
+ * and the official helper's (`step_attach_*`, its name after the prefix, URI-decoded as the
+ * official reporter does). `qase.*` metadata messages are read, never sent.
+ */
+function attachmentsOf(list) {
+  const out = []
+  for (const a of list) {
+    if (a.contentType === METADATA_CONTENT_TYPE) continue
+    const official = STEP_ATTACH.exec(a.name)
+    if (official) {
+      if (!a.body) continue
+      const name = decodedName(a.name.slice(official[0].length))
+      const file = official[1].toLowerCase() === 'file'
+      out.push({
+        name,
+        content_type: a.contentType ?? null,
+        path: file ? a.body.toString('utf8') : null,
+        content: file ? null : a.body.toString('base64'),
+      })
+      continue
+    }
+    if (!a.path && !a.body) continue
+    out.push({ name: a.name, content_type: a.contentType ?? null, path: a.path ?? null, content: a.path ? null : a.body.toString('base64') })
+  }
+  return out
+}
+
+function decodedName(name) {
+  try {
+    return decodeURIComponent(name)
+  } catch {
+    return name
+  }
 }
 
 /**
@@ -173,16 +244,32 @@ function relativeFile(rootDir, file) {
  * @param {{ rootDir: string, onInvalid?: (message: string) => void }} context
  */
 function toTestResult(test, result, context) {
-  const matchers = result.errors?.length ? matcherMessages(result.steps) : EMPTY
-  const errors = (result.errors ?? []).map((e) => errorInfo(e, matchers))
   const onInvalid = context.onInvalid ?? (() => {})
   const meta = metadataOf(result.attachments, onInvalid)
+  // `qase.ignore()`: not reported at all, as in the official reporter (the caller counts it).
+  if (meta.ignore) return null
+  const matchers = result.errors?.length ? matcherMessages(result.steps) : EMPTY
+  const errors = (result.errors ?? []).map((e) => errorInfo(e, matchers))
   // `QaseID` annotations win over `qase.id()` (as in the official reporter).
-  const ids = caseIds(test.annotations, onInvalid) ?? (meta.ids && caseIds(idAnnotation(meta.ids), onInvalid))
+  let ids = caseIds(test.annotations, onInvalid) ?? (meta.ids && caseIds(idAnnotation(meta.ids), onInvalid))
   const errorMessage = errors[0]?.message ?? null
+  // `qase.suite()` replaces the describe path, and the official reporter signs it alone;
+  // `qase.title()` replaces the title, and the signature stays that of Playwright's title
+  // path. Either way the core is told the path to sign.
+  const ownSuite = suitePath(test, context.rootDir)
+  let suite = ownSuite
+  let signaturePath
+  if (meta.suite !== null) {
+    suite = meta.suite === test.title ? [] : [meta.suite]
+    signaturePath = [meta.suite]
+  } else if (meta.title !== null) {
+    signaturePath = [...ownSuite, test.title]
+  }
+  // Case ids in the test's own title (`qase(12, 'logs in')`) still count under another title.
+  if (meta.title !== null && ids === null) ids = titleCaseIds(test.title, onInvalid)
   return {
-    title: test.title,
-    suite: suitePath(test, context.rootDir),
+    title: meta.title ?? test.title,
+    suite,
     testops_ids: ids,
     node_id: null,
     outcome: {
@@ -201,22 +288,23 @@ function toTestResult(test, result, context) {
     ...parameters(meta),
     fields: meta.fields,
     steps: steps(result.steps),
-    // `qase.*` metadata messages are read above, never sent as attachments.
-    attachments: result.attachments
-      .filter((a) => (a.path || a.body) && a.contentType !== METADATA_CONTENT_TYPE)
-      .map((a) => ({
-        name: a.name,
-        content_type: a.contentType ?? null,
-        path: a.path ?? null,
-        content: a.path ? null : a.body.toString('base64'),
-      })),
+    attachments: attachmentsOf(result.attachments),
     // A comment goes first, the error message after it (official layout); without a comment
     // the core takes the error message itself.
     message: meta.comment === null ? null : errorMessage === null ? meta.comment : `${meta.comment}\n\n${errorMessage}`,
     attempt: result.retry,
     muted: false,
     thread: `worker-${result.parallelIndex}`,
+    ...(signaturePath ? { signature_path: signaturePath } : {}),
   }
+}
+
+/** The case ids the core reads from a title's `(Qase ID: …)` marker (its warnings passed on). */
+function titleCaseIds(title, onInvalid) {
+  const { caseIds: read } = require('../index.js')
+  const found = read(title, null)
+  for (const w of found.warnings) onInvalid(`${w.key}: ${w.message}`)
+  return found.ids.length ? found.ids : null
 }
 
 module.exports = { toTestResult }

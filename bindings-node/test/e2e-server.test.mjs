@@ -135,6 +135,68 @@ test('qase.* helpers: parameters, groups, fields, comment and ids arrive; params
   assert.equal(run.completed, true, out)
 })
 
+test('qase.title / suite / ignore / attach / step, ours and the official messages, arrive as the official reporter sends them', async () => {
+  await server.reset()
+  const { code, out } = await runPlaywright({}, [], 'helpers')
+  assert.equal(code, 1, out) // the ignored test fails: Playwright's exit code is its own
+  const state = await server.state()
+  const [run] = state.runs
+  assert.ok(run, out)
+  const by = Object.fromEntries(run.results.map((r) => [r.payload.title, r.payload]))
+  // qase.ignore(): neither result is sent (ours, the official message), and the run says so.
+  assert.deepEqual(Object.keys(by).sort(), ['Official title', 'Renames the account', 'Signs in with SSO', 'attaches', 'has steps', 'signs out'])
+  assert.match(out, /testrelay: 2 result\(s\) not reported: qase\.ignore\(\)/)
+  assert.match(out, /testrelay: 6 results delivered to run \d+; run completed/)
+  const suites = (payload) => payload.relations.suite.data.map((s) => s.title)
+  const ids = (payload) => payload.testops_ids ?? (payload.testops_id == null ? null : [payload.testops_id])
+
+  // qase.title(): the reported title changes, the suite and the signature stay Playwright's
+  // (the official reporter signs the title path).
+  const titled = by['Signs in with SSO']
+  assert.deepEqual(suites(titled), ['node', 'helpers.spec.mjs', 'account'])
+  assert.equal(titled.signature, 'node::helpers.spec.mjs::account::signs_in')
+  assert.equal(titled.signature, binding.jsSignature([], ['node', 'helpers.spec.mjs', 'account', 'signs in'], {}))
+  // …and case ids in the test's own title (`qase(21, …)`) still count.
+  const renamed = by['Renames the account']
+  assert.deepEqual(ids(renamed), [21])
+  assert.equal(renamed.signature, '21::node::helpers.spec.mjs::account::renames_(qase_id:_21)')
+
+  // qase.suite(): the suite replaces the describe path and is signed alone (with the params).
+  const suited = by['signs out']
+  assert.deepEqual(suites(suited), ['Auth\tSession'])
+  assert.equal(suited.signature, "auth::session::{'browser':'firefox'}")
+  assert.equal(suited.signature, binding.jsSignature([], ['Auth\tSession'], { Browser: 'firefox' }))
+
+  // qase.attach(): content and a file, uploaded, their hashes in the result.
+  const uploaded = Object.fromEntries(state.attachments.map((a) => [a.hash, [a.filename, a.mime, a.size]]))
+  const attachedTo = (payload) => (payload.attachments ?? []).map((h) => uploaded[h]).sort()
+  assert.deepEqual(attachedTo(by.attaches), [
+    ['note.txt', 'text/plain', 5],
+    ['sample.json', 'application/json', 7],
+  ])
+
+  // qase.step(): expected result and data from the title; the wrapper form is one step, not two.
+  const shape = (steps = []) => steps.map((s) => [s.data.action, s.data.expected_result ?? null, s.data.input_data ?? null, shape(s.steps)])
+  assert.deepEqual(shape(by['has steps'].steps), [
+    ['Open the page', 'the page is open', 'https://example.com', []],
+    ['Click', 'clicked', null, [['inner', null, null, []]]],
+    ['plain', null, null, []],
+  ])
+
+  // The official helper's messages: title, suite (signed alone), attachments (the carrier
+  // steps are not steps; the name is URI-decoded), a marked step.
+  const official = by['Official title']
+  assert.deepEqual(suites(official), ['Official\tSuite'])
+  assert.equal(official.signature, 'official::suite')
+  assert.deepEqual(attachedTo(official), [
+    ['official note.txt', 'text/plain', 13],
+    ['sample.json', 'application/json', 7],
+  ])
+  assert.deepEqual(shape(official.steps), [['Check', 'works', 'input', []]])
+  assert.equal(run.unknown_attachments, 0)
+  assert.equal(run.completed, true, out)
+})
+
 test('filtered results are not sent', async () => {
   const before = (await server.state()).runs
   const { out } = await runPlaywright({ QASE_TESTOPS_STATUS_FILTER: 'skipped,invalid' })

@@ -79,6 +79,64 @@ test('qase metadata: ids when no QaseID annotation; the comment goes before the 
   assert.equal(annotated.message, null)
 })
 
+test('qase.title / suite / ignore: reported title and suite, the path to sign, nothing when ignored', () => {
+  const plain = toTestResult(fakeTest(), fakeResult(), { rootDir: '/repo' })
+  assert.equal('signature_path' in plain, false, 'absent unless the title or suite changed')
+  const titled = toTestResult(fakeTest(), fakeResult({ attachments: [metadata({ title: 'Adds numbers' })] }), { rootDir: '/repo' })
+  assert.equal(titled.title, 'Adds numbers')
+  assert.deepEqual(titled.suite, ['unit', 'tests/math.spec.ts', 'math'])
+  assert.deepEqual(titled.signature_path, ['unit', 'tests/math.spec.ts', 'math', 'adds'])
+  // Ids in the own title's marker still count under the new title (read by the core).
+  const marked = toTestResult(fakeTest({ title: 'adds (Qase ID: 4,5)' }), fakeResult({ attachments: [metadata({ title: 'Adds' })] }), { rootDir: '/repo' })
+  assert.deepEqual(marked.testops_ids, [4, 5])
+  const suited = toTestResult(fakeTest(), fakeResult({ attachments: [metadata({ suite: 'Math\tSums' }), metadata({ title: 'Sums' })] }), { rootDir: '/repo' })
+  assert.deepEqual([suited.title, suited.suite, suited.signature_path], ['Sums', ['Math\tSums'], ['Math\tSums']])
+  // As in the official reporter: a suite equal to the test's title is no relation; empty
+  // values and a non-true ignore change nothing.
+  const same = toTestResult(fakeTest(), fakeResult({ attachments: [metadata({ suite: 'adds' })] }), { rootDir: '/repo' })
+  assert.deepEqual([same.suite, same.signature_path], [[], ['adds']])
+  const empty = toTestResult(fakeTest(), fakeResult({ attachments: [metadata({ title: '', suite: '', ignore: 'yes' })] }), { rootDir: '/repo' })
+  assert.deepEqual([empty.title, empty.signature_path], ['adds', undefined])
+  assert.equal(toTestResult(fakeTest(), fakeResult({ attachments: [metadata({ ignore: true })] }), { rootDir: '/repo' }), null)
+})
+
+test('qase.attach (official messages) and qase.step markers', () => {
+  const carrier = (kind, name, body, contentType) => ({ name: `step_attach_${kind}_0b5e1b9c-3f5a-4d6e-8a7b-1c2d3e4f5a6b_${name}`, contentType, body: Buffer.from(body) })
+  const r = toTestResult(
+    fakeTest(),
+    fakeResult({
+      attachments: [carrier('body', 'a%20b.txt', 'hi', 'text/plain'), carrier('file', 'x.png', '/tmp/x.png', 'image/png'), carrier('body', '100%.txt', 'p', 'text/plain')],
+      steps: [
+        step('step_attach_body_0b5e1b9c-3f5a-4d6e-8a7b-1c2d3e4f5a6b_a%20b.txt', 'test.step'),
+        step('Click QaseExpRes:: clicked QaseData:: the button', 'test.step'),
+        step('Only data QaseData: d', 'test.step'),
+        step('Reversed QaseData:: d QaseExpRes:: e', 'test.step'),
+        step('Empty QaseExpRes: QaseData:', 'test.step'),
+      ],
+    }),
+    { rootDir: '/repo' },
+  )
+  assert.deepEqual(r.attachments, [
+    { name: 'a b.txt', content_type: 'text/plain', path: null, content: Buffer.from('hi').toString('base64') },
+    { name: 'x.png', content_type: 'image/png', path: '/tmp/x.png', content: null },
+    { name: '100%.txt', content_type: 'text/plain', path: null, content: Buffer.from('p').toString('base64') },
+  ])
+  assert.deepEqual(r.steps.map((s) => [s.title, s.expected, s.data]), [
+    ['Click', 'clicked', 'the button'],
+    ['Only data', null, 'd'],
+    ['Reversed', 'e', 'd'],
+    ['Empty', null, null],
+  ])
+})
+
+test('qase(ids, title) and qase.step(action, expected, data) build what the official helpers build', () => {
+  const { qase } = require('../lib/qase.js')
+  assert.equal(qase(12, 'logs in'), 'logs in (Qase ID: 12)')
+  assert.equal(qase([12, 13], 'logs in'), 'logs in (Qase ID: 12,13)')
+  assert.equal(qase.step('Click button', undefined, undefined), 'Click button QaseExpRes: QaseData:')
+  assert.equal(qase.step('Click button', 'Button should be clicked', 'Button data'), 'Click button QaseExpRes:: Button should be clicked QaseData:: Button data')
+})
+
 test('errors: type from the serialized message, matcher from the failed expect step', () => {
   const expectError = { message: 'Error: expect(received).toBe(expected)\n\nExpected: 3', stack: 'Error: expect…\n    at math.spec.ts:4:5' }
   const typeError = { message: "TypeError: Cannot read properties of undefined (reading 'x')", stack: 'TypeError: …' }

@@ -34,6 +34,8 @@ function settings() {
     app: text('app'),
     project: text('project'),
     run_id: number('run-id'),
+    run_complete: $('run-complete').checked,
+    batch_bytes: number('batch-bytes'),
     cases: state.cases,
     matching: { auto_create: $('auto-create').checked, create_from: $('create-from').value },
   };
@@ -66,6 +68,51 @@ function renderBatches(p) {
   $('batches').textContent = n === 0
     ? 'Nothing to upload.'
     : `${n} upload${n === 1 ? '' : 's'} of at most ${p.batch_size} results: ${sizes}`;
+}
+
+const MAX_STEPS = 40;
+const MAX_LOG_LINES = 300;
+const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/** One request or file write of the session, as a list item. */
+function stepItem(s, plan) {
+  const where = el('code', {}, ` ${[s.method, s.path].filter(Boolean).join(' ')}`);
+  const bytes = plural(s.bytes, 'byte');
+  const label = {
+    create_run: () => `create run → run ${plan.receipt.run_id} (placeholder id)`,
+    check_run: () => `reuse configured run ${plan.receipt.run_id ?? ''} (checked: exists and open)`,
+    upload_attachment: () => 'upload attachment',
+    upload_results: () => `upload ${plural(s.results, 'result')} (${bytes})`,
+    complete_run: () => 'complete run',
+    save_fallback: () => `save ${plural(s.results, 'file')} to the fallback report (${bytes})`,
+    write_report: () => `write ${plural(s.results, 'file')} to the local report (${bytes})`,
+  }[s.action] ?? (() => s.action.replaceAll('_', ' '));
+  return el('li', { 'data-action': s.action }, label(), where);
+}
+
+function renderSession(p) {
+  const plan = p.session;
+  $('session-section').hidden = plan === null;
+  if (plan === null) return;
+  const items = plan.steps.slice(0, MAX_STEPS).map((s) => stepItem(s, plan));
+  if (plan.steps.length > MAX_STEPS) items.push(el('li', { class: 'more' }, `… ${plural(plan.steps.length - MAX_STEPS, 'more step')}`));
+  $('session-steps').replaceChildren(...items);
+  const uploads = plural(plan.uploads.length, 'upload batch', 'upload batches');
+  $('session-end').textContent = plan.left_open === null
+    ? `${uploads}; run completed.`
+    : `${uploads}; run left open: ${plan.left_open}.`;
+  $('session-end').className = plan.left_open === null ? 'completed' : 'open';
+  const lines = plan.log.slice(0, MAX_LOG_LINES).map((l) => el('div', { class: l.level }, `[${l.level}] ${l.message}`));
+  if (plan.log.length > MAX_LOG_LINES) lines.push(el('div', {}, `… ${plural(plan.log.length - MAX_LOG_LINES, 'more line')}`));
+  $('session-log').replaceChildren(...lines);
+  const r = plan.receipt;
+  const rows = [
+    ['Run', `${r.run_id}${r.run_created ? ' (created, placeholder id)' : ' (configured)'}`],
+    ['Results seen', r.results_seen], ['Filtered', r.filtered], ['Sent', r.sent],
+    ['Acknowledged', r.acknowledged], ['In fallback', r.in_fallback], ['Completed', r.completed ? 'yes' : 'no'],
+    ['Summary', r.summary],
+  ];
+  $('session-receipt').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-key': k }, String(v))]));
 }
 
 function testRow(t) {
@@ -113,6 +160,7 @@ function run() {
     renderWarnings(p.warnings);
     renderMatching(p);
     renderBatches(p);
+    renderSession(p);
     const span = drawTimeline($('timeline'), p.tests);
     $('timeline-end').textContent = `${(span / 1000).toFixed(1)} s`;
     renderTests();

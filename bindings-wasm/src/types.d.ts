@@ -29,10 +29,12 @@ export interface TestResult {
   params?: Record<string, string>; param_groups?: string[][]; fields?: Record<string, string>;
   steps?: unknown[]; attachments?: { name: string; content_type?: string | null; path?: string | null; content?: string | null }[];
   message?: string | null; attempt?: number; muted?: boolean; thread?: string | null;
+  signature_path?: string[] | null;
 }
 export interface PreviewSettings {
   mapping?: string | Record<string, string> | null; filter?: string | string[] | null;
   batch_size?: number | null; app?: string | null; project?: string | null; run_id?: number | null;
+  run_complete?: boolean | null; batch_bytes?: number | null;
   policy?: Policy; cases?: Record<string, unknown>[] | null;
   matching?: { auto_create?: boolean; create_from?: "passed" | "all"; [key: string]: unknown };
 }
@@ -44,9 +46,28 @@ export interface PreviewTest {
   /** With a snapshot, for a reported test: `{decision: "linked" | "create" | "caseless", display_title, …}`. */
   matching: Record<string, any> | null;
 }
+/** One request or file write of the simulated session. */
+export interface PlannedStep {
+  action: "create_run" | "check_run" | "get_configurations" | "create_configuration_group"
+    | "create_configuration" | "upload_attachment" | "upload_results" | "complete_run"
+    | "save_fallback" | "write_report";
+  method: string; path: string; results: number | null; bytes: number;
+}
+/** What the run session would do with the previewed results (every request answered with success). */
+export interface SessionPlan {
+  now: number; steps: PlannedStep[]; uploads: number[]; left_open: string | null;
+  log: { level: "debug" | "info" | "warn" | "error"; message: string }[];
+  receipt: {
+    run_id: number | null; run_created: boolean; mode: "testops" | "report" | "off";
+    results_seen: number; filtered: number; sent: number; acknowledged: number; retried: number;
+    in_fallback: number; reported: number; lost: number; completed: boolean;
+    fallback_dir: string | null; summary: string;
+  };
+}
 export interface Preview {
   tests: PreviewTest[]; counts: Record<Status, number>; filtered: number; mapped: number;
   run_status: Status; batch_size: number; batches: number[]; warnings: Warning[];
+  session: SessionPlan | null;
   matching: { new_cases: Record<string, any>[]; updates: Record<string, any>[];
     totals: { link: number; create: number; update: number; caseless: number; new_cases: number } } | null;
 }

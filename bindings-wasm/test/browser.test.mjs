@@ -113,8 +113,9 @@ test('a repository snapshot shows the matching plan', async () => {
   assert.match(await row('loadsPrices').locator('td').nth(4).innerText(), /caseless: status not created/);
   assert.equal(await row('refund').locator('td').nth(4).innerText(), '', 'a filtered test is not matched');
   await page.screenshot({ path: join(artifacts, 'preview.png'), fullPage: true });
-  // The top of the page, for the README (docs/preview.png is a copy of it).
-  await page.screenshot({ path: join(artifacts, 'preview-top.png'), clip: { x: 0, y: 0, width: 1280, height: 960 } });
+  // The top of the page down to the session plan's receipt, for the README (docs/preview.png
+  // is a copy of it).
+  await page.screenshot({ path: join(artifacts, 'preview-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1560 } });
 });
 
 test('bad settings show warnings with codes, not a crash', async () => {
@@ -126,6 +127,48 @@ test('bad settings show warnings with codes, not a crash', async () => {
   await page.fill('#mapping', '');
   await page.fill('#filter', '');
   await page.fill('#batch-size', '200');
+});
+
+const steps = (action) => page.locator(`#session-steps li[data-action="${action}"]`);
+
+test('the session plan: the real session over the results, every request answered with success', async () => {
+  await page.fill('#batch-size', '2');
+  await page.waitForFunction(() => /^6 upload batches/.test(document.getElementById('session-end').textContent));
+  assert.ok(await page.locator('#session-section').isVisible());
+  // 11 tests, computesTotal with two case ids: 12 payload results, 6 uploads of 2.
+  assert.equal(await steps('create_run').count(), 1);
+  assert.match(await steps('create_run').innerText(), /^create run → run 1 \(placeholder id\) POST \/v1\/run\/DEMO$/);
+  assert.equal(await steps('upload_results').count(), 6);
+  for (const item of await steps('upload_results').all()) {
+    assert.match(await item.innerText(), /^upload 2 results \([\d,]+ bytes\) POST \/v2\/DEMO\/run\/1\/results$/);
+  }
+  assert.equal(await steps('complete_run').count(), 1);
+  assert.equal(await text('#session-end'), '6 upload batches; run completed.');
+  const log = await text('#session-log');
+  assert.match(log, /\[info\] created run 1/);
+  assert.match(log, /See why this test failed: https:\/\/app\.qase\.io\/run\/DEMO\/dashboard\/1\?source=logs&search=DEMO-12/);
+  assert.match(log, /\[info\] testrelay: 12 results delivered to run 1; run completed/);
+  assert.equal(await page.locator('#session-receipt dd[data-key="Acknowledged"]').innerText(), '12');
+
+  await page.uncheck('#run-complete');
+  await page.waitForFunction(() => /left open/.test(document.getElementById('session-end').textContent));
+  assert.equal(await steps('complete_run').count(), 0);
+  assert.equal(await text('#session-end'), '6 upload batches; run left open: completion is off (testops.run.complete: false).');
+  assert.match(await text('#session-log'), /12 results delivered to run 1; run left open/);
+
+  await page.check('#run-complete');
+  await page.fill('#run-id', '77');
+  await page.waitForSelector('#session-steps li[data-action="check_run"]');
+  assert.equal(await steps('create_run').count(), 0);
+  assert.match(await steps('check_run').innerText(), /^reuse configured run 77 .* GET \/v1\/run\/DEMO\/77$/);
+  assert.equal(await steps('complete_run').count(), 0, 'a configured run is not completed');
+  assert.match(await text('#session-end'), /run left open: the run was configured/);
+
+  await page.fill('#run-id', '');
+  await page.fill('#batch-size', '200');
+  await page.waitForFunction(() => /^1 upload batch;/.test(document.getElementById('session-end').textContent));
+  assert.equal(await steps('upload_results').count(), 1);
+  assert.ok(!(await page.content()).toLowerCase().includes('token'), 'no token anywhere on the page');
 });
 
 test('a picked Playwright JSON report: case ids from titles, retries as attempts', async () => {

@@ -3,6 +3,8 @@
 //! warning; nothing here fails.
 
 use crate::warning::{Warning, WarningCode};
+use smallvec::SmallVec;
+use std::borrow::Cow;
 
 const MARKER: &str = "(Qase ID:";
 
@@ -20,24 +22,44 @@ pub struct CaseIds {
 /// Reads case ids from `explicit` (annotations, `testops_ids`) and from the title's
 /// `(Qase ID: …)` marker; the marker is removed from the title.
 pub fn case_ids(title: &str, explicit: Option<&[i64]>) -> CaseIds {
+    let found = read_case_ids(title, explicit);
+    CaseIds {
+        ids: found.ids.to_vec(),
+        title: found.title.into_owned(),
+        warnings: found.warnings,
+    }
+}
+
+/// [`CaseIds`] borrowing from the title where it can: the session reads them for every
+/// result, and most titles need no copy (no marker, or a marker at the end).
+#[derive(Debug)]
+pub(crate) struct FoundIds<'a> {
+    pub ids: SmallVec<[u64; 4]>,
+    pub title: Cow<'a, str>,
+    pub warnings: Vec<Warning>,
+}
+
+/// [`case_ids`] without copying what it need not copy.
+pub(crate) fn read_case_ids<'a>(title: &'a str, explicit: Option<&[i64]>) -> FoundIds<'a> {
     let marker = find_marker(title);
-    let mut out = CaseIds {
+    let mut out = FoundIds {
         title: match marker {
             // `before after`, trimmed, with one space where the marker was.
             Some((start, end)) => {
                 let before = title[..start].trim();
                 let after = title[end..].trim();
-                let mut clean = String::with_capacity(before.len() + 1 + after.len());
-                clean.push_str(before);
-                if !before.is_empty() && !after.is_empty() {
-                    clean.push(' ');
+                if after.is_empty() {
+                    Cow::Borrowed(before)
+                } else if before.is_empty() {
+                    Cow::Borrowed(after)
+                } else {
+                    Cow::Owned(format!("{before} {after}"))
                 }
-                clean.push_str(after);
-                clean
             }
-            None => title.trim().to_owned(),
+            None => Cow::Borrowed(title.trim()),
         },
-        ..CaseIds::default()
+        ids: SmallVec::new(),
+        warnings: Vec::new(),
     };
     for &id in explicit.unwrap_or_default() {
         out.take(id, (id > 0).then_some(id as u64));
@@ -55,7 +77,7 @@ pub fn case_ids(title: &str, explicit: Option<&[i64]>) -> CaseIds {
     out
 }
 
-impl CaseIds {
+impl FoundIds<'_> {
     /// One id as written: kept once when positive, otherwise dropped with a warning.
     fn take(&mut self, item: impl std::fmt::Display, id: Option<u64>) {
         match id {
@@ -79,23 +101,29 @@ impl CaseIds {
 /// The byte range of a well-formed `(Qase ID: 1, 2)` marker: digits, `-`, commas and spaces
 /// up to the closing parenthesis.
 fn find_marker(title: &str) -> Option<(usize, usize)> {
-    // The first `(` that opens a marker (a char search is much cheaper than a substring one).
+    // Byte searches: titles are short, and both delimiters are ASCII (never inside a char).
+    let bytes = title.as_bytes();
+    let find = |from: usize, byte: u8| {
+        let at = bytes[from..].iter().position(|&b| b == byte)?;
+        Some(from + at)
+    };
+    // The first `(` that opens a marker.
     let mut from = 0;
     let start = loop {
-        let at = from + title[from..].find('(')?;
-        if title[at..].starts_with(MARKER) {
+        let at = find(from, b'(')?;
+        if bytes[at..].starts_with(MARKER.as_bytes()) {
             break at;
         }
         from = at + 1;
     };
-    let rest = &title[start + MARKER.len()..];
-    let close = rest.find(')')?;
-    let inner = &rest[..close];
-    let well_formed = inner.chars().any(|c| c.is_ascii_digit())
+    let inner_start = start + MARKER.len();
+    let close = find(inner_start, b')')?;
+    let inner = &bytes[inner_start..close];
+    let well_formed = inner.iter().any(u8::is_ascii_digit)
         && inner
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ',' | ' ' | '-'));
-    well_formed.then_some((start, start + MARKER.len() + close + 1))
+            .iter()
+            .all(|&b| b.is_ascii_digit() || matches!(b, b',' | b' ' | b'-'));
+    well_formed.then_some((start, close + 1))
 }
 
 #[cfg(test)]

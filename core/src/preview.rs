@@ -2,11 +2,17 @@
 //! anything is sent — per test the verdict (status, rule, evidence), what mapping and filter
 //! did and the failure links; for the whole list the counts, the run status and the batch
 //! plan; with a repository snapshot, the matching plan. One call for the whole list (or the
-//! whole report text), so a host (the in-browser page) crosses once.
+//! whole report text), so a host (the in-browser page) crosses once. With a project, the
+//! preview also runs the real session over the results ([`SessionPlan`]).
+
+mod session_plan;
+
+pub use session_plan::{PLACEHOLDER_RUN_ID, PlannedLog, PlannedStep, SIMULATED_NOW, SessionPlan};
 
 use crate::batch::{DEFAULT_BATCH_SIZE, clamp_batch_size, plan_batches};
 use crate::case_ids::case_ids;
 use crate::classify::{Policy, classify};
+use crate::config::{BATCH_BYTES_RANGE, Config, TestopsConfig};
 use crate::error::Error;
 use crate::import::{Imported, import_junit, import_playwright_json};
 use crate::links::failure_links;
@@ -20,6 +26,7 @@ use crate::status::Status;
 use crate::warning::{Warning, WarningCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The settings a preview applies. Absent values mean "not configured".
@@ -36,8 +43,13 @@ pub struct PreviewSettings {
     pub app: Option<String>,
     /// The project code for failure links.
     pub project: Option<String>,
-    /// The run id for failure links.
+    /// `testops.run.id`: the run to report to. Absent: the session creates a run, and the
+    /// failure links use [`PLACEHOLDER_RUN_ID`].
     pub run_id: Option<u64>,
+    /// `testops.run.complete`: complete the run at the end (default true).
+    pub run_complete: Option<bool>,
+    /// `testops.batch.bytes`: the byte budget of one upload body (default 8 MiB).
+    pub batch_bytes: Option<u64>,
     /// The classification policy.
     pub policy: Policy,
     /// A repository snapshot; when given, the preview includes the matching plan.
@@ -107,6 +119,9 @@ pub struct Preview {
     pub batches: Vec<usize>,
     /// The matching plan, when a snapshot was given.
     pub matching: Option<MatchingPreview>,
+    /// What the run session would do with these results (testops mode, every request
+    /// answered with success); `null` without a project.
+    pub session: Option<SessionPlan>,
     /// Warnings and notes from the report and the settings.
     pub warnings: Vec<Warning>,
 }
@@ -128,7 +143,8 @@ pub fn read_report(text: &str) -> Result<Imported, Error> {
 /// [`read_report`] then [`preview`]; the report's warnings come first.
 pub fn preview_report(text: &str, settings: &PreviewSettings) -> Result<Preview, Error> {
     let (results, mut warnings) = read_report(text)?;
-    let mut preview = preview(&results, settings);
+    // The session plan takes the results over: no copy of them.
+    let mut preview = preview_of(Cow::Owned(results), settings);
     warnings.append(&mut preview.warnings);
     preview.warnings = warnings;
     Ok(preview)
@@ -158,6 +174,11 @@ fn parse_filter(value: Option<&Value>, warnings: &mut Vec<Warning>) -> StatusFil
 
 /// Previews `results` under `settings` (classify → map → filter → links → batches).
 pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
+    preview_of(Cow::Borrowed(results), settings)
+}
+
+/// [`preview`] of borrowed or owned results (the session plan needs them owned).
+fn preview_of(results: Cow<'_, [TestResult]>, settings: &PreviewSettings) -> Preview {
     let mut warnings = Vec::new();
     let mapping = parse_mapping(settings.mapping.as_ref(), &mut warnings);
     let filter = parse_filter(settings.filter.as_ref(), &mut warnings);
@@ -166,13 +187,14 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
         "testops.batch.size",
     );
     warnings.extend(clamped);
-    let link_target = match (&settings.app, &settings.project, settings.run_id) {
-        (Some(app), Some(project), Some(run_id)) => Some((app.as_str(), project.as_str(), run_id)),
+    let run_id = settings.run_id.unwrap_or(PLACEHOLDER_RUN_ID);
+    let link_target = match (&settings.app, &settings.project) {
+        (Some(app), Some(project)) => Some((app.as_str(), project.as_str(), run_id)),
         _ => {
             warnings.push(Warning::note(
                 WarningCode::InvalidConfigValue,
                 "testops.project",
-                "failure links need the app, the project and a run id; none are shown",
+                "failure links and the session plan need the app and the project; none are shown",
             ));
             None
         }
@@ -210,7 +232,7 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
     let matching = settings.cases.as_ref().map(|cases| {
         plan_matching(
             cases,
-            results,
+            &results,
             &mut tests,
             &settings.matching,
             &mut warnings,
@@ -219,7 +241,7 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
 
     let mut counts: BTreeMap<Status, usize> = Status::ALL.iter().map(|&s| (s, 0)).collect();
     let mut run_results = Vec::with_capacity(tests.len());
-    for (test, result) in tests.iter().zip(results) {
+    for (test, result) in tests.iter().zip(results.iter()) {
         if let Some(status) = test.reported {
             *counts.entry(status).or_default() += 1;
             run_results.push(RunResult {
@@ -229,7 +251,14 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
         }
     }
     let reported = run_results.len();
+    let session_input = link_target.is_some().then(|| {
+        let config = session_config(settings, mapping, filter, batch_size, &mut warnings);
+        (config, results.into_owned())
+    });
+    let session =
+        session_input.map(|(config, results)| session_plan::plan_session(config, results));
     Preview {
+        session,
         filtered: tests.len() - reported,
         mapped: tests.iter().filter(|t| t.mapped).count(),
         run_status: run_status(&run_results, &BTreeMap::new()),
@@ -239,6 +268,50 @@ pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
         matching,
         warnings,
         tests,
+    }
+}
+
+/// The session's configuration from the preview's settings (testops mode and the token are
+/// the session plan's to set). An out-of-range byte budget is a warning, as in `Config`.
+fn session_config(
+    settings: &PreviewSettings,
+    status_mapping: StatusMapping,
+    status_filter: StatusFilter,
+    batch_size: usize,
+    warnings: &mut Vec<Warning>,
+) -> Config {
+    let defaults = TestopsConfig::default();
+    let batch_bytes = match settings.batch_bytes {
+        None => defaults.batch_bytes,
+        Some(bytes) if BATCH_BYTES_RANGE.contains(&bytes) => bytes as usize,
+        Some(bytes) => {
+            warnings.push(Warning::new(
+                WarningCode::InvalidConfigValue,
+                "testops.batch.bytes",
+                format!(
+                    "{bytes} is not an integer in {}..={}; using {}",
+                    BATCH_BYTES_RANGE.start(),
+                    BATCH_BYTES_RANGE.end(),
+                    defaults.batch_bytes
+                ),
+            ));
+            defaults.batch_bytes
+        }
+    };
+    Config {
+        status_mapping,
+        classification: settings.policy.clone(),
+        testops: TestopsConfig {
+            api_host: session_plan::api_host(settings.app.as_deref()),
+            project: settings.project.clone(),
+            run_id: settings.run_id,
+            run_complete: settings.run_complete.unwrap_or(defaults.run_complete),
+            batch_size,
+            batch_bytes,
+            status_filter,
+            ..defaults
+        },
+        ..Config::default()
     }
 }
 

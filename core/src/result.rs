@@ -155,7 +155,9 @@ pub struct Step {
     pub expected: Option<String>,
     /// Input data text.
     pub data: Option<String>,
-    /// Attachments of the step.
+    /// Attachments made during the step. The session sends them with the result (beside
+    /// the result's own), so none is lost: the v2 step model takes only hashes uploaded
+    /// beforehand, which the session does not map to steps yet.
     pub attachments: Vec<Attachment>,
     /// Nested steps.
     pub steps: Vec<Step>,
@@ -212,4 +214,10 @@ pub struct TestResult {
     pub muted: bool,
     /// Worker / thread name.
     pub thread: Option<String>,
+    /// The path a JS-flavour signature is built from (suites, then the test's own title),
+    /// when it is not `suite` + `title`: a Playwright test whose reported title or suite was
+    /// changed (`qase.title`, `qase.suite`) keeps the signature the official reporter gives it.
+    /// Absent (the default), and left out of the serialized result, otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_path: Option<Vec<String>>,
 }

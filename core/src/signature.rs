@@ -27,35 +27,15 @@ pub(crate) fn write_js_signature<'a, 'p>(
     out.clear();
     push_ids(out, ids);
     for suite in suites {
-        // The common element is one ASCII word ("chromium", "e2e/login.spec.ts"): one pass.
         let bytes = suite.as_bytes();
-        if bytes
-            .iter()
-            .all(|&b| b.is_ascii() && b != b':' && !is_space(b))
-        {
-            if !bytes.is_empty() {
-                separate(out);
-                push_js_lowercase(out, bytes);
-            }
+        if bytes.is_ascii() {
+            push_js_ascii(out, bytes);
             continue;
         }
         // Trimming the element first changes nothing: every piece's words are trimmed anyway.
         for piece in pieces(suite) {
             if piece.is_ascii() {
-                let mut words = piece
-                    .split(|&b| is_space(b))
-                    .filter(|w| !w.is_empty())
-                    .peekable();
-                if words.peek().is_none() {
-                    continue;
-                }
-                separate(out);
-                for (i, word) in words.enumerate() {
-                    if i > 0 {
-                        out.push(b'_');
-                    }
-                    push_js_lowercase(out, word);
-                }
+                push_js_ascii(out, piece);
             } else {
                 // Unicode whitespace and lowercasing (final sigma is contextual): the whole
                 // piece at once, as the official reporter does it.
@@ -81,23 +61,90 @@ pub(crate) fn write_js_signature<'a, 'p>(
 
 /// ASCII whitespace as `char::is_whitespace` sees it (`split_whitespace`): tab, line feed,
 /// vertical tab, form feed, carriage return and space.
-fn is_space(byte: u8) -> bool {
+const fn is_space(byte: u8) -> bool {
     matches!(byte, b'\t'..=b'\r' | b' ')
 }
 
-/// ASCII bytes of a JS-flavour piece: lowercased, `\` as `/` (two simple passes over the
-/// copy, which the compiler vectorizes).
-fn push_js_lowercase(out: &mut Vec<u8>, ascii: &[u8]) {
-    let start = out.len();
-    out.extend_from_slice(ascii);
-    let copy = &mut out[start..];
-    copy.make_ascii_lowercase();
-    for byte in copy {
-        if *byte == b'\\' {
-            *byte = b'/';
+/// An ASCII suite element (or piece of one) in one pass: split into pieces at `::` (left to
+/// right, like `str::split`) and tab, each piece's words joined by `_`, lowercased, `\\` as
+/// `/`, empty pieces left out, each piece after a `::` separator. It runs for every suite
+/// element and title of every result, so it writes by index into room made beforehand (one
+/// table lookup per byte) instead of pushing byte by byte.
+fn push_js_ascii(out: &mut Vec<u8>, ascii: &[u8]) {
+    let mut w = out.len();
+    // Each byte gives at most one byte (`_` stands for a gap of at least one byte), and each
+    // piece at most two more (its `::`, after a separator byte or at the start).
+    out.resize(w + 2 * ascii.len() + 2, 0);
+    let buf = out.as_mut_slice();
+    // In a piece: has a word been written, and did whitespace follow the last one.
+    let mut words = false;
+    let mut gap = false;
+    let mut at = 0;
+    while at < ascii.len() {
+        let byte = ascii[at];
+        at += 1;
+        match JS_CLASS[usize::from(byte)] {
+            SPACE => gap = words,
+            TAB => (words, gap) = (false, false),
+            COLON if ascii.get(at) == Some(&b':') => {
+                at += 1;
+                (words, gap) = (false, false);
+            }
+            _ => {
+                if !words {
+                    if w > 0 {
+                        buf[w..w + 2].copy_from_slice(b"::");
+                        w += 2;
+                    }
+                    words = true;
+                } else if gap {
+                    buf[w] = b'_';
+                    w += 1;
+                    gap = false;
+                }
+                buf[w] = JS_BYTE[usize::from(byte)];
+                w += 1;
+            }
         }
     }
+    out.truncate(w);
 }
+
+const WORD: u8 = 0;
+const SPACE: u8 = 1;
+const TAB: u8 = 2;
+const COLON: u8 = 3;
+
+/// What each ASCII byte is to [`push_js_ascii`]: whitespace as `char::is_whitespace` sees it
+/// (tab apart: it separates pieces), `:`, or part of a word.
+const JS_CLASS: [u8; 256] = {
+    let mut class = [WORD; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        class[byte] = match byte as u8 {
+            b'\t' => TAB,
+            b':' => COLON,
+            b if is_space(b) => SPACE,
+            _ => WORD,
+        };
+        byte += 1;
+    }
+    class
+};
+
+/// A word byte as the signature has it: lowercase, `\\` as `/`.
+const JS_BYTE: [u8; 256] = {
+    let mut map = [0; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        map[byte] = match byte as u8 {
+            b'\\' => b'/',
+            b => b.to_ascii_lowercase(),
+        };
+        byte += 1;
+    }
+    map
+};
 
 /// The pieces of a suite element: split on `::` (left to right, like `str::split`) and on
 /// tab, as bytes (both separators are ASCII, so every piece is whole UTF-8).

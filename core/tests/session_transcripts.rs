@@ -1087,6 +1087,78 @@ fn report_mode_copies_attachments_next_to_the_results() {
     assert_eq!(result["attachments"][0]["file_name"], "_note.txt");
 }
 
+/// A result whose attachment was made inside a nested step.
+fn with_step_attachment(title: &str) -> TestResult {
+    let mut result = passed(title);
+    let inner = Step {
+        title: "take a screenshot".into(),
+        attachments: vec![Attachment {
+            name: "step.png".into(),
+            path: Some("/tmp/step.png".into()),
+            ..Attachment::default()
+        }],
+        ..Step::default()
+    };
+    result.steps.push(Step {
+        title: "open the page".into(),
+        steps: vec![inner],
+        ..Step::default()
+    });
+    result
+}
+
+#[test]
+fn step_attachments_are_uploaded_and_sent_with_their_result() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    s.add_results(T0, vec![with_step_attachment("a")]).unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    let actions = drain(&mut s, T0);
+    assert_eq!(
+        render_all(&actions),
+        [
+            "upload_attachment #2 POST /v1/attachment/DEMO step.png".to_owned(),
+            // Waiting for the upload, until the end-of-run deadline.
+            format!("wait {}", T0 + testops_config().testops.upload_deadline_ms),
+        ]
+    );
+    s.handle_http_response(
+        T0 + 1,
+        2,
+        200,
+        r#"{"status":true,"result":[{"hash":"b7c1"}]}"#.into(),
+        None,
+    )
+    .unwrap();
+    let actions = drain(&mut s, T0 + 1);
+    let body = upload_body(&actions[0]);
+    assert_eq!(body["results"][0]["attachments"], json!(["b7c1"]));
+    assert_eq!(
+        body["results"][0]["steps"][0]["steps"][0]["data"]["action"],
+        "take a screenshot"
+    );
+}
+
+#[test]
+fn report_mode_copies_step_attachments_next_to_their_result() {
+    let mut s = Session::new(Config::default(), options(), T0).unwrap();
+    s.add_results(T0, vec![with_step_attachment("a")]).unwrap();
+    s.handle_all_tests_done(T0).unwrap();
+    let actions = drain(&mut s, T0);
+    let write = match &actions[0] {
+        Action::WriteReport(w) => w,
+        other => panic!("{other:?}"),
+    };
+    let copy = write
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("-0-step.png"))
+        .expect("the step's attachment copied");
+    assert_eq!(copy.source.as_deref(), Some("/tmp/step.png"));
+    let result: Value = serde_json::from_str(&write.files[0].content).unwrap();
+    assert_eq!(result["attachments"][0]["file_path"], copy.path.as_str());
+}
+
 #[test]
 fn grouped_parameters_are_sent_but_left_out_of_the_js_signature() {
     let mut s = Session::new(testops_config(), options(), T0).unwrap();
@@ -1111,4 +1183,48 @@ fn grouped_parameters_are_sent_but_left_out_of_the_js_signature() {
         json!({"browser": "Firefox", "width": "1280", "height": "720"})
     );
     assert_eq!(sent["param_groups"], json!([["width", "height"]]));
+}
+
+#[test]
+fn a_host_signature_path_replaces_suite_and_title_in_the_js_signature() {
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    created(&mut s, T0);
+    // `qase.title('Logs in with SSO')` on Playwright test `logs in` (file auth.spec.ts):
+    // the reported title changes, the signature stays the one of Playwright's title path.
+    let mut titled = passed("Logs in with SSO");
+    titled.suite = vec!["auth.spec.ts".into()];
+    titled.signature_path = Some(vec!["auth.spec.ts".into(), "logs in".into()]);
+    // `qase.suite('Auth\tSSO')`: the official reporter signs the given suite only.
+    let mut suited = passed("logs out");
+    suited.suite = vec!["Auth\tSSO".into()];
+    suited.signature_path = Some(vec!["Auth\tSSO".into()]);
+    suited.params.insert("browser".into(), "Firefox".into());
+    // Without one, the signature is built from suite + title, as before.
+    let mut plain = passed("logs in");
+    plain.suite = vec!["auth.spec.ts".into()];
+    s.add_results(T0, vec![titled, suited, plain]).unwrap();
+    s.handle(T0, Event::AllTestsDone {}).unwrap();
+    let sent: Vec<Value> = drain(&mut s, T0)
+        .iter()
+        .filter(|a| matches!(a, Action::UploadResults(_)))
+        .flat_map(|a| upload_body(a)["results"].as_array().unwrap().clone())
+        .collect();
+    assert_eq!(sent.len(), 3);
+    assert_eq!(sent[0]["title"], "Logs in with SSO");
+    assert_eq!(sent[0]["signature"], "auth.spec.ts::logs_in");
+    assert_eq!(sent[0]["signature"], sent[2]["signature"]);
+    assert_eq!(sent[1]["signature"], "auth::sso::{'browser':'firefox'}");
+    assert_eq!(
+        sent[1]["relations"]["suite"]["data"][0]["title"],
+        "Auth\tSSO"
+    );
+    // The field is optional in the JSON shape and not written when absent.
+    let json = serde_json::to_value(passed("x")).unwrap();
+    assert!(json.get("signature_path").is_none());
+    let read: TestResult =
+        serde_json::from_value(json!({"title": "x", "signature_path": ["a", "b"]})).unwrap();
+    assert_eq!(
+        read.signature_path,
+        Some(vec!["a".to_string(), "b".to_string()])
+    );
 }

@@ -26,6 +26,9 @@ pub enum Mode {
     Off,
 }
 
+/// `testops.batch.bytes`: the byte budgets a configuration may set (64 KiB ..= 64 MiB).
+pub const BATCH_BYTES_RANGE: std::ops::RangeInclusive<u64> = 64 * 1024..=64 * 1024 * 1024;
+
 /// A secret (the API token). Never shown: `Debug`, `Display` and `Serialize` print `***`.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);

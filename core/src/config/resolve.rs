@@ -470,7 +470,7 @@ fn read_config(r: &mut Reader) -> Config {
             ),
             batch_bytes: r.number(
                 "testops.batch.bytes",
-                64 * 1024..=64 * 1024 * 1024,
+                super::BATCH_BYTES_RANGE,
                 dt.batch_bytes as u64,
             ) as usize,
         },

@@ -5,11 +5,11 @@
 use super::event::{Action, LogLevel};
 use super::result_body::{Decided, result_json};
 use super::{Phase, Session};
-use crate::case_ids::case_ids;
+use crate::case_ids::read_case_ids;
 use crate::classify::classify;
 use crate::links::{FAILURE_LINK_PREFIX, failure_links};
 use crate::mapping::{map_and_filter, map_and_filter_traced};
-use crate::result::TestResult;
+use crate::result::{Attachment, Step, TestResult};
 use crate::signature::{write_js_signature, write_python_signature};
 use crate::status::Status;
 
@@ -17,8 +17,8 @@ use crate::status::Status;
 #[derive(Debug)]
 pub(crate) struct Prepared {
     pub json: String,
-    /// The result's attachments: uploaded first (testops) or copied next to the result file
-    /// (local report); empty for most results.
+    /// The result's attachments, then those of its steps (depth first): uploaded first
+    /// (testops) or copied next to the result file (local report); empty for most results.
     pub attachments: Vec<crate::result::Attachment>,
 }
 
@@ -36,7 +36,7 @@ impl Session {
     /// dropped it.
     pub(super) fn prepare(&mut self, result: &TestResult, scratch: &mut Scratch) {
         self.receipt.results_seen += 1;
-        let cases = case_ids(&result.title, result.testops_ids.as_deref());
+        let cases = read_case_ids(&result.title, result.testops_ids.as_deref());
         for warning in &cases.warnings {
             self.log(
                 LogLevel::Warn,
@@ -64,7 +64,12 @@ impl Session {
         match result.node_id.as_deref() {
             Some(node_id) => write_python_signature(buffer, &cases.ids, node_id, &result.params),
             None => {
-                let path = result.suite.iter().chain([&result.title]);
+                // The host's signature path when it gave one, else suite + title.
+                let (head, title) = match &result.signature_path {
+                    Some(path) => (path.as_slice(), None),
+                    None => (result.suite.as_slice(), Some(&result.title)),
+                };
+                let path = head.iter().chain(title);
                 // The official JS reporter signs its `params` only; grouped parameters travel
                 // apart (`group_params`), so they are left out here too (same signature).
                 let grouped = |key: &String| result.param_groups.iter().any(|g| g.contains(key));
@@ -87,6 +92,7 @@ impl Session {
             defect: self.config.testops.defect && status == Status::Failed,
         };
         let root_suite = self.config.root_suite.as_deref();
+        let attachments = attachments_of(result);
         // One payload result per case id, or one without a case.
         for copy in 0..cases.ids.len().max(1) {
             let case_id = cases.ids.get(copy).copied();
@@ -95,7 +101,7 @@ impl Session {
             let id = std::str::from_utf8(&id).expect("hex digits and dashes");
             scratch.prepared.push(Prepared {
                 json: result_json(&decided, id, case_id, root_suite),
-                attachments: result.attachments.clone(),
+                attachments: attachments.clone(),
             });
         }
     }
@@ -139,6 +145,19 @@ impl Session {
             });
         }
     }
+}
+
+/// The result's attachments and its steps' (depth first); no allocation when there are none.
+fn attachments_of(result: &TestResult) -> Vec<Attachment> {
+    fn steps(list: &[Step], out: &mut Vec<Attachment>) {
+        for step in list {
+            out.extend_from_slice(&step.attachments);
+            steps(&step.steps, out);
+        }
+    }
+    let mut out = result.attachments.clone();
+    steps(&result.steps, &mut out);
+    out
 }
 
 /// Failed tests are remembered by a 64-bit key of their signature (8 bytes each, not the

@@ -70,12 +70,12 @@ impl Session {
         }
         let mut scratch = std::mem::take(&mut self.scratch);
         self.prepare(result, &mut scratch);
-        if !result.attachments.is_empty()
-            && !scratch.prepared.is_empty()
+        let attachments = scratch.prepared.first().map(|p| p.attachments.clone());
+        if let Some(attachments) = attachments.filter(|a| !a.is_empty())
             && matches!(self.phase, Phase::Opening | Phase::Open)
         {
             let prepared: Vec<Prepared> = scratch.prepared.drain(..).collect();
-            self.hold(prepared, &result.attachments);
+            self.hold(prepared, &attachments);
         }
         for one in scratch.prepared.drain(..) {
             self.enqueue(one);
