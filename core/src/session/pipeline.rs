@@ -3,7 +3,8 @@
 //! number, the flaky mark and the failure links (SPEC §5). No state transition happens here.
 
 use super::event::{Action, LogLevel};
-use super::result_body::{Decided, result_json};
+use super::report::Summary;
+use super::result_body::{Decided, result_json, whole_ms};
 use super::{Phase, Session};
 use crate::case_ids::read_case_ids;
 use crate::classify::classify;
@@ -20,6 +21,9 @@ pub(crate) struct Prepared {
     /// The result's attachments, then those of its steps (depth first): uploaded first
     /// (testops) or copied next to the result file (local report); empty for most results.
     pub attachments: Vec<crate::result::Attachment>,
+    /// What `run.json` lists about it, made here in report mode (where every result is
+    /// written locally) instead of read back from `json`.
+    pub summary: Option<Summary>,
 }
 
 /// Buffers reused from one result to the next, so preparing a result allocates only what it
@@ -99,9 +103,17 @@ impl Session {
             self.next_result += 1;
             let id = self.result_ids.text(self.next_result);
             let id = std::str::from_utf8(&id).expect("hex digits and dashes");
+            let summary = (self.phase == Phase::Local).then(|| Summary {
+                id: id.to_owned(),
+                title: decided.title.to_owned(),
+                status,
+                duration: whole_ms(result.duration).unwrap_or(0),
+                thread: result.thread.clone(),
+            });
             scratch.prepared.push(Prepared {
                 json: result_json(&decided, id, case_id, root_suite),
                 attachments: attachments.clone(),
+                summary,
             });
         }
     }

@@ -7,9 +7,10 @@ use super::event::FileEntry;
 use crate::status::Status;
 use serde::{Deserialize, Serialize};
 
-/// What `run.json` lists about one result. Read back from the result's JSON only when it is
-/// written locally, so that uploads do not pay for it.
-#[derive(Clone, Debug, Serialize)]
+/// What `run.json` lists about one result. Made with the result in report mode; read back
+/// from the result's JSON only when an upload ends in the fallback, so that uploads do not
+/// pay for it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub(crate) struct Summary {
     pub id: String,
     pub title: String,
@@ -49,10 +50,10 @@ impl Summary {
 }
 
 /// One result file.
-pub(crate) fn result_file(id: &str, json: &str) -> FileEntry {
+pub(crate) fn result_file(id: &str, json: String) -> FileEntry {
     FileEntry {
         path: format!("results/{id}.json"),
-        content: json.to_owned(),
+        content: json,
         source: None,
         encoding: None,
     }

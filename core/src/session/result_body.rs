@@ -28,7 +28,7 @@ fn seconds(ms: f64) -> f64 {
 }
 
 /// A duration in whole milliseconds; negative or non-finite durations are dropped.
-fn whole_ms(ms: Option<f64>) -> Option<u64> {
+pub(crate) fn whole_ms(ms: Option<f64>) -> Option<u64> {
     ms.filter(|d| d.is_finite() && *d >= 0.0)
         .map(|d| d.round() as u64)
 }

@@ -663,13 +663,19 @@ impl Session {
         let count = results.len() as u64;
         let mut files = Vec::with_capacity(results.len());
         for prepared in results {
-            let summary = Summary::of(&prepared.json);
+            let summary = match prepared.summary {
+                Some(summary) => {
+                    debug_assert_eq!(summary, Summary::of(&prepared.json));
+                    summary
+                }
+                None => Summary::of(&prepared.json),
+            };
             if prepared.attachments.is_empty() {
-                files.push(result_file(&summary.id, &prepared.json));
+                files.push(result_file(&summary.id, prepared.json));
             } else {
                 let (json, copies) =
                     local_copies(&prepared.json, &summary.id, &prepared.attachments);
-                files.push(result_file(&summary.id, &json));
+                files.push(result_file(&summary.id, json));
                 files.extend(copies);
             }
             self.local.push(summary);
