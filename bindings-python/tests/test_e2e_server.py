@@ -132,6 +132,39 @@ def test_undelivered_results_go_to_the_fallback_and_the_run_stays_open(server: F
     assert "left open" in text or "not complet" in text
 
 
+BUGGY_HOST = """
+import testrelay._host as host
+
+_http = host.Host._http
+
+
+def _buggy_http(self, action):
+    if action["action"] == "upload_results":
+        raise RuntimeError("a bug in the host")
+    return _http(self, action)
+
+
+host.Host._http = _buggy_http
+"""
+
+
+def test_a_bug_in_the_host_loses_no_result(server: FakeQase, suite: Path) -> None:
+    # The background thread dies on its first upload; the tests go on, and at the end every
+    # result (the ones the session held and the ones that came later) is in the fallback.
+    (suite / "conftest.py").write_text(BUGGY_HOST)
+    out = run_pytest(suite, env=env_for(server, suite, QASE_TESTOPS_BATCH_SIZE="2", QASE_TESTOPS_UPLOADS_RETRIES="1"))
+    text = out.stdout + out.stderr
+    assert "INTERNALERROR" not in text and TOKEN not in text
+    assert "reporting stopped: RuntimeError: a bug in the host" in text
+    run = only_run(server)
+    assert run["results"] == [] and not run["completed"]
+    saved = report_results(suite / "fallback")
+    validate_results(saved)
+    assert len(saved) == PAYLOADS
+    assert {p["title"]: p["execution"]["status"] for p in saved} == EXPECTED
+    assert "could not be saved" not in text
+
+
 def test_an_interrupted_session_keeps_its_results_and_leaves_the_run_open(server: FakeQase, tmp_path: Path) -> None:
     (tmp_path / "test_stop.py").write_text(
         "def test_a():\n    pass\n\n"

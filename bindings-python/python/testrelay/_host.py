@@ -54,6 +54,11 @@ class Host:
         self._until: Optional[int] = None
         self.receipt: Optional[dict[str, Any]] = None
         self._thread: Optional[threading.Thread] = None
+        # Set when a bug stopped the background thread: the network part is over, and
+        # :meth:`finish` saves what the session holds through its own fallback rules.
+        self._stopped = False
+        # The action being performed, so a request cut short by such a bug is answered.
+        self._performing: Optional[dict[str, Any]] = None
 
     # -- test loop side -------------------------------------------------------------------
 
@@ -79,10 +84,14 @@ class Host:
             self._wake.notify()
 
     def finish(self, timeout: float) -> Optional[dict[str, Any]]:
-        """Tells the session the tests are done and waits (bounded) for its receipt."""
+        """Tells the session the tests are done and waits (bounded) for its receipt. If a bug
+        stopped the background thread, the results are saved here instead (:meth:`_rescue`)."""
+        end = time.monotonic() + timeout
         self.send({"event": "all_tests_done"})
         if self._thread is not None:
             self._thread.join(timeout)
+        if self.receipt is None and self._stopped:
+            self._rescue(end)
         return self.receipt
 
     def drive_until_run_known(self, deadline_s: float) -> Optional[int]:
@@ -107,14 +116,39 @@ class Host:
                         self._wake.wait(timeout)
                 self._drain()
         except Exception as e:  # noqa: BLE001 - a bug here must end the wait, not hang pytest
-            self._log("error", f"testrelay: reporting stopped: {type(e).__name__}: {e}")
+            self._stopped = True
+            self._log("error", f"testrelay: reporting stopped: {type(e).__name__}: {e}; "
+                               "the results are saved locally at the end instead")
+
+    def _rescue(self, end: float) -> None:
+        """After a bug stopped the background thread. The session still holds every result it
+        was given, and the test loop kept appending to ``_pending``: feed those, answer every
+        request as failed (no more network), write the files it asks for, until it finishes.
+        Its own rules then put every undelivered result in the fallback report and leave the
+        run open; nothing is decided here."""
+        try:
+            cut = self._performing
+            if cut is not None and cut["action"] != "log":
+                try:  # the action the bug cut short: answered as failed, or its files written
+                    self._perform(cut["action"], cut, offline=True)
+                except _native.TestrelayError:
+                    pass  # it had been answered before the bug
+            while self.receipt is None and time.monotonic() < end:
+                self._drain(offline=True)
+                if self.receipt is None and self._until is None:
+                    time.sleep(min(IDLE_POLL_S, max(0.0, end - time.monotonic())))
+                elif self.receipt is None:
+                    self._sleep_until(end)
+        except Exception as e:  # noqa: BLE001 - never an error out of pytest's teardown
+            self._log("error", f"testrelay: the results could not be saved: {type(e).__name__}: {e}")
 
     def _sleep_until(self, end: float) -> None:
         if self._until is not None:
             time.sleep(min(max(0.0, (self._until - now_ms()) / 1000.0), max(0.0, end - time.monotonic())))
 
-    def _drain(self) -> bool:
-        """Feeds pending results and events, then polls until wait/finished. True if it did work."""
+    def _drain(self, offline: bool = False) -> bool:
+        """Feeds pending results and events, then polls until wait/finished. True if it did work.
+        ``offline``: every request is answered as failed instead of sent."""
         pending = self._pending
         results = [pending.popleft() for _ in range(len(pending))]
         with self._lock:
@@ -134,22 +168,28 @@ class Host:
                 self.receipt = action["receipt"]
                 return True
             did = True
-            self._perform(kind, action)
+            self._perform(kind, action, offline)
 
     def _add(self, results: list[dict[str, Any]]) -> None:
-        """One crossing per batch; a result the core refuses is named and the rest kept."""
+        """One crossing per batch; a result the core refuses (or the read of which fails in
+        any other way) is named and the rest kept."""
         try:
             self._session.add_results(now_ms(), results)
-        except _native.TestrelayError:
+        except Exception:  # noqa: BLE001 - one bad result must not take the others down
             for result in results:
                 try:
                     self._session.add_results(now_ms(), [result])
-                except _native.TestrelayError as e:
-                    self._log("error", f"testrelay: result {result.get('node_id')!r} refused: {e} ({e.code})")
+                except Exception as e:  # noqa: BLE001
+                    code = getattr(e, "code", type(e).__name__)
+                    self._log("error", f"testrelay: result {result.get('node_id')!r} refused: {e} ({code})")
 
-    def _perform(self, kind: str, action: dict[str, Any]) -> None:
+    def _perform(self, kind: str, action: dict[str, Any], offline: bool = False) -> None:
+        self._performing = action
         if kind == "log":
             self._log(action["level"], action["message"])
+        elif offline and (kind in HTTP_ACTIONS or kind == "upload_attachment"):
+            failed = {"event": "http_failed", "request_id": action["request_id"], "message": "reporting stopped"}
+            self._session.handle(now_ms(), failed)
         elif kind in HTTP_ACTIONS:
             self._session.handle(now_ms(), self._http(action))
         elif kind == "upload_attachment":
