@@ -159,11 +159,22 @@ function stepParts(title) {
   }
 }
 
-/** Steps of category `test.step`, nested; the official `qase.attach` carrier steps are not steps. */
+/** Playwright's wrappers of a test's hooks, reported only when a step or hook ran inside. */
+const HOOK_WRAPPERS = new Set(['Before Hooks', 'After Hooks', 'Worker Cleanup'])
+
+/** True when no step of `list` is a `test.step` or a hook (direct children only). */
+const onlyLeaves = (list) => list.every((s) => s.category !== 'test.step' && s.category !== 'hook')
+
+/**
+ * Steps of category `test.step` and `hook`, nested, as playwright-qase-reporter reports them:
+ * a hook wrapper (`Before Hooks`, …) only when a step or hook ran inside it, and never the
+ * official `qase.attach` carrier steps. So a `test.step` inside `beforeEach` is reported too.
+ */
 function steps(list) {
   const out = []
   for (const s of list) {
-    if (s.category !== 'test.step' || STEP_ATTACH.test(s.title)) continue
+    if ((s.category !== 'test.step' && s.category !== 'hook') || STEP_ATTACH.test(s.title)) continue
+    if (HOOK_WRAPPERS.has(s.title) && onlyLeaves(s.steps)) continue
     const parts = stepParts(s.title)
     out.push({
       title: parts.title,

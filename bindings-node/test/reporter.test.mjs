@@ -168,7 +168,25 @@ test('retries, test.fail(), timedOut and skipped pass through as runner facts', 
   assert.equal(skipped.outcome.runner_status, 'skipped')
 })
 
-test('only test.step steps are kept, nested; attachments are files or base64 bodies', () => {
+test('test.step and hook steps are kept, nested, as the official reporter keeps them', () => {
+  const r = toTestResult(
+    fakeTest(),
+    fakeResult({
+      steps: [
+        // A hook wrapper with a step inside: kept, with the hook and the step.
+        step('Before Hooks', 'hook', { steps: [step('beforeEach hook', 'hook', { steps: [step('sign in', 'test.step'), step('page.goto', 'pw:api')] })] }),
+        step('click', 'pw:api'),
+        // A hook wrapper with only API calls and fixtures inside: left out.
+        step('After Hooks', 'hook', { steps: [step('page.close', 'pw:api'), step('fixture: page', 'fixture')] }),
+      ],
+    }),
+    { rootDir: '/repo' },
+  )
+  const tree = (list) => list.map((s) => (s.steps.length ? [s.title, tree(s.steps)] : s.title))
+  assert.deepEqual(tree(r.steps), [['Before Hooks', [['beforeEach hook', ['sign in']]]]])
+})
+
+test('only test.step steps of a test are kept, nested; attachments are files or base64 bodies', () => {
   const r = toTestResult(
     fakeTest(),
     fakeResult({
