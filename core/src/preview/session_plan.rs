@@ -202,30 +202,17 @@ impl Host {
             }
             Action::UploadAttachment(a) => {
                 let bytes = a.content.as_ref().map_or(0, String::len);
-                step("upload_attachment", &a.method, &a.path, None, bytes)
+                step(action.name(), &a.method, &a.path, None, bytes)
             }
             Action::WriteReport(w) | Action::SaveFallback(w) => {
-                let name = match action {
-                    Action::WriteReport(_) => "write_report",
-                    _ => "save_fallback",
-                };
                 let bytes = w.files.iter().map(|f| f.content.len()).sum();
-                step(name, "", &w.dir, Some(w.files.len()), bytes)
+                step(action.name(), "", &w.dir, Some(w.files.len()), bytes)
             }
             other => {
                 let Some(r) = other.http_request() else {
                     return;
                 };
-                let name = match other {
-                    Action::CreateRun(_) => "create_run",
-                    Action::CheckRun(_) => "check_run",
-                    Action::GetConfigurations(_) => "get_configurations",
-                    Action::CreateConfigurationGroup(_) => "create_configuration_group",
-                    Action::CreateConfiguration(_) => "create_configuration",
-                    Action::UploadResults(_) => "upload_results",
-                    _ => "complete_run",
-                };
-                step(name, &r.method, &r.path, r.count, r.body.len())
+                step(other.name(), &r.method, &r.path, r.count, r.body.len())
             }
         };
         self.steps.push(planned);

@@ -217,8 +217,83 @@ impl Action {
         }
     }
 
+    /// The action's wire name, its serde tag (`create_run`, `write_report`, …); a test holds
+    /// the two equal.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::CreateRun(_) => "create_run",
+            Action::CheckRun(_) => "check_run",
+            Action::GetConfigurations(_) => "get_configurations",
+            Action::CreateConfigurationGroup(_) => "create_configuration_group",
+            Action::CreateConfiguration(_) => "create_configuration",
+            Action::UploadAttachment(_) => "upload_attachment",
+            Action::UploadResults(_) => "upload_results",
+            Action::CompleteRun(_) => "complete_run",
+            Action::WriteReport(_) => "write_report",
+            Action::SaveFallback(_) => "save_fallback",
+            Action::Log { .. } => "log",
+            Action::Wait { .. } => "wait",
+            Action::Finished { .. } => "finished",
+        }
+    }
+
     /// True for `wait` and `finished`: the host stops draining.
     pub fn ends_drain(&self) -> bool {
         matches!(self, Action::Wait { .. } | Action::Finished { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_is_the_serde_tag() {
+        let http = || HttpRequest {
+            request_id: 1,
+            method: "POST".into(),
+            url: "https://api.qase.io/v1/run/DEMO".into(),
+            path: "/v1/run/DEMO".into(),
+            body: String::new(),
+            count: None,
+        };
+        let files = || FileWrite {
+            request_id: 2,
+            dir: "report".into(),
+            files: Vec::new(),
+        };
+        let actions = [
+            Action::CreateRun(http()),
+            Action::CheckRun(http()),
+            Action::GetConfigurations(http()),
+            Action::CreateConfigurationGroup(http()),
+            Action::CreateConfiguration(http()),
+            Action::UploadAttachment(AttachmentUpload {
+                request_id: 3,
+                method: "POST".into(),
+                url: String::new(),
+                path: String::new(),
+                name: "a".into(),
+                content_type: None,
+                file_path: None,
+                content: None,
+            }),
+            Action::UploadResults(http()),
+            Action::CompleteRun(http()),
+            Action::WriteReport(files()),
+            Action::SaveFallback(files()),
+            Action::Log {
+                level: LogLevel::Info,
+                message: "m".into(),
+            },
+            Action::Wait { until: None },
+            Action::Finished {
+                receipt: Receipt::default(),
+            },
+        ];
+        for action in actions {
+            let value = serde_json::to_value(&action).unwrap();
+            assert_eq!(value["action"], action.name(), "{action:?}");
+        }
     }
 }

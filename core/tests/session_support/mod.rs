@@ -65,18 +65,9 @@ pub fn drain(session: &mut Session, now: u64) -> Vec<Action> {
     }
 }
 
-/// The action's wire name (`create_run`, `write_report`, …): its serde tag.
-fn kind(action: &Action) -> String {
-    let value = serde_json::to_value(action).expect("actions serialize");
-    value["action"]
-        .as_str()
-        .expect("a tagged action")
-        .to_owned()
-}
-
 /// One short line per action, for golden lists.
 pub fn render(action: &Action) -> String {
-    let kind = kind(action);
+    let kind = action.name();
     if let Some(r) = action.http_request() {
         let count = r.count.map(|c| format!(" count={c}")).unwrap_or_default();
         return format!("{kind} #{} {} {}{count}", r.request_id, r.method, r.path);
@@ -115,7 +106,7 @@ pub fn render(action: &Action) -> String {
             Some(t) => format!("wait {t}"),
             None => "wait -".into(),
         },
-        Action::Finished { .. } => kind,
+        Action::Finished { .. } => kind.to_owned(),
         _ => unreachable!("HTTP actions are rendered above"),
     }
 }
