@@ -57,7 +57,8 @@ class Host:
         # Set when a bug stopped the background thread: the network part is over, and
         # :meth:`finish` saves what the session holds through its own fallback rules.
         self._stopped = False
-        # The action being performed, so a request cut short by such a bug is answered.
+        # The action being performed (None between actions), so one a bug cut short is
+        # answered or written by the rescue.
         self._performing: Optional[dict[str, Any]] = None
 
     # -- test loop side -------------------------------------------------------------------
@@ -200,6 +201,8 @@ class Host:
             self._session.handle(now_ms(), _native.write_files(action))
         else:
             self._log("warn", f"testrelay: unknown action {kind!r} ignored")
+        # Done and answered: a later bug must not perform it again (nor keep its files alive).
+        self._performing = None
 
     def _http(self, action: dict[str, Any]) -> dict[str, Any]:
         body = action["body"] or None
