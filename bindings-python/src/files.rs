@@ -11,7 +11,24 @@ use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use testrelay::Event;
 use testrelay::session::{FileEntry, FileWrite};
+
+/// Performs a write action: the event that answers it, `report_written` or `report_failed`
+/// (a panic of the write, which no input should cause, is a failure too: the session's own
+/// rules then keep the results, never lost).
+pub fn perform(write: &FileWrite) -> Event {
+    let request_id = write.request_id;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self::write(write)))
+        .unwrap_or_else(|_| Err(format!("{}: writing the files panicked", write.dir)));
+    match outcome {
+        Ok(()) => Event::ReportWritten { request_id },
+        Err(message) => Event::ReportFailed {
+            request_id,
+            message,
+        },
+    }
+}
 
 /// Writes every file of `write` under its `dir`; the first failure stops the action and is
 /// its message (naming the file).

@@ -295,14 +295,7 @@ fn validate_results(results: &Obj<'_>) -> PyResult<()> {
 #[pyfunction]
 fn write_files<'py>(py: Python<'py>, action: &Obj<'py>) -> PyResult<Obj<'py>> {
     let write: testrelay::session::FileWrite = from_py(action, "write_files action")?;
-    let request_id = write.request_id;
-    let event = match py.detach(|| files::write(&write)) {
-        Ok(()) => testrelay::Event::ReportWritten { request_id },
-        Err(message) => testrelay::Event::ReportFailed {
-            request_id,
-            message,
-        },
-    };
+    let event = py.detach(|| files::perform(&write));
     to_py(py, &event)
 }
 

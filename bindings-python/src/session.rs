@@ -4,8 +4,16 @@
 use crate::convert::{from_py, to_py};
 use crate::error::to_py as err;
 use pyo3::prelude::*;
+use testrelay::session::Action;
 use testrelay::{Config, Sources};
 use testrelay::{Event, Session as Core, SessionOptions};
+
+/// The wall clock (ms since the epoch), as the host's `now_ms()` reads it.
+fn clock_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
 
 /// Options the host gives about itself: `{instance}`.
 #[derive(serde::Deserialize)]
@@ -51,6 +59,32 @@ impl Session {
     /// The next action (`{"action": name, ...}`).
     fn poll<'py>(&mut self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.0.poll(now_ms))
+    }
+
+    /// `poll` until an action the host performs in Python (a request, an upload, a log line),
+    /// `wait` or `finished`, which it answers. Every `write_report` / `save_fallback` on the
+    /// way is performed here and answered (`report_written` / `report_failed`), with the GIL
+    /// released once for the whole loop: those actions never cross into Python as dicts, and
+    /// the test loop keeps the GIL while the files are written. After a write, the session
+    /// is told the time of the clock (`now_ms` is only the first poll's).
+    fn step<'py>(&mut self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyAny>> {
+        let core = &mut self.0;
+        let action = py
+            .detach(|| {
+                let mut now = now_ms;
+                loop {
+                    match core.poll(now) {
+                        Action::WriteReport(write) | Action::SaveFallback(write) => {
+                            let event = crate::files::perform(&write);
+                            now = now.max(clock_ms());
+                            core.handle(now, event)?;
+                        }
+                        other => return Ok(other),
+                    }
+                }
+            })
+            .map_err(err)?;
+        to_py(py, &action)
     }
 
     /// The run id once known (configured or created), else `None`.

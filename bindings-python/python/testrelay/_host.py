@@ -5,7 +5,9 @@ never waits for the network. The session, not this file, decides retries, batchi
 and completion.
 
 Drain invariant (docs/api.md): after every ``handle``/``add_results`` the host calls
-``poll(now)`` until it answers ``wait`` or ``finished``, performing each action in between.
+``step(now)`` (``poll`` that performs the report-file actions natively, see
+``Session.step``) until it answers ``wait`` or ``finished``, performing each other action in
+between.
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ class Host:
         for event in events:
             self._session.handle(now_ms(), event)
         while True:
-            action = self._session.poll(now_ms())
+            action = self._session.step(now_ms())
             kind = action["action"]
             if kind == "wait":
                 self._until = action["until"]
@@ -196,8 +198,8 @@ class Host:
         elif kind == "upload_attachment":
             self._session.handle(now_ms(), self._upload_attachment(action))
         elif kind in FILE_ACTIONS:
-            # Native: a whole action with the GIL released once (Python would hand the GIL
-            # to the test loop and back three times per file).
+            # Only an action cut short by a bug comes here (``step`` performs the others):
+            # native, a whole action with the GIL released once.
             self._session.handle(now_ms(), _native.write_files(action))
         else:
             self._log("warn", f"testrelay: unknown action {kind!r} ignored")
