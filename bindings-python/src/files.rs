@@ -31,19 +31,75 @@ pub fn perform(write: &FileWrite) -> Event {
 }
 
 /// Writes every file of `write` under its `dir`; the first failure stops the action and is
-/// its message (naming the file).
+/// its message (naming the file). Each folder is made and opened once per action, and its
+/// new files are created relative to it (`openat`): the kernel walks the folder's path once
+/// per action instead of once per file.
 pub fn write(write: &FileWrite) -> Result<(), String> {
-    let mut made: Vec<PathBuf> = Vec::new();
+    let mut made: Vec<(PathBuf, Option<File>)> = Vec::new();
     for entry in &write.files {
         let target = Path::new(&write.dir).join(&entry.path);
         let folder = target.parent().unwrap_or(Path::new(""));
-        if !made.iter().any(|m| m == folder) {
-            fs::create_dir_all(folder).map_err(|e| failure(folder, &e))?;
-            made.push(folder.to_path_buf());
-        }
-        write_one(&target, entry).map_err(|e| failure(&target, &e))?;
+        let index = match made.iter().position(|(m, _)| m == folder) {
+            Some(index) => index,
+            None => {
+                fs::create_dir_all(folder).map_err(|e| failure(folder, &e))?;
+                // A folder that cannot be opened is written by full paths, as before.
+                made.push((folder.to_path_buf(), open_folder(folder)));
+                made.len() - 1
+            }
+        };
+        write_one(&target, made[index].1.as_ref(), entry).map_err(|e| failure(&target, &e))?;
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn open_folder(folder: &Path) -> Option<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY)
+        .open(folder)
+        .ok()
+}
+
+#[cfg(not(unix))]
+fn open_folder(_folder: &Path) -> Option<File> {
+    None
+}
+
+/// Creates `target`, which must not exist yet (`O_EXCL`, as `create_new`), relative to its
+/// opened `folder` when there is one.
+#[cfg(unix)]
+fn create_new(target: &Path, folder: Option<&File>) -> io::Result<File> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::unix::ffi::OsStrExt;
+    let (Some(folder), Some(name)) = (folder, target.file_name()) else {
+        return OpenOptions::new().write(true).create_new(true).open(target);
+    };
+    let name = std::ffi::CString::new(name.as_bytes())
+        .map_err(|_| io::Error::new(ErrorKind::InvalidInput, "a NUL byte in the file name"))?;
+    let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC;
+    // SAFETY: `folder` is an open directory for the whole call and `name` a NUL-terminated
+    // string; a descriptor the call returns is new, and owned by the `File` from then on.
+    let fd = unsafe {
+        libc::openat(
+            folder.as_raw_fd(),
+            name.as_ptr(),
+            flags,
+            0o666 as libc::c_uint,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just opened, is valid and owned by nothing else.
+    Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+#[cfg(not(unix))]
+fn create_new(target: &Path, _folder: Option<&File>) -> io::Result<File> {
+    OpenOptions::new().write(true).create_new(true).open(target)
 }
 
 fn failure(path: &Path, e: &io::Error) -> String {
@@ -55,14 +111,14 @@ fn failure(path: &Path, e: &io::Error) -> String {
 /// operation instead of the two of a temporary file and a rename. An existing file (a folder
 /// used again) is replaced through a temporary file and a rename, so a reader of it never
 /// sees half of it. An attachment (`source`) is always copied to a temporary file first.
-fn write_one(target: &Path, entry: &FileEntry) -> io::Result<()> {
+fn write_one(target: &Path, folder: Option<&File>, entry: &FileEntry) -> io::Result<()> {
     if let Some(source) = entry.source.as_deref().filter(|s| !s.is_empty()) {
         let tmp = temporary(target);
         fs::copy(source, &tmp)?;
         return fs::rename(&tmp, target);
     }
     let bytes = content(entry)?;
-    match OpenOptions::new().write(true).create_new(true).open(target) {
+    match create_new(target, folder) {
         Ok(file) => write_all(file, &bytes),
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
             let tmp = temporary(target);
