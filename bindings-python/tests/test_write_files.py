@@ -1,6 +1,7 @@
 """``write_files``: the host's file IO of a ``write_report`` / ``save_fallback`` action (native,
 with the GIL released). Every entry kind is written, an existing file is replaced whole, no
-temporary file is left behind, and a failure is the ``report_failed`` event naming the file."""
+temporary file is left behind, and a failure is the ``report_failed`` event naming the file.
+``Session.step`` performs those actions itself and hands over only the others."""
 
 from __future__ import annotations
 
@@ -63,3 +64,46 @@ def test_a_folder_that_cannot_be_made_is_report_failed(tmp_path: Path) -> None:
 def test_a_wrong_shape_is_invalid_input() -> None:
     with pytest.raises(_native.InvalidInputError):
         _native.write_files({"request_id": 1, "files": []})
+
+
+def report_session(folder: Path) -> _native.Session:
+    sources = {"options": {"mode": "report", "report": {"connection": {"local": {"path": str(folder)}}}},
+               "file": None, "env": {}, "cli": None}
+    return _native.Session(sources, {"instance": "step-test"}, 1_000)
+
+
+def drain(session: _native.Session) -> list[dict[str, object]]:
+    """``step`` until ``finished``: the actions it handed over (none is a file action)."""
+    seen = []
+    while True:
+        action = session.step(2_000)
+        seen.append(action)
+        if action["action"] == "finished":
+            return seen
+        assert action["action"] in ("log", "wait"), action
+
+
+def test_step_writes_the_report_files_itself(tmp_path: Path) -> None:
+    session = report_session(tmp_path / "report")
+    session.add_results(1_500, [{"title": f"t{i}", "node_id": f"test_a.py::t{i}",
+                                 "outcome": {"framework": "pytest", "runner_status": "passed"}} for i in range(3)])
+    session.handle(1_600, {"event": "all_tests_done"})
+    seen = drain(session)
+    assert not any(a["action"] in ("write_report", "save_fallback") for a in seen)
+    assert seen[-1]["receipt"]["reported"] == 3
+    assert len(list((tmp_path / "report" / "results").glob("*.json"))) == 3
+    assert (tmp_path / "report" / "run.json").is_file()
+
+
+def test_step_answers_a_failed_write_and_the_session_says_so(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    session = report_session(tmp_path / "file")
+    session.add_results(1_500, [{"title": "t", "outcome": {"framework": "pytest", "runner_status": "passed"}}])
+    session.handle(1_600, {"event": "all_tests_done"})
+    seen = drain(session)
+    # The write failed (the report folder is a file): answered, so the session counts the
+    # result as not written and says why, naming the folder.
+    receipt = seen[-1]["receipt"]
+    assert receipt["reported"] == 0 and receipt["lost"] == 1
+    assert any(a["action"] == "log" and "could not write 1 results" in str(a["message"])
+               and str(tmp_path / "file") in str(a["message"]) for a in seen)
