@@ -97,11 +97,12 @@ fn write_step(out: &mut String, step: &Step) {
 /// there are none, the common case).
 fn custom_fields<'a>(decided: &Decided<'a>) -> BTreeMap<&'a str, &'a str> {
     let result = decided.result;
-    let mut fields: BTreeMap<&str, &str> = result
-        .fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    // Inserted one by one, not collected: `collect` into a BTreeMap sorts first, a stable
+    // sort instantiated for this one map (size of the WASM module).
+    let mut fields: BTreeMap<&str, &str> = BTreeMap::new();
+    for (k, v) in &result.fields {
+        fields.insert(k, v);
+    }
     if result.muted {
         fields.insert("muted", "true");
     }
