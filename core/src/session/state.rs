@@ -389,7 +389,7 @@ impl Session {
             }
 
             (phase, request, _) => {
-                unreachable!("bug: {request:?} answered in phase {}", phase.name())
+                unreachable!("bug: {} answered in phase {}", request.kind(), phase.name())
             }
         }
     }
