@@ -232,7 +232,16 @@ pub(crate) fn local_copies(
                 object.insert("attachments".to_owned(), list);
             }
             _ => {
-                object.remove("attachments");
+                // Rebuilt without the key rather than `remove`d: insertion and iteration are
+                // instantiated for this map type anyway, B-tree removal would only be here
+                // (size of the WASM module).
+                let mut kept = serde_json::Map::new();
+                for (key, value) in std::mem::take(object) {
+                    if key != "attachments" {
+                        kept.insert(key, value);
+                    }
+                }
+                *object = kept;
             }
         }
     }
