@@ -312,6 +312,14 @@ mod tests {
             (files[1].content.as_str(), files[1].encoding.as_deref()),
             ("aGk=", Some("base64"))
         );
+        // Nothing to copy: the hashes go, every other key stays.
+        let (json, files) = local_copies(
+            r#"{"id":"r1","attachments":["h"],"title":"t"}"#,
+            "r1",
+            &[Attachment::default()],
+        );
+        assert_eq!(json, r#"{"id":"r1","title":"t"}"#);
+        assert!(files.is_empty());
         assert_eq!(
             uploaded_hash(r#"{"status":true,"result":[{"hash":"abc"}]}"#).as_deref(),
             Some("abc")
