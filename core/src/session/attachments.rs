@@ -245,7 +245,7 @@ pub(crate) fn local_copies(
             }
         }
     }
-    (value.to_string(), files)
+    (serde_json::to_string(&value).unwrap_or_default(), files)
 }
 
 /// A file name that stays inside `attachments/`: characters outside `[A-Za-z0-9._-]` become

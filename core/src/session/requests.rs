@@ -48,13 +48,14 @@ impl Session {
             Request::CreateConfigurationGroup(title) => (
                 "POST",
                 format!("/v1/configuration/{project}/group"),
-                serde_json::json!({ "title": title }).to_string(),
+                serde_json::to_string(&serde_json::json!({ "title": title })).unwrap_or_default(),
                 None,
             ),
             Request::CreateConfiguration(title, group_id) => (
                 "POST",
                 format!("/v1/configuration/{project}"),
-                serde_json::json!({ "title": title, "group_id": group_id }).to_string(),
+                serde_json::to_string(&serde_json::json!({ "title": title, "group_id": group_id }))
+                    .unwrap_or_default(),
                 None,
             ),
             Request::Upload(batch) => {
