@@ -202,3 +202,9 @@ pub fn preview_report(
     let preview = testrelay::preview_report(&text, &settings.unwrap_or_default());
     to_js(&preview.map_err(error::core_error)?)
 }
+
+/// The allocator: talc instead of std's dlmalloc, 2.3 KB smaller gzipped (page module, measured
+/// 2026-12-06) at the same speed (previewReport of 10k tests). Single-threaded WASM only.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

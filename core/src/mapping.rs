@@ -51,7 +51,10 @@ impl StatusMapping {
                         }
                         other => warnings.push(invalid_entry(
                             key,
-                            &format!("{from}={other}"),
+                            &format!(
+                                "{from}={}",
+                                serde_json::to_string(other).unwrap_or_default()
+                            ),
                             "the target must be a status name",
                         )),
                     }
@@ -157,7 +160,10 @@ impl StatusFilter {
                 for item in items {
                     match item {
                         Value::String(name) => filter.push_name(name, key, &mut warnings),
-                        other => warnings.push(unknown_filter(key, &other.to_string())),
+                        other => warnings.push(unknown_filter(
+                            key,
+                            &serde_json::to_string(other).unwrap_or_default(),
+                        )),
                     }
                 }
             }

@@ -38,6 +38,8 @@ ROWS = [
     ("Node: bulk addResults per result", get("node_bulk_us"), "µs", 0.5, "max"),
     ("Python: bulk add_results per result", get("python_bulk_us"), "µs", 0.5, "max"),
     ("Playwright: runner CPU added per test", get("pw_testrelay_cpu_per_test_ms"), "ms", 0.1, "max"),
+    ("Playwright: the reporter's own CPU per test, without Playwright (bench/reporter-cpu.cjs)", get("pw_reporter_own_us"), "µs", None, None),
+    ("Playwright: resident memory added by loading the binding (bench/load-rss.cjs)", get("node_load_rss_mb"), "MB", None, None),
     ("Playwright: start-up added", get("pw_testrelay_startup_ms"), "ms", 50, "max"),
     ("Playwright: memory added", get("pw_testrelay_mb"), "MB", 5, "max"),
     ("pytest: time added per test", get("pytest_testrelay_per_test_us"), "µs", 25 if bare_per_test_us is None else max(25, 0.02 * bare_per_test_us), "max"),

@@ -4,6 +4,7 @@
 //!
 //! The types live here; [`Config::resolve`] (in `resolve.rs`) reads the sources.
 
+mod layers;
 mod resolve;
 
 pub use resolve::Sources;

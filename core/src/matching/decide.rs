@@ -155,12 +155,17 @@ impl CaseIndex {
 
 /// The case a result would create: its title, and each enabled field it gives.
 fn draft(result: &ResultFacts, settings: &MatchSettings) -> CaseDraft {
-    let fields = settings
-        .create_fields
-        .iter()
-        .filter(|&&f| f != CaseField::Title)
-        .filter_map(|&f| result.value(f).map(|v| (f, v)))
-        .collect();
+    // Inserted one by one, not collected: `collect` into a BTreeMap sorts first, a stable
+    // sort instantiated for this one map (size of the WASM module).
+    let mut fields = BTreeMap::new();
+    for &f in &settings.create_fields {
+        if f == CaseField::Title {
+            continue;
+        }
+        if let Some(v) = result.value(f) {
+            fields.insert(f, v);
+        }
+    }
     CaseDraft {
         title: result.title.clone(),
         automated: true,

@@ -232,11 +232,20 @@ pub(crate) fn local_copies(
                 object.insert("attachments".to_owned(), list);
             }
             _ => {
-                object.remove("attachments");
+                // Rebuilt without the key rather than `remove`d: insertion and iteration are
+                // instantiated for this map type anyway, B-tree removal would only be here
+                // (size of the WASM module).
+                let mut kept = serde_json::Map::new();
+                for (key, value) in std::mem::take(object) {
+                    if key != "attachments" {
+                        kept.insert(key, value);
+                    }
+                }
+                *object = kept;
             }
         }
     }
-    (value.to_string(), files)
+    (serde_json::to_string(&value).unwrap_or_default(), files)
 }
 
 /// A file name that stays inside `attachments/`: characters outside `[A-Za-z0-9._-]` become
@@ -303,6 +312,14 @@ mod tests {
             (files[1].content.as_str(), files[1].encoding.as_deref()),
             ("aGk=", Some("base64"))
         );
+        // Nothing to copy: the hashes go, every other key stays.
+        let (json, files) = local_copies(
+            r#"{"id":"r1","attachments":["h"],"title":"t"}"#,
+            "r1",
+            &[Attachment::default()],
+        );
+        assert_eq!(json, r#"{"id":"r1","title":"t"}"#);
+        assert!(files.is_empty());
         assert_eq!(
             uploaded_hash(r#"{"status":true,"result":[{"hash":"abc"}]}"#).as_deref(),
             Some("abc")

@@ -8,7 +8,6 @@
 use super::json::{Object, array, float, integer, string};
 use crate::result::{Step, TestResult};
 use crate::status::Status;
-use std::collections::BTreeMap;
 
 /// What the session decided about one result, ready to become one payload object per case.
 #[derive(Debug)]
@@ -94,19 +93,23 @@ fn write_step(out: &mut String, step: &Step) {
 }
 
 /// Custom fields in key order, with the two marks the session adds (no allocation when
-/// there are none, the common case).
-fn custom_fields<'a>(decided: &Decided<'a>) -> BTreeMap<&'a str, &'a str> {
+/// there are none, the common case). A sorted list, not a map: the result's own fields are a
+/// `BTreeMap` already (sorted, unique), so the marks are merged in by binary search, and no
+/// `BTreeMap<&str, &str>` code is instantiated (size of the WASM module).
+fn custom_fields<'a>(decided: &Decided<'a>) -> Vec<(&'a str, &'a str)> {
     let result = decided.result;
-    let mut fields: BTreeMap<&str, &str> = result
+    let mut fields: Vec<(&str, &str)> = result
         .fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    if result.muted {
-        fields.insert("muted", "true");
-    }
-    if decided.flaky {
-        fields.insert("is_flaky", "true");
+    for (on, key) in [(result.muted, "muted"), (decided.flaky, "is_flaky")] {
+        if on {
+            match fields.binary_search_by(|&(k, _)| k.cmp(key)) {
+                Ok(i) => fields[i].1 = "true",
+                Err(i) => fields.insert(i, (key, "true")),
+            }
+        }
     }
     fields
 }
@@ -343,7 +346,8 @@ mod tests {
         ) -> String {
             let result = decided.result;
             let error = result.outcome.error.as_ref();
-            let fields = super::super::custom_fields(decided);
+            let fields: BTreeMap<&str, &str> =
+                super::super::custom_fields(decided).into_iter().collect();
             let message = match (
                 result.attempt,
                 result

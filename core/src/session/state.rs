@@ -1,25 +1,24 @@
 //! Every state change of the session (h11's rule: everything that changes state is in
 //! here). `transition` is one `match (phase, event)`; `on_reply` is one match over
 //! `(phase, request, answer)` for the HTTP answers it routes; `advance` runs the timers
-//! (retries, the end deadline) and the dispatcher after every call.
+//! (retries, the end deadline) and the dispatcher after every call. What a change asks
+//! for goes out through `requests.rs` (HTTP actions, retries) and `local.rs` (file actions).
 //!
 //! Phases: `off` | `opening` → `open` → `closing` → [`completing`] → [`finishing`] →
 //! `finished`; `local` (report mode, or the run could not be opened) → `finishing`.
 
 use super::answers::{closed_run, result_id};
-use super::attachments::{local_copies, uploaded_hash};
+use super::attachments::uploaded_hash;
 use super::configurations::{Lookup, Next, without_lookup};
-use super::event::{Action, Event, FileWrite, HttpRequest, LogLevel};
+use super::event::{Event, LogLevel};
 use super::payload::create_run_json;
 use super::pipeline::Prepared;
-use super::report::{Summary, result_file, run_file};
+use super::report::run_file;
+use super::requests::ENVELOPE_BYTES;
 use super::retry::{self, Outcome};
-use super::{Batch, FileJob, Pending, Phase, Request, Session, Sink};
+use super::{Batch, Pending, Phase, Request, Session, Sink};
 use crate::config::Mode;
 use crate::error::Error;
-
-/// `{"results":[` + `]}`.
-const ENVELOPE_BYTES: usize = 14;
 
 impl Session {
     /// The first requests, from the mode.
@@ -389,7 +388,7 @@ impl Session {
             }
 
             (phase, request, _) => {
-                unreachable!("bug: {request:?} answered in phase {}", phase.name())
+                unreachable!("bug: {} answered in phase {}", request.kind(), phase.name())
             }
         }
     }
@@ -650,58 +649,6 @@ impl Session {
         }
     }
 
-    fn flush_local(&mut self) {
-        let results = std::mem::take(&mut self.queue);
-        self.write_local(results, self.sink);
-    }
-
-    /// Results to local files (report, or fallback).
-    fn write_local(&mut self, results: Vec<Prepared>, sink: Sink) {
-        if results.is_empty() {
-            return;
-        }
-        let count = results.len() as u64;
-        let mut files = Vec::with_capacity(results.len());
-        for prepared in results {
-            let summary = match prepared.summary {
-                Some(summary) => {
-                    debug_assert_eq!(summary, Summary::of(&prepared.json));
-                    summary
-                }
-                None => Summary::of(&prepared.json),
-            };
-            if prepared.attachments.is_empty() {
-                files.push(result_file(&summary.id, prepared.json));
-            } else {
-                let (json, copies) =
-                    local_copies(&prepared.json, &summary.id, &prepared.attachments);
-                files.push(result_file(&summary.id, json));
-                files.extend(copies);
-            }
-            self.local.push(summary);
-        }
-        match sink {
-            Sink::Report => self.receipt.reported += count,
-            Sink::Fallback => self.receipt.in_fallback += count,
-        }
-        self.write_files(files, sink, count);
-    }
-
-    fn write_files(&mut self, files: Vec<super::FileEntry>, sink: Sink, count: u64) {
-        self.next_request += 1;
-        let write = FileWrite {
-            request_id: self.next_request,
-            dir: self.config.report_path.clone(),
-            files,
-        };
-        self.files
-            .insert(self.next_request, FileJob { count, sink });
-        self.out.push_back(match sink {
-            Sink::Report => Action::WriteReport(write),
-            Sink::Fallback => Action::SaveFallback(write),
-        });
-    }
-
     /// Network work is over: write `run.json` for what went to local files, then finish.
     fn wrap_up(&mut self, now: u64) {
         if !self.local.is_empty() {
@@ -784,134 +731,6 @@ impl Session {
         // Mode off: no action but the receipt (which carries the summary).
         if self.config.mode != Mode::Off {
             self.log(level, summary);
-        }
-    }
-
-    fn schedule(&mut self, now: u64, request: Request, tries: u32, after_ms: Option<u64>) {
-        let wait = after_ms.unwrap_or_else(|| retry::backoff_ms(tries));
-        if let Request::Upload(batch) = &request {
-            self.receipt.retried += batch.results.len() as u64;
-        }
-        self.scheduled
-            .push((now.saturating_add(wait), Pending { request, tries }));
-    }
-
-    /// Sends a request (`tries` = sends so far).
-    fn send(&mut self, request: Request, tries: u32) {
-        self.next_request += 1;
-        let request_id = self.next_request;
-        let testops = &self.config.testops;
-        let project = testops.project.as_deref().unwrap_or_default();
-        let run_id = self.run_id.unwrap_or_default();
-        let (method, path, body, count) = match &request {
-            Request::CreateRun(body) => ("POST", format!("/v1/run/{project}"), body.clone(), None),
-            Request::CheckRun => (
-                "GET",
-                format!("/v1/run/{project}/{run_id}"),
-                String::new(),
-                None,
-            ),
-            Request::ListConfigurations => (
-                "GET",
-                format!("/v1/configuration/{project}"),
-                String::new(),
-                None,
-            ),
-            Request::CreateConfigurationGroup(title) => (
-                "POST",
-                format!("/v1/configuration/{project}/group"),
-                serde_json::json!({ "title": title }).to_string(),
-                None,
-            ),
-            Request::CreateConfiguration(title, group_id) => (
-                "POST",
-                format!("/v1/configuration/{project}"),
-                serde_json::json!({ "title": title, "group_id": group_id }).to_string(),
-                None,
-            ),
-            Request::Upload(batch) => {
-                let mut body = String::with_capacity(
-                    ENVELOPE_BYTES
-                        + batch
-                            .results
-                            .iter()
-                            .map(|p| p.json.len() + 1)
-                            .sum::<usize>(),
-                );
-                body.push_str("{\"results\":[");
-                for (i, prepared) in batch.results.iter().enumerate() {
-                    if i > 0 {
-                        body.push(',');
-                    }
-                    body.push_str(&prepared.json);
-                }
-                body.push_str("]}");
-                (
-                    "POST",
-                    format!("/v2/{project}/run/{run_id}/results"),
-                    body,
-                    Some(batch.results.len()),
-                )
-            }
-            Request::Complete => (
-                "POST",
-                format!("/v1/run/{project}/{run_id}/complete"),
-                String::new(),
-                None,
-            ),
-            Request::UploadAttachment { .. } => (
-                "POST",
-                format!("/v1/attachment/{project}"),
-                String::new(),
-                None,
-            ),
-        };
-        let http = HttpRequest {
-            request_id,
-            method: method.to_owned(),
-            url: format!("{}{path}", testops.api_base()),
-            path,
-            body,
-            count,
-        };
-        if let Request::Upload(batch) = &request {
-            if !batch.resent {
-                self.receipt.sent += batch.results.len() as u64;
-            }
-        }
-        self.out.push_back(match &request {
-            Request::CreateRun(_) => Action::CreateRun(http),
-            Request::CheckRun => Action::CheckRun(http),
-            Request::ListConfigurations => Action::GetConfigurations(http),
-            Request::CreateConfigurationGroup(_) => Action::CreateConfigurationGroup(http),
-            Request::CreateConfiguration(..) => Action::CreateConfiguration(http),
-            Request::Upload(_) => Action::UploadResults(http),
-            Request::Complete => Action::CompleteRun(http),
-            Request::UploadAttachment { held, index } => {
-                Action::UploadAttachment(self.attachment_upload(http, *held, *index))
-            }
-        });
-        self.in_flight.insert(
-            request_id,
-            Pending {
-                request,
-                tries: tries + 1,
-            },
-        );
-    }
-
-    /// When `poll` should be called again without an event.
-    pub(super) fn next_timer(&self) -> Option<u64> {
-        let retry = self.scheduled.iter().map(|(at, _)| *at).min();
-        let deadline = self.deadline.filter(|_| {
-            matches!(
-                self.phase,
-                Phase::Opening | Phase::Closing | Phase::Completing
-            )
-        });
-        match (retry, deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
         }
     }
 }

@@ -1,0 +1,146 @@
+//! Requests out: a retry waits in `scheduled` until its time; `send` turns a request into the
+//! host's HTTP action (method, path, body) and keeps it in flight until its answer comes.
+
+use super::event::{Action, HttpRequest};
+use super::retry;
+use super::{Pending, Phase, Request, Session};
+
+/// `{"results":[` + `]}`.
+pub(super) const ENVELOPE_BYTES: usize = 14;
+
+impl Session {
+    pub(super) fn schedule(
+        &mut self,
+        now: u64,
+        request: Request,
+        tries: u32,
+        after_ms: Option<u64>,
+    ) {
+        let wait = after_ms.unwrap_or_else(|| retry::backoff_ms(tries));
+        if let Request::Upload(batch) = &request {
+            self.receipt.retried += batch.results.len() as u64;
+        }
+        self.scheduled
+            .push((now.saturating_add(wait), Pending { request, tries }));
+    }
+
+    /// Sends a request (`tries` = sends so far).
+    pub(super) fn send(&mut self, request: Request, tries: u32) {
+        self.next_request += 1;
+        let request_id = self.next_request;
+        let testops = &self.config.testops;
+        let project = testops.project.as_deref().unwrap_or_default();
+        let run_id = self.run_id.unwrap_or_default();
+        let (method, path, body, count) = match &request {
+            Request::CreateRun(body) => ("POST", format!("/v1/run/{project}"), body.clone(), None),
+            Request::CheckRun => (
+                "GET",
+                format!("/v1/run/{project}/{run_id}"),
+                String::new(),
+                None,
+            ),
+            Request::ListConfigurations => (
+                "GET",
+                format!("/v1/configuration/{project}"),
+                String::new(),
+                None,
+            ),
+            Request::CreateConfigurationGroup(title) => (
+                "POST",
+                format!("/v1/configuration/{project}/group"),
+                serde_json::to_string(&serde_json::json!({ "title": title })).unwrap_or_default(),
+                None,
+            ),
+            Request::CreateConfiguration(title, group_id) => (
+                "POST",
+                format!("/v1/configuration/{project}"),
+                serde_json::to_string(&serde_json::json!({ "title": title, "group_id": group_id }))
+                    .unwrap_or_default(),
+                None,
+            ),
+            Request::Upload(batch) => {
+                let mut body = String::with_capacity(
+                    ENVELOPE_BYTES
+                        + batch
+                            .results
+                            .iter()
+                            .map(|p| p.json.len() + 1)
+                            .sum::<usize>(),
+                );
+                body.push_str("{\"results\":[");
+                for (i, prepared) in batch.results.iter().enumerate() {
+                    if i > 0 {
+                        body.push(',');
+                    }
+                    body.push_str(&prepared.json);
+                }
+                body.push_str("]}");
+                (
+                    "POST",
+                    format!("/v2/{project}/run/{run_id}/results"),
+                    body,
+                    Some(batch.results.len()),
+                )
+            }
+            Request::Complete => (
+                "POST",
+                format!("/v1/run/{project}/{run_id}/complete"),
+                String::new(),
+                None,
+            ),
+            Request::UploadAttachment { .. } => (
+                "POST",
+                format!("/v1/attachment/{project}"),
+                String::new(),
+                None,
+            ),
+        };
+        let http = HttpRequest {
+            request_id,
+            method: method.to_owned(),
+            url: format!("{}{path}", testops.api_base()),
+            path,
+            body,
+            count,
+        };
+        if let Request::Upload(batch) = &request {
+            if !batch.resent {
+                self.receipt.sent += batch.results.len() as u64;
+            }
+        }
+        self.out.push_back(match &request {
+            Request::CreateRun(_) => Action::CreateRun(http),
+            Request::CheckRun => Action::CheckRun(http),
+            Request::ListConfigurations => Action::GetConfigurations(http),
+            Request::CreateConfigurationGroup(_) => Action::CreateConfigurationGroup(http),
+            Request::CreateConfiguration(..) => Action::CreateConfiguration(http),
+            Request::Upload(_) => Action::UploadResults(http),
+            Request::Complete => Action::CompleteRun(http),
+            Request::UploadAttachment { held, index } => {
+                Action::UploadAttachment(self.attachment_upload(http, *held, *index))
+            }
+        });
+        self.in_flight.insert(
+            request_id,
+            Pending {
+                request,
+                tries: tries + 1,
+            },
+        );
+    }
+
+    /// When `poll` should be called again without an event.
+    pub(super) fn next_timer(&self) -> Option<u64> {
+        let retry = self.scheduled.iter().map(|(at, _)| *at).min();
+        let deadline = self.deadline.filter(|_| {
+            matches!(
+                self.phase,
+                Phase::Opening | Phase::Closing | Phase::Completing
+            )
+        });
+        match (retry, deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
