@@ -8,13 +8,6 @@ use testrelay::session::Action;
 use testrelay::{Config, Sources};
 use testrelay::{Event, Session as Core, SessionOptions};
 
-/// The wall clock (ms since the epoch), as the host's `now_ms()` reads it.
-fn clock_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
-
 /// Options the host gives about itself: `{instance}`.
 #[derive(serde::Deserialize)]
 struct Options {
@@ -65,16 +58,15 @@ impl Session {
     /// `wait` or `finished`, which it answers. Every `write_report` / `save_fallback` on the
     /// way is performed here and answered (`report_written` / `report_failed`) without
     /// crossing into Python as a dict, with the GIL released for the files only (once per
-    /// action: the test loop runs meanwhile; a step with no files keeps it). After a write,
-    /// the session is told the time of the clock (`now_ms` is only the first poll's).
+    /// action: the test loop runs meanwhile; a step with no files keeps it). The whole step
+    /// happens at `now_ms`: the binding reads no clock (a write's few milliseconds only
+    /// delay the session's next timer by as much).
     fn step<'py>(&mut self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyAny>> {
-        let mut now = now_ms;
         loop {
-            match self.0.poll(now) {
+            match self.0.poll(now_ms) {
                 Action::WriteReport(write) | Action::SaveFallback(write) => {
                     let event = py.detach(|| crate::files::perform(&write));
-                    now = now.max(clock_ms());
-                    self.0.handle(now, event).map_err(err)?;
+                    self.0.handle(now_ms, event).map_err(err)?;
                 }
                 other => return to_py(py, &other),
             }
