@@ -1,6 +1,7 @@
 //! Results to local files: the report (report mode) or the fallback (results that could not
 //! be delivered), in the Qase local report layout (`report.rs`). Each write is one
-//! `write_report` / `save_fallback` action; the host answers it with `files_written`.
+//! `write_report` / `save_fallback` action; the host answers it with `report_written` or
+//! `report_failed`.
 
 use super::attachments::local_copies;
 use super::event::{Action, FileEntry, FileWrite};
