@@ -86,7 +86,8 @@ use crate::result::TestResult;
 use crate::warning::Warning;
 use pipeline::{Prepared, Scratch};
 use report::Summary;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{BTreeMap, VecDeque};
 
 /// What the host tells the session about itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -225,13 +226,15 @@ pub struct Session {
     in_flight: BTreeMap<u64, Pending>,
     scheduled: Vec<(u64, Pending)>,
     /// File writes in flight and request ids given up on. Hashed, not ordered: neither is
-    /// ever iterated, and `HashSet<u64>` is `failed_attempts`' type already (one
+    /// ever iterated, and `FxHashSet<u64>` is `failed_attempts`' type already (one
     /// instantiation less of the B-tree code each, 4.9 KB gzipped in the WASM page module).
-    files: HashMap<u64, FileJob>,
-    abandoned: HashSet<u64>,
+    /// Fx, not std's `RandomState`: the core takes no randomness, and the keys are its own
+    /// request counters.
+    files: FxHashMap<u64, FileJob>,
+    abandoned: FxHashSet<u64>,
     local: Vec<Summary>,
     waiting_links: Vec<(Vec<u64>, String)>,
-    failed_attempts: HashSet<u64>,
+    failed_attempts: FxHashSet<u64>,
     out: VecDeque<Action>,
     receipt: Receipt,
 }
@@ -289,11 +292,11 @@ impl Session {
             ready: VecDeque::new(),
             in_flight: BTreeMap::new(),
             scheduled: Vec::new(),
-            files: HashMap::new(),
-            abandoned: HashSet::new(),
+            files: FxHashMap::default(),
+            abandoned: FxHashSet::default(),
             local: Vec::new(),
             waiting_links: Vec::new(),
-            failed_attempts: HashSet::new(),
+            failed_attempts: FxHashSet::default(),
             out: VecDeque::new(),
             receipt: Receipt {
                 mode: config.mode,
