@@ -168,13 +168,14 @@ pub(crate) enum Request {
 }
 
 impl Request {
-    /// The kind of request, for the message of the bug "answered in the wrong phase" (not its
-    /// `Debug` text: that would keep every `Debug` of a batch's results in the WASM module).
+    /// The wire name of the action `send` makes of the request (`Action::name`), for the
+    /// message of the bug "answered in the wrong phase" (not its `Debug` text: that would keep
+    /// every `Debug` of a batch's results in the WASM module).
     fn kind(&self) -> &'static str {
         match self {
             Request::CreateRun(_) => "create_run",
             Request::CheckRun => "check_run",
-            Request::ListConfigurations => "list_configurations",
+            Request::ListConfigurations => "get_configurations",
             Request::CreateConfigurationGroup(_) => "create_configuration_group",
             Request::CreateConfiguration(..) => "create_configuration",
             Request::UploadAttachment { .. } => "upload_attachment",
