@@ -303,6 +303,13 @@ fn write_files<'py>(py: Python<'py>, action: &Obj<'py>) -> PyResult<Obj<'py>> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     error::register(m)?;
+    // A panic in the native code (a testrelay bug) raises pyo3's `PanicException`, a
+    // `BaseException` (as `SystemExit` is) that `except Exception` lets through: exported so
+    // hosts can catch it by name at their top level (docs/api.md, first paragraph).
+    m.add(
+        "PanicException",
+        m.py().get_type::<pyo3::panic::PanicException>(),
+    )?;
     m.add_function(wrap_pyfunction!(classify, m)?)?;
     m.add_function(wrap_pyfunction!(parse_status_mapping_env, m)?)?;
     m.add_function(wrap_pyfunction!(parse_status_mapping_json, m)?)?;

@@ -134,13 +134,14 @@ def test_undelivered_results_go_to_the_fallback_and_the_run_stays_open(server: F
 
 BUGGY_HOST = """
 import testrelay._host as host
+from testrelay import PanicException
 
 _http = host.Host._http
 
 
 def _buggy_http(self, action):
     if action["action"] == "upload_results":
-        raise RuntimeError("a bug in the host")
+        raise {bug}("a bug in the host")
     return _http(self, action)
 
 
@@ -148,14 +149,17 @@ host.Host._http = _buggy_http
 """
 
 
-def test_a_bug_in_the_host_loses_no_result(server: FakeQase, suite: Path) -> None:
+# RuntimeError: a bug in the plugin's Python. PanicException: what pyo3 raises when the native
+# code panics, a BaseException that `except Exception` lets through.
+@pytest.mark.parametrize("bug", ["RuntimeError", "PanicException"])
+def test_a_bug_in_the_host_loses_no_result(server: FakeQase, suite: Path, bug: str) -> None:
     # The background thread dies on its first upload; the tests go on, and at the end every
     # result (the ones the session held and the ones that came later) is in the fallback.
-    (suite / "conftest.py").write_text(BUGGY_HOST)
+    (suite / "conftest.py").write_text(BUGGY_HOST.format(bug=bug))
     out = run_pytest(suite, env=env_for(server, suite, QASE_TESTOPS_BATCH_SIZE="2", QASE_TESTOPS_UPLOADS_RETRIES="1"))
     text = out.stdout + out.stderr
     assert "INTERNALERROR" not in text and TOKEN not in text
-    assert "reporting stopped: RuntimeError: a bug in the host" in text
+    assert f"reporting stopped: {bug}: a bug in the host" in text
     run = only_run(server)
     assert run["results"] == [] and not run["completed"]
     saved = report_results(suite / "fallback")
@@ -163,6 +167,50 @@ def test_a_bug_in_the_host_loses_no_result(server: FakeQase, suite: Path) -> Non
     assert len(saved) == PAYLOADS
     assert {p["title"]: p["execution"]["status"] for p in saved} == EXPECTED
     assert "could not be saved" not in text
+
+
+PANICKY_SESSION = """
+import testrelay._host as host
+from testrelay import PanicException
+
+_init = host.Host.__init__
+
+
+class Panicky:
+    # The native session, except that a result titled test_passes panics its bulk call.
+    def __init__(self, session):
+        self._session = session
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+    def add_results(self, now, results):
+        if any(r["title"] == "test_passes" for r in results):
+            raise PanicException("a panic in the core")
+        return self._session.add_results(now, results)
+
+
+def _init_panicky(self, *args, **kwargs):
+    _init(self, *args, **kwargs)
+    self._session = Panicky(self._session)
+
+
+host.Host.__init__ = _init_panicky
+"""
+
+
+def test_a_result_that_panics_the_core_costs_only_itself(server: FakeQase, suite: Path) -> None:
+    # The bulk call panics; the results are then added one by one, the one that panics is
+    # named, and every other one is delivered.
+    (suite / "conftest.py").write_text(PANICKY_SESSION)
+    out = run_pytest(suite, env=env_for(server, suite))
+    text = out.stdout + out.stderr
+    assert "INTERNALERROR" not in text and "reporting stopped" not in text
+    assert "'test_suite.py::test_passes' refused: a panic in the core (PanicException)" in text
+    payloads = check_delivered(only_run(server), PAYLOADS - 1)
+    assert {p["title"]: p["execution"]["status"] for p in payloads} == {
+        title: status for title, status in EXPECTED.items() if title != "test_passes"
+    }
 
 
 def test_an_interrupted_session_keeps_its_results_and_leaves_the_run_open(server: FakeQase, tmp_path: Path) -> None:

@@ -36,6 +36,10 @@ HTTP_ACTIONS = (
     "upload_results", "complete_run",
 )
 FILE_ACTIONS = ("write_report", "save_fallback")
+# What a bug can raise here: any Exception, and pyo3's PanicException when the native code
+# panics, which is a BaseException that ``except Exception`` would let through (the thread
+# would die unnoticed, and the results it had taken from the test loop with it).
+BUG = (Exception, _native.PanicException)
 
 
 def now_ms() -> int:
@@ -120,7 +124,7 @@ class Host:
                             timeout = min(timeout, max(0.0, (self._until - now_ms()) / 1000.0))
                         self._wake.wait(timeout)
                 self._drain()
-        except Exception as e:  # noqa: BLE001 - a bug here must end the wait, not hang pytest
+        except BUG as e:  # a bug here must end the wait, not hang pytest
             self._stopped = True
             self._log("error", f"testrelay: reporting stopped: {type(e).__name__}: {e}; "
                                "the results are saved locally at the end instead")
@@ -144,7 +148,7 @@ class Host:
                     time.sleep(min(IDLE_POLL_S, max(0.0, end - time.monotonic())))
                 elif self.receipt is None:
                     self._sleep_until(end)
-        except Exception as e:  # noqa: BLE001 - never an error out of pytest's teardown
+        except BUG as e:  # never an error out of pytest's teardown
             self._log("error", f"testrelay: the results could not be saved: {type(e).__name__}: {e}")
 
     def _sleep_until(self, end: float) -> None:
@@ -180,11 +184,11 @@ class Host:
         any other way) is named and the rest kept."""
         try:
             self._session.add_results(now_ms(), results)
-        except Exception:  # noqa: BLE001 - one bad result must not take the others down
+        except BUG:  # one bad result must not take the others down
             for result in results:
                 try:
                     self._session.add_results(now_ms(), [result])
-                except Exception as e:  # noqa: BLE001
+                except BUG as e:
                     code = getattr(e, "code", type(e).__name__)
                     self._log("error", f"testrelay: result {result.get('node_id')!r} refused: {e} ({code})")
 

@@ -143,7 +143,7 @@ def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Opti
         return Host(src, lines)
     except _native.TestrelayError as e:
         lines("error", f"testrelay: reporting disabled: {e} ({e.code})")
-    except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
+    except (Exception, _native.PanicException) as e:  # a reporter must never abort the test run
         lines("error", f"testrelay: reporting disabled: {type(e).__name__}: {e}")
     return None
 
@@ -267,7 +267,7 @@ class Reporter:
                 if bad:
                     self.lines("warn", f"testrelay: {nodeid}: case ids {bad!r} are not integers; ignored")
             result = build(item, nodeid, found, attempt, started_ms, stop_ms, framework, self.thread, ids)
-        except Exception as e:  # noqa: BLE001 - a reporter must never abort the test run
+        except (Exception, _native.PanicException) as e:  # a reporter must never abort the test run
             self.lines("error", f"testrelay: {nodeid}: reported without its markers and params: "
                                 f"{type(e).__name__}: {e}")
             result = essentials(nodeid, attempt, started_ms, stop_ms, framework, self.thread,
