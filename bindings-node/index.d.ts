@@ -210,6 +210,13 @@ export declare class Session {
 }
 
 /**
+ * Test aid: panics inside the binding, so the tests can check that a panic in the native
+ * code (a testrelay bug) reaches JS as a thrown `Error` (`catch_unwind` on every export), not
+ * as an abort of the host process.
+ */
+export declare function _panicForTests(): void
+
+/**
  * Benchmark aid: reads `results` exactly as `Session.addResults` does (same errors), then
  * drops them; answers how many were read. It lets the benchmark split the bulk call's cost
  * between the JS → Rust conversion and the core session.

@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.CaseIndex = nativeBinding.CaseIndex
 module.exports.Session = nativeBinding.Session
+module.exports._panicForTests = nativeBinding._panicForTests
 module.exports._readResults = nativeBinding._readResults
 module.exports.assign = nativeBinding.assign
 module.exports.caseIds = nativeBinding.caseIds

@@ -4,6 +4,7 @@ export default binding
 export const {
   CaseIndex,
   Session,
+  _panicForTests,
   _readResults,
   assign,
   caseIds,

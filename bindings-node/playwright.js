@@ -92,6 +92,8 @@ class TestrelayReporter {
     // The session logs its one-line summary (loud, at warn, when results were not delivered)
     // and failure links; they were printed as they came.
     this.receipt = await this.host.finished
+    // No receipt: the session could not finish after a bug (the host said so).
+    if (this.receipt === null) return
     this.guard('write the receipt', () => writeReceipt(this.receipt, this.job, this.instance, this.expectedTests, this.testsReported.size, this.ignored))
   }
 

@@ -27,6 +27,8 @@ class Host {
     this.receipt = null
     this.pending = new Set()
     this.lastLine = null
+    // Set by `stop` after a bug: requests are answered as failed from then on, never sent.
+    this.stopped = false
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve))
   }
 
@@ -62,11 +64,13 @@ class Host {
           this.session.handle(Date.now(), writeFiles(action))
           break
         case 'upload_attachment':
-          this.uploadAttachment(action)
+          if (this.stopped) this.session.handle(Date.now(), stoppedAnswer(action.request_id))
+          else this.uploadAttachment(action)
           break
         default:
           if (!HTTP_ACTIONS.has(action.action)) throw new Error(`testrelay: unknown action ${action.action}`)
-          this.send(action)
+          if (this.stopped) this.session.handle(Date.now(), stoppedAnswer(action.request_id))
+          else this.send(action)
       }
     }
   }
@@ -124,14 +128,48 @@ class Host {
     const work = promise
       .then((event) => {
         this.pending.delete(work)
+        if (this.safely(`handle the answer to request ${requestId}`, () => this.handle(event))) return
+        // The answer may not have reached the session: answered as failed, so the session does
+        // not wait for it forever (refused if it had been answered before the bug).
         try {
-          this.handle(event)
-        } catch (error) {
-          // Never an unhandled rejection inside the test runner.
-          this.print('error', `ERROR: could not handle the answer to request ${requestId} [${error?.code ?? '?'}]: ${error?.message ?? error}`)
-        }
+          this.handle(stoppedAnswer(requestId))
+        } catch {}
       })
     this.pending.add(work)
+  }
+
+  /**
+   * Runs `fn` where no caller can take an exception (a timer, a request's answer): a bug there
+   * stops the reporting (`stop`) instead of escaping into the test runner. True if `fn` returned.
+   */
+  safely(what, fn) {
+    try {
+      fn()
+      return true
+    } catch (error) {
+      this.stop(what, error)
+      return false
+    }
+  }
+
+  /**
+   * After a bug (an exception out of the session — a native panic is one, as an `Error` — or out
+   * of this loop): said loudly. From then on every request is answered as failed without being
+   * sent, so the session's own rules put what it holds in the fallback report, leave the run
+   * open and finish. If it cannot get there (a second bug), `finished` resolves with no receipt
+   * rather than never, and says so.
+   */
+  stop(what, error) {
+    const code = error?.code ? ` [${error.code}]` : ''
+    this.print('error', `ERROR: reporting stopped: could not ${what}${code}: ${error?.message ?? error}`)
+    if (this.stopped) {
+      this.print('error', 'ERROR: the session could not finish: results it held may be undelivered and unsaved')
+      this.finish(null)
+      return
+    }
+    this.stopped = true
+    this.print('error', 'the results not delivered yet are saved locally instead (the fallback report)')
+    this.safely('save the results held', () => this.drain())
   }
 
   /** Polls again at `until` (ms); `null` waits for the next event. */
@@ -141,7 +179,7 @@ class Host {
     if (until === null || until === undefined) return
     this.timer = setTimeout(() => {
       this.timer = null
-      this.drain()
+      this.safely('poll the session', () => this.drain())
     }, Math.max(0, until - Date.now()))
   }
 
@@ -152,9 +190,14 @@ class Host {
     this.receipt = receipt
     // The summary line ends every run's output, also when the session had nothing to log
     // (mode off).
-    if (receipt.summary && receipt.summary !== this.lastLine) this.print(receipt.lost > 0 || receipt.in_fallback > 0 ? 'warn' : 'info', receipt.summary)
+    if (receipt?.summary && receipt.summary !== this.lastLine) this.print(receipt.lost > 0 || receipt.in_fallback > 0 ? 'warn' : 'info', receipt.summary)
     this.resolveFinished(receipt)
   }
+}
+
+/** The answer to a request once reporting stopped (`Host.stop`): failed, never sent. */
+function stoppedAnswer(requestId) {
+  return { event: 'http_failed', request_id: requestId, message: 'reporting stopped' }
 }
 
 /** Writes every file of a `write_report` / `save_fallback` action; the event to feed back. */

@@ -14,7 +14,7 @@ pub use runs::{
     assign, clone_run, decide_completion, estimate, qs_create_run, qs_membership, qs_resolve,
     qs_status_counts, qs_validate, retest, run_stats,
 };
-pub use session::{Session, read_results};
+pub use session::{Session, panic_for_tests, read_results};
 
 use convert::{from_js, from_js_opt, to_js, to_js_ordered};
 use error::{Result, from_core};
@@ -27,6 +27,7 @@ use testrelay::{Outcome, Policy, RunResult, api};
 
 /// Classifies one finished test: `{status, rule, evidence}` (SPEC §2).
 #[napi(
+    catch_unwind,
     ts_args_type = "outcome: Outcome, policy?: Policy | null",
     ts_return_type = "Verdict"
 )]
@@ -38,6 +39,7 @@ pub fn classify(env: &Env, outcome: Unknown<'_>, policy: Option<Unknown<'_>>) ->
 
 /// Parses `QASE_STATUS_MAPPING` text: `{mapping, warnings}`.
 #[napi(
+    catch_unwind,
     ts_args_type = "text: string",
     ts_return_type = "{ mapping: Record<string, Status>; warnings: Warning[] }"
 )]
@@ -48,6 +50,7 @@ pub fn parse_status_mapping_env(env: &Env, text: Unknown<'_>) -> Result<Value> {
 
 /// Parses a `statusMapping` JSON object: `{mapping, warnings}`.
 #[napi(
+    catch_unwind,
     ts_args_type = "value: Record<string, string> | null",
     ts_return_type = "{ mapping: Record<string, Status>; warnings: Warning[] }"
 )]
@@ -59,6 +62,7 @@ pub fn parse_status_mapping_json(env: &Env, value: Unknown<'_>) -> Result<Value>
 
 /// Parses `QASE_TESTOPS_STATUS_FILTER` text: `{filter, warnings}`.
 #[napi(
+    catch_unwind,
     ts_args_type = "text: string",
     ts_return_type = "{ filter: Status[]; warnings: Warning[] }"
 )]
@@ -69,6 +73,7 @@ pub fn parse_status_filter_env(env: &Env, text: Unknown<'_>) -> Result<Value> {
 
 /// Parses a `testops.statusFilter` JSON list: `{filter, warnings}`.
 #[napi(
+    catch_unwind,
     ts_args_type = "value: string[] | string | null",
     ts_return_type = "{ filter: Status[]; warnings: Warning[] }"
 )]
@@ -80,6 +85,7 @@ pub fn parse_status_filter_json(env: &Env, value: Unknown<'_>) -> Result<Value> 
 
 /// Maps then filters a list of statuses: `{statuses: [status | null], trace, warnings}`.
 #[napi(
+    catch_unwind,
     ts_args_type = "input: { mapping?: Record<string, string> | null; filter?: string[] | null; statuses: Status[] }",
     ts_return_type = "{ statuses: (Status | null)[]; trace: string[]; warnings: Warning[] }"
 )]
@@ -90,6 +96,7 @@ pub fn pipeline(env: &Env, input: Unknown<'_>) -> Result<Value> {
 /// The sizes of the uploads for `results` results at `batchSize` (clamped to 1..=200, with a
 /// warning): `{batches, warnings}`.
 #[napi(
+    catch_unwind,
     ts_args_type = "batchSize: number, results: number",
     ts_return_type = "{ batches: number[]; warnings: Warning[] }"
 )]
@@ -103,6 +110,7 @@ pub fn plan_batches(env: &Env, batch_size: Unknown<'_>, results: Unknown<'_>) ->
 
 /// The failure links printed for one result (empty unless its status is `failed`).
 #[napi(
+    catch_unwind,
     ts_args_type = "input: { app: string; project: string; run_id: number; result: { testops_ids?: number[] | null; title: string; status: Status | null } }"
 )]
 pub fn failure_links(env: &Env, input: Unknown<'_>) -> Result<Vec<String>> {
@@ -111,6 +119,7 @@ pub fn failure_links(env: &Env, input: Unknown<'_>) -> Result<Vec<String>> {
 
 /// A run's status at completion: `"passed"` or `"failed"` (SPEC §7).
 #[napi(
+    catch_unwind,
     ts_args_type = "results: { status: string; muted?: boolean }[], custom?: Record<string, 'positive' | 'negative'> | null",
     ts_return_type = "Status"
 )]
@@ -123,6 +132,7 @@ pub fn run_status(env: &Env, results: Unknown<'_>, custom: Option<Unknown<'_>>) 
 
 /// The cross-product of configuration values: `[{group: value}]`, in group then value order.
 #[napi(
+    catch_unwind,
     ts_args_type = "groups: Record<string, string[]>",
     ts_return_type = "Record<string, string>[]"
 )]
@@ -133,6 +143,7 @@ pub fn configuration_product<'env>(env: &'env Env, groups: Unknown<'_>) -> Resul
 /// Resolves the configuration from reporter options < `qase.config.json` text < `QASE_*` env <
 /// CLI flags (SPEC §4): `{config, warnings}`; the token is shown as `***`.
 #[napi(
+    catch_unwind,
     ts_args_type = "sources: Sources",
     ts_return_type = "{ config: Record<string, any>; warnings: Warning[] }"
 )]
@@ -143,6 +154,7 @@ pub fn resolve_config(env: &Env, sources: Unknown<'_>) -> Result<Value> {
 /// Reads a JUnit XML report: `{results: [TestResult], warnings}`; a malformed report is
 /// `MALFORMED_REPORT` (with its line), an oversized one `LIMIT_EXCEEDED`.
 #[napi(
+    catch_unwind,
     ts_args_type = "xml: string",
     ts_return_type = "{ results: TestResult[]; warnings: Warning[] }"
 )]
@@ -153,6 +165,7 @@ pub fn import_junit(env: &Env, xml: Unknown<'_>) -> Result<Value> {
 
 /// Reads a Playwright JSON report (`--reporter=json`): `{results: [TestResult], warnings}`.
 #[napi(
+    catch_unwind,
     ts_args_type = "text: string",
     ts_return_type = "{ results: TestResult[]; warnings: Warning[] }"
 )]

@@ -20,7 +20,7 @@ pub struct CaseIndex {
 #[napi]
 impl CaseIndex {
     /// Builds the index from `[{id, title, suite, …}]`.
-    #[napi(constructor, ts_args_type = "cases: object[]")]
+    #[napi(catch_unwind, constructor, ts_args_type = "cases: object[]")]
     pub fn new(env: &Env, cases: Unknown<'_>) -> Result<Self> {
         let cases: Vec<RepoCase> = from_js(env, "cases", cases)?;
         Ok(CaseIndex {
@@ -30,6 +30,7 @@ impl CaseIndex {
 
     /// The decision for one result: `{decision: "linked" | "create" | "caseless", …}`.
     #[napi(
+        catch_unwind,
         ts_args_type = "result: object, settings?: object | null",
         ts_return_type = "Record<string, any>"
     )]
@@ -45,7 +46,10 @@ impl CaseIndex {
     }
 
     /// The title a result is shown with, given its decision.
-    #[napi(ts_args_type = "result: object, decision: object, settings?: object | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "result: object, decision: object, settings?: object | null"
+    )]
     pub fn display_title(
         &self,
         env: &Env,
@@ -64,6 +68,7 @@ impl CaseIndex {
 
     /// The sync plan for many results: decisions, cases to create and totals.
     #[napi(
+        catch_unwind,
         ts_args_type = "results: object[], settings?: object | null",
         ts_return_type = "Record<string, any>"
     )]
@@ -80,14 +85,21 @@ impl CaseIndex {
 }
 
 /// The warnings of matching settings (e.g. an unknown `create_from`).
-#[napi(ts_args_type = "settings: object", ts_return_type = "Warning[]")]
+#[napi(
+    catch_unwind,
+    ts_args_type = "settings: object",
+    ts_return_type = "Warning[]"
+)]
 pub fn match_settings_warnings(env: &Env, settings: Unknown<'_>) -> Result<Value> {
     let settings: MatchSettings = from_js(env, "settings", settings)?;
     to_js(&settings.warnings())
 }
 
 /// The JS-flavour signature: case ids, suite path, parameters (insertion order).
-#[napi(ts_args_type = "ids: number[], suites: string[], params: Record<string, string>")]
+#[napi(
+    catch_unwind,
+    ts_args_type = "ids: number[], suites: string[], params: Record<string, string>"
+)]
 pub fn js_signature(
     env: &Env,
     ids: Unknown<'_>,
@@ -101,7 +113,10 @@ pub fn js_signature(
 }
 
 /// The Python-flavour signature: case ids, pytest node id, parameters (insertion order).
-#[napi(ts_args_type = "ids: number[], nodeId: string, params: Record<string, string>")]
+#[napi(
+    catch_unwind,
+    ts_args_type = "ids: number[], nodeId: string, params: Record<string, string>"
+)]
 pub fn python_signature(
     env: &Env,
     ids: Unknown<'_>,
@@ -115,6 +130,7 @@ pub fn python_signature(
 
 /// Case ids from explicit ids and the title's `(Qase ID: 1,2)` marker: `{ids, title, warnings}`.
 #[napi(
+    catch_unwind,
     ts_args_type = "title: string, testopsIds?: number[] | null",
     ts_return_type = "{ ids: number[]; title: string; warnings: Warning[] }"
 )]

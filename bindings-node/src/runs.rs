@@ -14,6 +14,7 @@ use testrelay::{
 
 /// Statistics of a run's cases (counts per status, pass rate, …).
 #[napi(
+    catch_unwind,
     ts_args_type = "cases: object[], custom?: Record<string, 'positive' | 'negative'> | null",
     ts_return_type = "Record<string, any>"
 )]
@@ -26,6 +27,7 @@ pub fn run_stats(env: &Env, cases: Unknown<'_>, custom: Option<Unknown<'_>>) -> 
 
 /// A run's duration estimate from past durations per case id (`{"12": [ms, …]}`).
 #[napi(
+    catch_unwind,
     ts_args_type = "caseIds: number[], history?: Record<string, number[]> | null",
     ts_return_type = "Record<string, any>"
 )]
@@ -40,6 +42,7 @@ pub fn estimate(env: &Env, case_ids: Unknown<'_>, history: Option<Unknown<'_>>) 
 
 /// Assigns cases to members (`INVALID_INPUT` when there are cases but no member).
 #[napi(
+    catch_unwind,
     ts_args_type = "caseIds: number[], members: string[], mode?: string | null, estimates?: Record<string, number> | null",
     ts_return_type = "Record<string, any>[]"
 )]
@@ -63,6 +66,7 @@ pub fn assign(
 
 /// A new run with the same cases, keeping the listed fields.
 #[napi(
+    catch_unwind,
     ts_args_type = "cases: object[], keep: string[]",
     ts_return_type = "Record<string, any>[]"
 )]
@@ -73,6 +77,7 @@ pub fn clone_run(env: &Env, cases: Unknown<'_>, keep: Vec<String>) -> Result<Val
 
 /// A retest run: the cases whose status is listed.
 #[napi(
+    catch_unwind,
     ts_args_type = "cases: object[], statuses: string[]",
     ts_return_type = "Record<string, any>[]"
 )]
@@ -82,7 +87,7 @@ pub fn retest(env: &Env, cases: Unknown<'_>, statuses: Vec<String>) -> Result<Va
 }
 
 /// QA Sphere: the case ids the query plans select in a snapshot, ascending.
-#[napi(ts_args_type = "snapshot: object, queryPlans: object[]")]
+#[napi(catch_unwind, ts_args_type = "snapshot: object, queryPlans: object[]")]
 pub fn qs_resolve(env: &Env, snapshot: Unknown<'_>, query_plans: Unknown<'_>) -> Result<Vec<i64>> {
     let snapshot: QsSnapshot = from_js(env, "snapshot", snapshot)?;
     let plans: Vec<QueryPlan> = from_js(env, "queryPlans", query_plans)?;
@@ -95,6 +100,7 @@ pub fn qs_resolve(env: &Env, snapshot: Unknown<'_>, query_plans: Unknown<'_>) ->
 
 /// QA Sphere: the rule violations of a run request, as data (`[{code, plan, message}]`).
 #[napi(
+    catch_unwind,
     ts_args_type = "request: object, existingTitles?: string[] | null",
     ts_return_type = "Record<string, any>[]"
 )]
@@ -112,6 +118,7 @@ pub fn qs_validate(
 
 /// QA Sphere: a run created from plans over a snapshot (`{type, query_plans, case_ids}`).
 #[napi(
+    catch_unwind,
     ts_args_type = "runType: string, queryPlans: object[], snapshot: object",
     ts_return_type = "Record<string, any>"
 )]
@@ -129,6 +136,7 @@ pub fn qs_create_run(
 
 /// QA Sphere: a run's cases now, against the current snapshot.
 #[napi(
+    catch_unwind,
     ts_args_type = "run: object, current: object",
     ts_return_type = "{ case_ids: number[] }"
 )]
@@ -140,6 +148,7 @@ pub fn qs_membership(env: &Env, run: Unknown<'_>, current: Unknown<'_>) -> Resul
 
 /// QA Sphere: counts per status.
 #[napi(
+    catch_unwind,
     ts_args_type = "statuses: string[]",
     ts_return_type = "Record<string, any>"
 )]
@@ -151,6 +160,7 @@ pub fn qs_status_counts(env: &Env, statuses: Unknown<'_>) -> Result<Value> {
 /// The final step of a shared run: may run `run_id` be completed, given every job's receipt?
 /// `{run_id, complete, jobs, missing_jobs, lines}`.
 #[napi(
+    catch_unwind,
     ts_args_type = "input: { run_id: number; receipts: object[]; expected_jobs?: string[] | null }",
     ts_return_type = "{ run_id: number; complete: boolean; jobs: { job: string; delivered: boolean; short_by: number; never_reported: number; reason: string | null }[]; missing_jobs: string[]; lines: string[] }"
 )]

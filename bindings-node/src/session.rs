@@ -11,10 +11,22 @@ use testrelay::{Config, Event, SessionOptions, Sources, TestResult};
 /// Benchmark aid: reads `results` exactly as `Session.addResults` does (same errors), then
 /// drops them; answers how many were read. It lets the benchmark split the bulk call's cost
 /// between the JS → Rust conversion and the core session.
-#[napi(js_name = "_readResults", ts_args_type = "results: TestResult[]")]
+#[napi(
+    catch_unwind,
+    js_name = "_readResults",
+    ts_args_type = "results: TestResult[]"
+)]
 pub fn read_results(env: &Env, results: Unknown<'_>) -> Result<u32> {
     let results: Vec<TestResult> = from_js(env, "results", results)?;
     Ok(u32::try_from(results.len()).unwrap_or(u32::MAX))
+}
+
+/// Test aid: panics inside the binding, so the tests can check that a panic in the native
+/// code (a testrelay bug) reaches JS as a thrown `Error` (`catch_unwind` on every export), not
+/// as an abort of the host process.
+#[napi(catch_unwind, js_name = "_panicForTests")]
+pub fn panic_for_tests() -> Result<()> {
+    panic!("testrelay: a panic the tests asked for")
 }
 
 /// The sans-IO run session. After every `handle`/`addResults`, call `poll(now)` until it
@@ -34,6 +46,7 @@ impl Session {
     /// A session for the configuration resolved from `sources`; the resolution warnings come
     /// out once each as `log` actions. `options.instance` is a host-made unique id (a UUID).
     #[napi(
+        catch_unwind,
         constructor,
         ts_args_type = "sources: Sources, options: { instance: string }, now: number"
     )]
@@ -47,34 +60,34 @@ impl Session {
     }
 
     /// Feeds one event (`{event: "http_response", …}`).
-    #[napi(ts_args_type = "now: number, event: SessionEvent")]
+    #[napi(catch_unwind, ts_args_type = "now: number, event: SessionEvent")]
     pub fn handle(&mut self, env: &Env, now: i64, event: Unknown<'_>) -> Result<()> {
         let event: Event = from_js(env, "event", event)?;
         self.inner.handle(ms(now)?, event).map_err(from_core)
     }
 
     /// Feeds many finished tests in one call (bulk `test_finished`).
-    #[napi(ts_args_type = "now: number, results: TestResult[]")]
+    #[napi(catch_unwind, ts_args_type = "now: number, results: TestResult[]")]
     pub fn add_results(&mut self, env: &Env, now: i64, results: Unknown<'_>) -> Result<()> {
         let results: Vec<TestResult> = from_js(env, "results", results)?;
         self.inner.add_results(ms(now)?, results).map_err(from_core)
     }
 
     /// The next action.
-    #[napi(ts_return_type = "SessionAction")]
+    #[napi(catch_unwind, ts_return_type = "SessionAction")]
     pub fn poll(&mut self, now: i64) -> Result<Value> {
         let action = self.inner.poll(ms(now)?);
         to_js(&action)
     }
 
     /// The run id, `null` until known; export it for workers and shards.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn run_id(&self) -> Option<f64> {
         self.inner.run_id().map(|id| id as f64)
     }
 
     /// The API token, for the `Token` header only. Never log it.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn token(&self) -> Option<String> {
         self.inner.token().map(str::to_owned)
     }

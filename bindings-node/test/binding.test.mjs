@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import * as esm from '../index.mjs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const t = createRequire(import.meta.url)('../index.js')
 
@@ -23,6 +24,29 @@ test('a wrong shape is an Error with code INVALID_INPUT, never a crash', () => {
   assert.throws(() => t.pipeline({ statuses: ['nope'] }), coded('INVALID_INPUT'))
   assert.throws(() => t.configurationProduct({ OS: 'linux' }), coded('INVALID_INPUT'))
   assert.throws(() => t.resolveConfig({ env: { QASE_MODE: 3 } }), coded('INVALID_INPUT'))
+})
+
+test('a panic in the native code is a thrown Error, not an abort of the process', () => {
+  assert.throws(() => t._panicForTests(), (e) => e instanceof Error && e.code === 'GenericFailure' && /a panic the tests asked for/.test(e.message))
+  // The binding still answers afterwards.
+  assert.equal(t.planBatches(2, 3).batches.length, 2)
+})
+
+test('every export catches panics (catch_unwind on each #[napi] function)', () => {
+  // A panic that unwinds out of an export without it aborts Node (and the test run with it).
+  const src = new URL('../src/', import.meta.url)
+  const missing = []
+  for (const file of readdirSync(src).filter((f) => f.endsWith('.rs'))) {
+    const text = readFileSync(new URL(file, src), 'utf8')
+    // Each #[napi…] attribute with the item it is on (struct and impl blocks need none).
+    const items = [...text.matchAll(/#\[napi(\((?:[^()]|\([^()]*\))*\))?\]\s*(?:#\[[^\]]*\]\s*)*(pub fn \w+|pub struct|impl \w+)/g)]
+    // Every attribute was read (none hidden from the check by a shape the pattern misses).
+    assert.equal(items.length, text.split('#[napi').length - 1, file)
+    for (const m of items) {
+      if (m[2].startsWith('pub fn') && !(m[1] ?? '').includes('catch_unwind')) missing.push(`${file}: ${m[2]}`)
+    }
+  }
+  assert.deepEqual(missing, [])
 })
 
 test('classify reads snake_case data and returns the verdict shape', () => {

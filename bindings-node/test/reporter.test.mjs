@@ -211,7 +211,9 @@ class ScriptedSession {
     this.events = []
   }
   poll() {
-    return this.script.shift() ?? { action: 'wait', until: null }
+    const next = this.script.shift() ?? { action: 'wait', until: null }
+    if (next instanceof Error) throw next
+    return next
   }
   handle(_now, event) {
     this.events.push(event)
@@ -284,6 +286,71 @@ test('host: wait.until polls again at that time', async () => {
   host.drain()
   assert.equal(host.receipt, null)
   assert.deepEqual(await host.finished, { summary: 'later' })
+})
+
+// What the binding throws when its native code panics (a testrelay bug).
+function nativePanic() {
+  try {
+    require('../index.js')._panicForTests()
+  } catch (error) {
+    return error
+  }
+  throw new Error('_panicForTests did not throw')
+}
+
+test('host: a bug on a timer stops the reporting: requests answered as failed, never sent; the session finishes', async () => {
+  let fetched = 0
+  const fetch = async () => {
+    fetched += 1
+    return new Response('{}')
+  }
+  const session = new ScriptedSession([
+    { action: 'wait', until: Date.now() + 10 },
+    nativePanic(),
+    { action: 'upload_results', request_id: 5, method: 'POST', url: 'http://x/v2/DEMO/run/1/results', path: '', body: '{}', count: 1 },
+    { action: 'upload_attachment', request_id: 6, method: 'POST', url: 'http://x/v1/attachment/DEMO', name: 'a.txt', content_type: 'text/plain', file_path: null, content: '' },
+    { action: 'finished', receipt: { summary: 'saved locally' } },
+  ])
+  const printed = []
+  const host = new Host(session, { fetch, print: (level, m) => printed.push([level, m]) })
+  host.drain()
+  assert.deepEqual(await host.finished, { summary: 'saved locally' })
+  assert.equal(fetched, 0)
+  assert.deepEqual(session.events, [
+    { event: 'http_failed', request_id: 5, message: 'reporting stopped' },
+    { event: 'http_failed', request_id: 6, message: 'reporting stopped' },
+  ])
+  assert.equal(printed[0][0], 'error')
+  assert.match(printed[0][1], /^ERROR: reporting stopped: could not poll the session \[GenericFailure\]: testrelay: a panic the tests asked for$/)
+})
+
+test('host: a second bug gives up: finished resolves with no receipt, and says so', async () => {
+  const session = new ScriptedSession([{ action: 'wait', until: Date.now() + 10 }, nativePanic(), nativePanic()])
+  const printed = []
+  const host = new Host(session, { print: (level, m) => printed.push([level, m]) })
+  host.drain()
+  assert.equal(await host.finished, null)
+  assert.ok(printed.some(([level, m]) => level === 'error' && /could not finish/.test(m)), JSON.stringify(printed))
+})
+
+test('host: an answer the session cannot take stops the reporting and is answered as failed', async () => {
+  const fetch = async () => new Response('{}')
+  const session = new ScriptedSession([
+    { action: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '', body: '{}' },
+  ])
+  const handle = session.handle.bind(session)
+  session.handle = (now, event) => {
+    if (event.event === 'http_response') throw nativePanic()
+    handle(now, event)
+  }
+  const printed = []
+  const host = new Host(session, { fetch, print: (level, m) => printed.push([level, m]) })
+  host.drain()
+  await Promise.all(host.pending)
+  await new Promise((r) => setImmediate(r))
+  assert.equal(host.stopped, true)
+  assert.deepEqual(session.events, [{ event: 'http_failed', request_id: 1, message: 'reporting stopped' }])
+  assert.match(printed[0][1], /could not handle the answer to request 1 \[GenericFailure\]/)
 })
 
 test('sources: only QASE_* env names cross, and qase.config.json is read as text', () => {
