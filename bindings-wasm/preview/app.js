@@ -1,8 +1,26 @@
 // The preview page: a thin host of the testrelay core (WASM). It reads the dropped file and
 // the form, asks the core what a reporter would decide, and draws the answer. Every decision
 // (readers, classification, mapping, filter, links, batches, matching) is the core's.
-import init, * as tr from './pkg-web/testrelay_wasm.js';
 import { drawDonut, drawTimeline } from './charts.js';
+
+// The core, compiled to WASM. A trap in it (a testrelay bug: a Rust panic aborts in WASM) leaves
+// that instance unusable — its allocator and stack mid-call — so the page starts a fresh one. The
+// glue module keeps its one instance for good: a fresh instance is a fresh import of the glue,
+// its URL made unique (the .wasm file it loads is the same, from the cache).
+const ENGINE = './pkg-web/testrelay_wasm.js';
+let tr = null;
+let starts = 0;
+let starting = null;
+
+function startEngine() {
+  starts += 1;
+  tr = null;
+  starting = import(starts === 1 ? ENGINE : `${ENGINE}?start=${starts}`).then(async (glue) => {
+    await glue.default();
+    tr = glue;
+  });
+  return starting;
+}
 
 const STATUSES = ['passed', 'failed', 'invalid', 'skipped', 'blocked'];
 const MAX_ROWS = 500;
@@ -149,8 +167,9 @@ function renderTests() {
     : `${matching.toLocaleString('en')} shown`;
 }
 
-function run() {
+async function run() {
   if (!state.report) return;
+  if (tr === null) await starting;
   const started = performance.now();
   try {
     const p = tr.previewReport(state.report.text, settings());
@@ -173,6 +192,12 @@ function run() {
     say(`${state.report.name}: ${p.tests.length.toLocaleString('en')} tests previewed in ${Math.round(ms)} ms (${parts}).`, 'ok');
   } catch (e) {
     $('output').hidden = true;
+    if (e instanceof WebAssembly.RuntimeError) {
+      say(`${state.report.name}: testrelay stopped on an internal error (a bug in testrelay: ${e.message}); ` +
+        'it was restarted, the page works on. Please report this with the file.', 'error');
+      await startEngine();
+      return;
+    }
     say(`${state.report.name}: ${e.code ?? 'ERROR'}: ${e.message}`, 'error');
   }
 }
@@ -180,7 +205,7 @@ function run() {
 async function load(file) {
   say(`Reading ${file.name}…`);
   state.report = { name: file.name, text: await file.text() };
-  run();
+  await run();
 }
 
 /** A repository snapshot: a JSON list of cases (`[{id, title, suite, …}]`). */
@@ -192,7 +217,7 @@ async function loadSnapshot(file) {
     state.cases = null;
     $('snapshot-state').textContent = `${file.name}: not JSON (${e.message}).`;
   }
-  run();
+  await run();
 }
 
 function renderMatching(p) {
@@ -229,7 +254,7 @@ function wire() {
   $('search').addEventListener('input', renderTests);
 }
 
-await init();
+await startEngine();
 wire();
 document.body.dataset.ready = 'true';
 say('Ready: drop a report.');

@@ -207,6 +207,39 @@ test('10,000 tests in a JUnit report: previewed and drawn (time printed, not ass
   console.log(`preview of 10,000 tests: ${previewMs} ms (${previewParts} ms)`);
 });
 
+test('a trap in the core (a testrelay bug) is said, and the page works on with a fresh instance', async () => {
+  // A second page whose first engine traps in previewReport, as a Rust panic does in WASM (it
+  // aborts: WebAssembly.RuntimeError "unreachable"). The restarted engine (the glue imported
+  // anew, with a query) is the real one.
+  const second = await context.newPage();
+  const glue = readFileSync(join(pkg, 'dist', 'pkg-web', 'testrelay_wasm.js'), 'utf8');
+  const entry = glue.indexOf('export function previewReport(');
+  assert.ok(entry >= 0, 'the glue exports previewReport');
+  const body = glue.indexOf('{', entry) + 1;
+  const trapping = `${glue.slice(0, body)}\n    throw new WebAssembly.RuntimeError('unreachable');${glue.slice(body)}`;
+  let trapped = 0;
+  await second.route('**/pkg-web/testrelay_wasm.js*', (route) => {
+    if (new URL(route.request().url()).search !== '') return route.continue();
+    trapped += 1;
+    return route.fulfill({ contentType: 'text/javascript', body: trapping });
+  });
+  try {
+    await second.goto(site.url);
+    await second.waitForSelector('body[data-ready="true"]');
+    await second.setInputFiles('#report-file', { name: 'surefire.xml', mimeType: 'text/xml', buffer: repoFixture('junit/surefire.xml') });
+    await second.waitForFunction(() => document.getElementById('state').classList.contains('error'));
+    assert.match(await second.locator('#state').innerText(), /surefire\.xml: testrelay stopped on an internal error \(a bug in testrelay: unreachable\); it was restarted/);
+    assert.ok(await second.locator('#output').isHidden());
+    // The same file again, now through the fresh instance.
+    await second.setInputFiles('#report-file', { name: 'surefire.xml', mimeType: 'text/xml', buffer: repoFixture('junit/surefire.xml') });
+    await second.waitForFunction(() => document.body.dataset.previewMs !== undefined);
+    assert.match(await second.locator('#state').innerText(), /surefire\.xml: 11 tests previewed/);
+    assert.equal(trapped, 1);
+  } finally {
+    await second.close();
+  }
+});
+
 test('the page asked nothing of anyone but its own server, and the CSP blocks the rest', async () => {
   const blocked = await page.evaluate(async (url) => {
     try {
