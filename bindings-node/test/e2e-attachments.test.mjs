@@ -5,11 +5,11 @@
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startFakeQase } from '../../tests/server/client/fake_qase.mjs'
+import { tempDir } from '../../tests/temp-dirs.mjs'
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..')
 const TOKEN = 'e2e-secret-token-a77c'
@@ -21,7 +21,7 @@ function run(env) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(pkg, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'test/fixtures/attachments/playwright.config.mjs'], {
       cwd: pkg,
-      env: { ...clean, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', FORCE_COLOR: '0', TESTRELAY_PW_OUTPUT: mkdtempSync(join(tmpdir(), 'pw-out-')), ...env },
+      env: { ...clean, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', FORCE_COLOR: '0', TESTRELAY_PW_OUTPUT: tempDir('pw-out-'), ...env },
     })
     let out = ''
     child.stdout.on('data', (d) => (out += d))
@@ -40,7 +40,7 @@ const testops = (report) => ({
 
 test('attachments are uploaded before their result, which carries their hashes', async () => {
   await server.reset()
-  const { code, out } = await run(testops(mkdtempSync(join(tmpdir(), 'fallback-'))))
+  const { code, out } = await run(testops(tempDir('fallback-')))
   assert.equal(code, 0, out)
   assert.ok(!out.includes(TOKEN))
   const state = await server.state()
@@ -64,7 +64,7 @@ test('attachments are uploaded before their result, which carries their hashes',
 test('a failing attachment endpoint sends the results without their attachments', async () => {
   await server.reset()
   await server.setFaults({ attachment: { error: { probability: 1, status: 500 } } })
-  const fallback = mkdtempSync(join(tmpdir(), 'fallback-'))
+  const fallback = tempDir('fallback-')
   const { code, out } = await run({ ...testops(fallback), QASE_TESTOPS_UPLOADS_RETRIES: '1' })
   assert.equal(code, 0, out)
   assert.match(out, /attachment notes\.txt could not be uploaded/)
@@ -76,7 +76,7 @@ test('a failing attachment endpoint sends the results without their attachments'
 })
 
 test('report mode copies attachments into the report and lists them in the result', async () => {
-  const report = mkdtempSync(join(tmpdir(), 'report-'))
+  const report = tempDir('report-')
   const { code, out } = await run({ QASE_MODE: 'report', QASE_REPORT_CONNECTION_PATH: report })
   assert.equal(code, 0, out)
   const results = readdirSync(join(report, 'results')).map((f) => JSON.parse(readFileSync(join(report, 'results', f), 'utf8')))

@@ -4,10 +4,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tempDir } from '../../tests/temp-dirs.mjs'
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..')
 const config = 'test/fixtures/statuses/playwright.config.mjs'
@@ -16,7 +16,7 @@ function runPlaywright(env, args = []) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('QASE_')))
   const run = spawnSync(process.execPath, [join(pkg, 'node_modules/@playwright/test/cli.js'), 'test', '-c', config, ...args], {
     cwd: pkg,
-    env: { ...clean, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', FORCE_COLOR: '0', TESTRELAY_PW_OUTPUT: mkdtempSync(join(tmpdir(), 'pw-out-')), ...env },
+    env: { ...clean, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', FORCE_COLOR: '0', TESTRELAY_PW_OUTPUT: tempDir('pw-out-'), ...env },
     encoding: 'utf8',
     timeout: 180_000,
   })
@@ -33,7 +33,7 @@ function readReport(dir) {
 const statuses = (list) => (list ?? []).map((r) => r.execution.status).sort()
 
 test('every outcome kind lands in the report with the status the spec gives it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'testrelay-e2e-'))
+  const dir = tempDir('testrelay-e2e-')
   const { code, out } = runPlaywright({ QASE_REPORT_CONNECTION_PATH: dir })
   assert.equal(code, 1, `Playwright's own exit code (tests failed) is kept\n${out}`)
   assert.match(out, /testrelay: 18 results written to /, out)
@@ -66,7 +66,7 @@ test('every outcome kind lands in the report with the status the spec gives it',
 })
 
 test('mapping and filter apply before the report; reporting problems never change the exit code', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'testrelay-e2e-'))
+  const dir = tempDir('testrelay-e2e-')
   const filtered = runPlaywright(
     { QASE_REPORT_CONNECTION_PATH: dir, QASE_STATUS_MAPPING: 'invalid=failed', QASE_TESTOPS_STATUS_FILTER: 'skipped' },
     ['-g', 'passes|TypeError|is skipped|fixme', '--grep-invert', 'expected'],
@@ -80,7 +80,7 @@ test('mapping and filter apply before the report; reporting problems never chang
 
   // A report folder that cannot be written: the loss is printed loudly, and a passing run
   // still exits 0.
-  const blocked = join(mkdtempSync(join(tmpdir(), 'testrelay-e2e-')), 'file')
+  const blocked = join(tempDir('testrelay-e2e-'), 'file')
   writeFileSync(blocked, 'a file where the report folder should be')
   const lost = runPlaywright({ QASE_REPORT_CONNECTION_PATH: join(blocked, 'report') }, ['-g', 'passes', '--grep-invert', 'expected'])
   assert.equal(lost.code, 0, lost.out)
@@ -88,7 +88,7 @@ test('mapping and filter apply before the report; reporting problems never chang
 })
 
 test('mode off writes nothing', () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'testrelay-e2e-')), 'report')
+  const dir = join(tempDir('testrelay-e2e-'), 'report')
   const off = runPlaywright({ QASE_MODE: 'off', QASE_REPORT_CONNECTION_PATH: dir }, ['-g', 'passes', '--grep-invert', 'expected'])
   assert.equal(off.code, 0, off.out)
   assert.equal(existsSync(dir), false)
@@ -96,7 +96,7 @@ test('mode off writes nothing', () => {
 })
 
 test('a runner that exits without onEnd still writes the results it buffered', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'testrelay-exit-'))
+  const dir = tempDir('testrelay-exit-')
   // The reporter as Playwright drives it, then process.exit() before onEnd (a crashed runner).
   const script = `
     const Reporter = require(${JSON.stringify(join(pkg, 'playwright.js'))})

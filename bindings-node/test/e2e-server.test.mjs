@@ -5,12 +5,12 @@
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startFakeQase } from '../../tests/server/client/fake_qase.mjs'
 import { binding } from './binding.mjs'
+import { tempDir } from '../../tests/temp-dirs.mjs'
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..')
 const TOKEN = 'e2e-secret-token-5f1c'
@@ -23,12 +23,12 @@ function baseEnv(extra) {
     ...clean,
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
     FORCE_COLOR: '0',
-    TESTRELAY_PW_OUTPUT: mkdtempSync(join(tmpdir(), 'pw-out-')),
+    TESTRELAY_PW_OUTPUT: tempDir('pw-out-'),
     QASE_MODE: 'testops',
     QASE_TESTOPS_API_TOKEN: TOKEN,
     QASE_TESTOPS_API_HOST: server.url,
     QASE_TESTOPS_PROJECT: 'DEMO',
-    QASE_REPORT_CONNECTION_PATH: mkdtempSync(join(tmpdir(), 'testrelay-fallback-')),
+    QASE_REPORT_CONNECTION_PATH: tempDir('testrelay-fallback-'),
     ...extra,
   }
 }
@@ -237,7 +237,7 @@ test('faults: 503, dropped connections (also after store), 429 and 413 lose and 
 test('undelivered results are saved, reported loudly, and the run is left open; the exit code is Playwright\'s', async () => {
   await server.setFaults({ upload: { error: { probability: 1, status: 503 } } })
   try {
-    const fallback = mkdtempSync(join(tmpdir(), 'testrelay-fallback-'))
+    const fallback = tempDir('testrelay-fallback-')
     const before = (await server.state()).runs
     const { code, out } = await runPlaywright(
       { QASE_REPORT_CONNECTION_PATH: fallback, QASE_TESTOPS_UPLOADS_RETRIES: '1', QASE_TESTOPS_UPLOADS_DEADLINE_MS: '3000' },
@@ -257,7 +257,7 @@ test('undelivered results are saved, reported loudly, and the run is left open; 
 
 function completeRun(runId, args) {
   return spawnSync(process.execPath, [join(pkg, 'bin/testrelay.js'), 'complete-run', ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'testrelay-cli-')),
+    cwd: tempDir('testrelay-cli-'),
     env: baseEnv({ QASE_TESTOPS_RUN_ID: String(runId) }),
     encoding: 'utf8',
   })
@@ -265,7 +265,7 @@ function completeRun(runId, args) {
 
 test('3 shards report into one run; complete-run completes it once, after reading their receipts', async () => {
   const runId = await server.createRun('DEMO', { title: 'sharded' })
-  const receipts = mkdtempSync(join(tmpdir(), 'testrelay-receipts-'))
+  const receipts = tempDir('testrelay-receipts-')
   const shards = await Promise.all(
     [1, 2, 3].map((i) => runPlaywright({ QASE_TESTOPS_RUN_ID: String(runId), TESTRELAY_RECEIPTS_DIR: receipts, TESTRELAY_JOB: `shard-${i}` }, [`--shard=${i}/3`])),
   )
@@ -288,7 +288,7 @@ test('3 shards report into one run; complete-run completes it once, after readin
 
 test('a shard that could not deliver keeps the shared run open and is named', async () => {
   const runId = await server.createRun('DEMO', { title: 'sharded, one job down' })
-  const receipts = mkdtempSync(join(tmpdir(), 'testrelay-receipts-'))
+  const receipts = tempDir('testrelay-receipts-')
   const env = (i) => ({ QASE_TESTOPS_RUN_ID: String(runId), TESTRELAY_RECEIPTS_DIR: receipts, TESTRELAY_JOB: `shard-${i}` })
   const args = []
   await runPlaywright(env(1), [...args, '--shard=1/2'])

@@ -3,9 +3,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { tempDir } from '../../tests/temp-dirs.mjs'
 
 const require = createRequire(import.meta.url)
 const { toTestResult } = require('../lib/translate.js')
@@ -263,7 +263,7 @@ test('host: no response is http_failed, and the message never holds the token', 
 })
 
 test('host: files are written under dir and acknowledged; a failed write is report_failed', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'testrelay-host-'))
+  const dir = tempDir('testrelay-host-')
   const blocker = join(dir, 'blocker')
   writeFileSync(blocker, 'a file where a folder should be')
   const session = new ScriptedSession([
@@ -354,7 +354,7 @@ test('host: an answer the session cannot take stops the reporting and is answere
 })
 
 test('sources: only QASE_* env names cross, and qase.config.json is read as text', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'testrelay-src-'))
+  const dir = tempDir('testrelay-src-')
   assert.equal(collectSources({ mode: 'report' }, { cwd: dir, env: { HOME: '/root' } }).file, null)
   writeFileSync(join(dir, 'qase.config.json'), '{"mode":"off"}')
   const s = collectSources({ mode: 'report' }, { cwd: dir, env: { HOME: '/root', QASE_MODE: 'testops' } })

@@ -3,31 +3,21 @@
 // `testrelay/playwright` reporter, the real pytest plugin) against its own fake-qase server,
 // and collects everything the run left behind: output, files, receipt, server state.
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startFakeQase } from '../server/client/fake_qase.mjs'
+import { tempDir } from '../temp-dirs.mjs'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const NODE_PKG = join(ROOT, 'bindings-node')
 const PYTHON = process.env.VENV ? join(process.env.VENV, 'bin', 'python') : join(ROOT, '.venv', 'bin', 'python')
 const WORK = process.env.TESTRELAY_WORK ?? tmpdir()
 
-const made = []
-// The folders of a test file's runs go when every test in it passed; a failure keeps them for a
-// look, as does TESTRELAY_KEEP=1.
-process.on('exit', (code) => {
-  if (code !== 0 || process.env.TESTRELAY_KEEP) return
-  for (const dir of made) rmSync(dir, { recursive: true, force: true })
-})
-
-/** A fresh folder for one reporter run. */
+/** A fresh folder for one reporter run (removed when every test of the file passed). */
 export function workDir(prefix) {
-  mkdirSync(WORK, { recursive: true })
-  const dir = mkdtempSync(join(WORK, `${prefix}-`))
-  made.push(dir)
-  return dir
+  return tempDir(`${prefix}-`, WORK)
 }
 
 /** N Playwright tests (files of 500, `test()` in a loop: no page, no browser). */
