@@ -33,8 +33,12 @@ RUN_ID_KEY = "testrelay_run_id"
 RECEIPT_KEY = "testrelay_receipt"
 LINES_KEY = "testrelay_lines"
 JOB_KEY = "testrelay_job"
-# How long the end of the session waits for the core to finish (it has its own deadline).
-FINISH_TIMEOUT_S = 120.0
+# How long the end of the session waits for the core to finish beyond the core's own upload
+# deadline (testops.uploads.deadlineMs), after which the core saves what is undelivered in the
+# fallback and finishes by itself. A fixed wait shorter than a configured deadline gave up
+# while the core still held results; the background thread then died with pytest, and they
+# were neither delivered nor saved.
+FINISH_MARGIN_S = 60.0
 RUN_START_TIMEOUT_S = 60.0
 # The framework of an item, by its class name (any other class is pytest's).
 FRAMEWORKS = {"TestCaseFunction": "unittest"}
@@ -138,9 +142,10 @@ def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Opti
     from ._host import Host
 
     try:
-        if _native.resolve_config(src)["config"]["mode"] == "off":
+        resolved = _native.resolve_config(src)["config"]
+        if resolved["mode"] == "off":
             return None
-        return Host(src, lines)
+        return Host(src, lines, finish_timeout_s=resolved["testops"]["uploadDeadlineMs"] / 1000 + FINISH_MARGIN_S)
     except _native.TestrelayError as e:
         lines("error", f"testrelay: reporting disabled: {e} ({e.code})")
     except (Exception, _native.PanicException) as e:  # a reporter must never abort the test run
@@ -184,7 +189,7 @@ class RunOwner:
             lines("warn", f"testrelay: run {self.run_id} left open: the test session was interrupted")
         elif decision["complete"]:
             self.host.start()
-            receipt = self.host.finish(FINISH_TIMEOUT_S)
+            receipt = self.host.finish()
             if receipt is not None and receipt["completed"]:
                 lines("info", f"testrelay: run {self.run_id} completed")
 
@@ -281,7 +286,7 @@ class Reporter:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.host is None:
             return
-        receipt = self.host.finish(FINISH_TIMEOUT_S)
+        receipt = self.host.finish()
         if receipt is None:
             self.lines("error", "testrelay: the session did not finish in time; results may be undelivered")
         self.write_receipt(receipt, session.testscollected)
