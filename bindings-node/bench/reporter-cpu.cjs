@@ -18,8 +18,8 @@ const N = opt('tests', 2000)
 const ROUNDS = opt('rounds', 7)
 
 if (args.includes('--child')) {
-  // In the project's work folder, where a user's report goes, not the system's temp folder:
-  // creating a file under /tmp here cost ten times as much CPU (see bench_pytest.py).
+  // In the project's work folder, where a user's report goes, not the system's temp folder. A
+  // new file's CPU cost varies by folder on this machine (README, "Benchmarks", note 2).
   const work = process.env.TESTRELAY_WORK ?? os.tmpdir()
   fs.mkdirSync(work, { recursive: true })
   const dir = fs.mkdtempSync(path.join(work, 'reporter-cpu-'))

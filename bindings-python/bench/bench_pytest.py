@@ -155,8 +155,9 @@ def main() -> None:
     compileall.compile_dir(Path(testrelay.__file__).parent, quiet=1)
     qase = None if args.no_qase else qase_python()
     # Suites and report folders inside the project's work folder, where a user's report goes
-    # (in the project), not the system's temp folder: on this machine creating a file under
-    # /tmp cost 230-370 µs of CPU against 19-25 µs here, ten times the per-test goal.
+    # (in the project), not the system's temp folder. On this machine a new file costs 19-25 µs
+    # of CPU in most folders and 300-800 µs in some, which ones changing within minutes (README,
+    # "Benchmarks", note 2): the floor line below says which case a run met.
     WORK.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=WORK, prefix="bench-pytest-") as tmp:
         tmp_path = Path(tmp)
