@@ -56,7 +56,7 @@ class RecordingHost:
     def add_result(self, result: dict[str, Any]) -> None:
         self.results.append(result)
 
-    def finish(self, timeout: Optional[float] = None) -> None:
+    def finish(self) -> None:
         return None
 
 

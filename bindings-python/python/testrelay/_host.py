@@ -49,11 +49,11 @@ def now_ms() -> int:
 class Host:
     """Runs one session on a background thread. ``log`` receives ``(level, message)``."""
 
-    def __init__(self, sources: dict[str, Any], log: Callable[[str, str], None], instance: Optional[str] = None,
-                 finish_timeout_s: float = 120.0):
+    def __init__(self, sources: dict[str, Any], log: Callable[[str, str], None], *, finish_timeout_s: float,
+                 instance: Optional[str] = None):
         self._session = _native.Session(sources, {"instance": instance or uuid.uuid4().hex}, now_ms())
-        # How long :meth:`finish` waits by default: longer than the session's own upload
-        # deadline, after which it saves what is undelivered and finishes by itself.
+        # How long :meth:`finish` waits: longer than the session's own upload deadline, after
+        # which the session saves what is undelivered and finishes by itself.
         self.finish_timeout_s = finish_timeout_s
         self._log = log
         self._pool: Any = None  # urllib3.PoolManager, imported on the first request
@@ -96,12 +96,11 @@ class Host:
             self._events.append(event)
             self._wake.notify()
 
-    def finish(self, timeout: Optional[float] = None) -> Optional[dict[str, Any]]:
-        """Tells the session the tests are done and waits (bounded: ``timeout``, else
-        :attr:`finish_timeout_s`) for its receipt. If a bug stopped the background thread, the
-        results are saved here instead (:meth:`_rescue`)."""
-        if timeout is None:
-            timeout = self.finish_timeout_s
+    def finish(self) -> Optional[dict[str, Any]]:
+        """Tells the session the tests are done and waits (at most :attr:`finish_timeout_s`)
+        for its receipt. If a bug stopped the background thread, the results are saved here
+        instead (:meth:`_rescue`)."""
+        timeout = self.finish_timeout_s
         end = time.monotonic() + timeout
         self.send({"event": "all_tests_done"})
         if self._thread is not None:

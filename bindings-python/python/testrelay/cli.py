@@ -73,10 +73,10 @@ def complete_run(run_id: Optional[int], receipts: Optional[str], expected_jobs: 
             _say(line)
         if not decision["complete"]:
             return EXIT_LEFT_OPEN
-    host = Host(src, lambda _level, message: _say(message))
+    host = Host(src, lambda _level, message: _say(message), finish_timeout_s=FINISH_TIMEOUT_S)
     host.send({"event": "complete_run_requested"})
     host.start()
-    receipt = host.finish(FINISH_TIMEOUT_S)
+    receipt = host.finish()
     return EXIT_COMPLETED if receipt is not None and receipt["completed"] else EXIT_LEFT_OPEN
 
 
