@@ -123,3 +123,77 @@ def test_a_failure_to_read_the_item_still_reports_the_result(pytester: pytest.Py
     assert testrelay.classify(result["outcome"])["status"] == "failed"
     assert any(level == "error" and "test_odd.py::test_fails" in message and "odd item" in message
                for level, message in lines)
+
+
+DOCTESTS = '''
+import pytest
+
+
+def wrong_output():
+    """
+    >>> 1 + 1
+    3
+    """
+
+
+def raises_type_error():
+    """
+    >>> None.upper()
+    """
+
+
+def raises_assertion():
+    """
+    >>> assert 1 == 2
+    """
+
+
+def passes():
+    """
+    >>> 2 * 2
+    4
+    """
+
+
+@pytest.mark.parametrize("where", ["a/b::c[d]", "plain"])
+def test_free_text_ids(where):
+    pass
+
+
+class TestGroup:
+    @pytest.mark.parametrize("n", [1])
+    def test_in_class(self, n):
+        pass
+'''
+
+
+@pytest.mark.parametrize("continue_on_failure", [False, True])
+def test_doctests_and_free_text_parameter_ids(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                              continue_on_failure: bool) -> None:
+    host = RecordingHost()
+    monkeypatch.setattr(pytest_plugin, "start_host", lambda config, src, lines: host)
+    pytester.makepyfile(test_docs=DOCTESTS)
+    extra = ["--doctest-continue-on-failure"] if continue_on_failure else []
+    pytester.inline_run("-p", "no:cacheprovider", "--doctest-modules", *extra)
+    by_id = {r["node_id"]: r for r in host.results}
+    verdicts = {node: testrelay.classify(r["outcome"]) for node, r in by_id.items()}
+
+    # Output not the one written: the doctest's own comparison failed → failed, saying what.
+    wrong = "test_docs.py::test_docs.wrong_output"
+    assert (verdicts[wrong]["status"], verdicts[wrong]["rule"]) == ("failed", "python.doctest_failure")
+    assert by_id[wrong]["outcome"]["error"]["message"] == "1 + 1: expected 3, got 2"
+    # The example raised: the error it raised decides, as in a test function.
+    raised = by_id["test_docs.py::test_docs.raises_type_error"]["outcome"]["error"]
+    assert raised["chain"][:2] == ["AttributeError", "Exception"]
+    assert raised["message"] == "AttributeError: 'NoneType' object has no attribute 'upper'"
+    assert verdicts["test_docs.py::test_docs.raises_type_error"]["status"] == "invalid"
+    assert verdicts["test_docs.py::test_docs.raises_assertion"]["rule"] == "python.assertion_error"
+    assert verdicts["test_docs.py::test_docs.passes"]["status"] == "passed"
+    assert by_id[wrong]["suite"] == ["test_docs.py"]
+
+    # A parametrize id is free text: its "::" and "/" are not suite levels.
+    odd = by_id["test_docs.py::test_free_text_ids[a/b::c[d]]"]
+    assert (odd["suite"], odd["title"], odd["params"]) == (["test_docs.py"], "test_free_text_ids",
+                                                            {"where": "a/b::c[d]"})
+    assert by_id["test_docs.py::test_free_text_ids[plain]"]["suite"] == ["test_docs.py"]
+    assert by_id["test_docs.py::TestGroup::test_in_class[1]"]["suite"] == ["test_docs.py", "TestGroup"]

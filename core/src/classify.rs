@@ -302,8 +302,15 @@ fn python_assertion(error: &ErrorInfo) -> Option<Verdict> {
         matches!(t, "_pytest.outcomes.Failed" | "pytest.fail.Exception")
             || (t == "Failed" && from_pytest)
     };
-    find_in_chain(error, pytest_fail)
-        .map(|(_, e)| Verdict::new(Status::Failed, "python.pytest_fail", e))
+    if let Some((_, evidence)) = find_in_chain(error, pytest_fail) {
+        return Some(Verdict::new(Status::Failed, "python.pytest_fail", evidence));
+    }
+    // A doctest example whose output is not the one written: the doctest's own comparison of
+    // expected and actual, an assertion by meaning (pytest reports it as a failure). An
+    // example that raises is `doctest.UnexpectedException`, which hosts unwrap to the error
+    // the example raised (that error decides).
+    find_in_chain(error, |t| t == "doctest.DocTestFailure")
+        .map(|(_, e)| Verdict::new(Status::Failed, "python.doctest_failure", e))
 }
 
 fn js_assertion(error: &ErrorInfo) -> Option<Verdict> {
@@ -483,6 +490,45 @@ mod tests {
         assert_eq!(
             (v.rule, v.evidence.as_ref()),
             ("python.assertion_subclass", "MyAssert → AssertionError")
+        );
+    }
+
+    #[test]
+    fn a_doctest_output_mismatch_is_failed_only_in_python() {
+        let mut outcome = Outcome {
+            framework: Framework::Pytest,
+            error: Some(ErrorInfo {
+                type_name: Some("doctest.DocTestFailure".into()),
+                chain: vec![
+                    "doctest.DocTestFailure".into(),
+                    "Exception".into(),
+                    "BaseException".into(),
+                ],
+                ..ErrorInfo::default()
+            }),
+            ..Outcome::default()
+        };
+        let v = classify(&outcome, &Policy::default());
+        assert_eq!(
+            (v.status, v.rule, v.evidence.as_ref()),
+            (
+                Status::Failed,
+                "python.doctest_failure",
+                "doctest.DocTestFailure"
+            )
+        );
+        // The example raised: hosts send that error, which goes by the usual rules.
+        outcome.error.as_mut().unwrap().type_name = Some("doctest.UnexpectedException".into());
+        outcome.error.as_mut().unwrap().chain = vec!["doctest.UnexpectedException".into()];
+        assert_eq!(
+            classify(&outcome, &Policy::default()).status,
+            Status::Invalid
+        );
+        outcome.error.as_mut().unwrap().type_name = Some("doctest.DocTestFailure".into());
+        outcome.framework = Framework::Jest;
+        assert_eq!(
+            classify(&outcome, &Policy::default()).status,
+            Status::Invalid
         );
     }
 

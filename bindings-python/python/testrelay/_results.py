@@ -10,10 +10,13 @@ module or class.
 from __future__ import annotations
 
 import base64
+import doctest
 import os
+import traceback
 from typing import Any, Optional
 
 import pytest
+from _pytest.doctest import MultipleDoctestFailures
 
 ID_MARKERS = ("testrelay_id", "qase_id")
 TITLE_MARKERS = ("testrelay_title", "qase_title")
@@ -24,8 +27,26 @@ Marks = dict[str, list[pytest.Mark]]
 
 
 def error_info(excinfo: pytest.ExceptionInfo[BaseException]) -> dict[str, Any]:
-    """The exception as the core reads it: type, MRO as the type chain, module, message."""
-    cls = excinfo.type
+    """The exception as the core reads it: type, MRO as the type chain, module, message.
+
+    A doctest's exception is what the failing example did: its output differed
+    (``doctest.DocTestFailure``, the message saying what was expected and what came), or it
+    raised (``doctest.UnexpectedException``: the error it raised is sent, as pytest shows it).
+    With ``--doctest-continue-on-failure`` pytest gathers them; the first one is sent."""
+    value = excinfo.value
+    if isinstance(value, MultipleDoctestFailures) and value.failures:
+        value = value.failures[0]
+    if isinstance(value, doctest.UnexpectedException):
+        cls, inner = value.exc_info[0], value.exc_info[1]
+        return _error(cls, "".join(traceback.format_exception_only(cls, inner)))
+    if isinstance(value, doctest.DocTestFailure):
+        example = value.example
+        return _error(type(value), f"{_squeeze(example.source)}: expected {_squeeze(example.want) or 'nothing'}, "
+                                   f"got {_squeeze(value.got) or 'nothing'}")
+    return _error(excinfo.type, excinfo.exconly())
+
+
+def _error(cls: type, text: str) -> dict[str, Any]:
     chain = [_qualified(c) for c in cls.__mro__ if c is not object]
     return {
         "type": chain[0],
@@ -33,10 +54,15 @@ def error_info(excinfo: pytest.ExceptionInfo[BaseException]) -> dict[str, Any]:
         # pytest declares its outcome classes (Failed, Skipped) in "builtins" for display;
         # the module says nothing there, so builtins is sent as unknown.
         "module": None if cls.__module__ == "builtins" else cls.__module__,
-        "message": _first_line(excinfo.exconly()),
+        "message": _first_line(text),
         "stack": None,
         "matcher": False,
     }
+
+
+def _squeeze(text: str) -> str:
+    """A doctest's source or output on one line."""
+    return " ".join(text.split())
 
 
 def _qualified(cls: type) -> str:
@@ -160,7 +186,14 @@ _SUITES: dict[str, list[str]] = {}
 
 def suite_of(nodeid: str) -> list[str]:
     """Suite path from the node id: folders, file, classes (computed once per module or
-    class; the list is shared, never changed)."""
+    class; the list is shared, never changed). A parametrized test's id is cut off first:
+    it is free text (``test_x[a/b::c]``), while the names before it (classes, the function)
+    hold no ``[``."""
+    at = nodeid.find("::")
+    if at >= 0:
+        bracket = nodeid.find("[", at)
+        if bracket >= 0:
+            nodeid = nodeid[:bracket]
     head, sep, _ = nodeid.rpartition("::")
     key = head if sep else nodeid
     suite = _SUITES.get(key)
