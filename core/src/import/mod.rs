@@ -143,7 +143,7 @@ pub(crate) fn parse_timestamp_ms(text: &str) -> Option<f64> {
     let mut time_parts = time.splitn(3, ':');
     let hour: i64 = time_parts.next()?.parse().ok()?;
     let minute: i64 = time_parts.next()?.parse().ok()?;
-    let seconds: f64 = time_parts.next()?.parse().ok()?;
+    let seconds = parse_decimal(time_parts.next()?)?;
     let valid = (1..=12).contains(&month)
         && (1..=31).contains(&day)
         && (0..24).contains(&hour)
@@ -175,4 +175,105 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// A decimal number as `str::parse::<f64>` reads one — `[+-]digits[.digits][(e|E)[+-]digits]`,
+/// either side of the point may be empty but not both — except `inf` and `NaN`, which no
+/// caller keeps. Read by serde_json's number parser once the text is in JSON's grammar (one
+/// leading zero, digits on both sides of a point, no `+`): the module has that parser anyway,
+/// while std's exact algorithm and its tables weigh 14 KB gzipped in the WASM page (measured).
+/// serde_json's default is best effort, within a unit in the last place: far below the
+/// microsecond the importers keep of a time.
+pub(crate) fn parse_decimal(text: &str) -> Option<f64> {
+    let (negative, body) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, Some(exponent)),
+        None => (body, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
+        return None;
+    }
+    let exponent_digits = exponent.map(|e| e.strip_prefix(['+', '-']).unwrap_or(e));
+    if exponent_digits.is_some_and(|e| e.is_empty() || !digits(e)) {
+        return None;
+    }
+    let int = int.trim_start_matches('0');
+    let mut json = String::with_capacity(text.len() + 2);
+    if negative {
+        json.push('-');
+    }
+    json.push_str(if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        json.push('.');
+        json.push_str(frac);
+    }
+    if let Some(exponent) = exponent {
+        json.push('e');
+        json.push_str(exponent);
+    }
+    serde_json::from_str(&json).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn decimals_as_std_reads_them() {
+        for (text, value) in [
+            ("0.005", 0.005),
+            ("1", 1.0),
+            ("+1.5", 1.5),
+            ("-2.25", -2.25),
+            (".5", 0.5),
+            ("5.", 5.0),
+            ("007.25", 7.25),
+            ("00", 0.0),
+            ("1e3", 1000.0),
+            ("1.5E-3", 0.0015),
+            ("2e+2", 200.0),
+            ("18.272", 18.272),
+        ] {
+            assert_eq!(parse_decimal(text), Some(value), "{text}");
+        }
+        for text in [
+            "", "+", "-", ".", "e5", "1e", "1e+", "1.2.3", "1,5", " 1", "0x10", "inf", "NaN",
+            "1_000", "١",
+        ] {
+            assert_eq!(parse_decimal(text), None, "{text:?}");
+        }
+    }
+
+    proptest! {
+        /// Same reading as std wherever std reads a finite number, and nothing read where std
+        /// reads nothing.
+        #[test]
+        fn agrees_with_std(text in "[+-]?[0-9]{0,22}(\\.[0-9]{0,22})?([eE][+-]?[0-9]{1,3})?") {
+            match text.parse::<f64>() {
+                Ok(expected) if expected.is_finite() => {
+                    let got = parse_decimal(&text);
+                    prop_assert!(got.is_some(), "{text}: std read {expected}, we read nothing");
+                    let got = got.unwrap();
+                    let tolerance = (expected.abs() * 1e-15).max(1e-300);
+                    prop_assert!((got - expected).abs() <= tolerance, "{text}: {got} vs std {expected}");
+                }
+                Ok(_) => prop_assert!(parse_decimal(&text).is_none_or(|v| !v.is_finite() || v == 0.0)),
+                Err(_) => prop_assert_eq!(parse_decimal(&text), None, "{}", text),
+            }
+        }
+
+        #[test]
+        fn reads_nothing_std_does_not(text in "\\PC{0,12}") {
+            if text.parse::<f64>().is_err() {
+                prop_assert_eq!(parse_decimal(&text), None, "{:?}", text);
+            }
+        }
+    }
 }

@@ -43,8 +43,8 @@ impl State<'_> {
             .chars()
             .filter(|c| *c != ',' && !c.is_whitespace())
             .collect();
-        match cleaned.parse::<f64>() {
-            Ok(seconds) if seconds.is_finite() && seconds >= 0.0 => {
+        match crate::import::parse_decimal(&cleaned) {
+            Some(seconds) if seconds.is_finite() && seconds >= 0.0 => {
                 Some((seconds * 1_000_000.0).round() / 1_000.0)
             }
             _ => {
