@@ -42,6 +42,18 @@ FILE_ACTIONS = ("write_report", "save_fallback")
 BUG = (Exception, _native.PanicException)
 
 
+# How long a host's end waits for the session beyond the session's own upload deadline
+# (testops.uploads.deadlineMs), by which the session has saved what is undelivered in the
+# fallback and finished by itself. A fixed wait shorter than a configured deadline gave up
+# while the session still held results (the pytest plugin) or was still retrying (the CLI).
+FINISH_MARGIN_S = 60.0
+
+
+def finish_bound_s(config: dict[str, Any]) -> float:
+    """The wait of :meth:`Host.finish` for a resolved configuration."""
+    return float(config["testops"]["uploadDeadlineMs"]) / 1000 + FINISH_MARGIN_S
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 

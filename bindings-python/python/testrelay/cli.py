@@ -18,8 +18,6 @@ from typing import Any, Optional, Sequence
 from . import _native
 from ._receipts import RECEIPTS_ENV, read_receipts
 
-# The session has its own deadline (testops.uploads.deadlineMs); this only bounds a hang.
-FINISH_TIMEOUT_S = 300.0
 EXIT_COMPLETED, EXIT_LEFT_OPEN, EXIT_USAGE = 0, 1, 2
 
 
@@ -58,7 +56,7 @@ def sources(run_id: Optional[int]) -> dict[str, Any]:
 
 def complete_run(run_id: Optional[int], receipts: Optional[str], expected_jobs: list[str]) -> int:
     """Decides (core) and, when it says so, completes the run through a core session."""
-    from ._host import Host
+    from ._host import Host, finish_bound_s
 
     src = sources(run_id)
     config = _native.resolve_config(src)["config"]
@@ -73,7 +71,9 @@ def complete_run(run_id: Optional[int], receipts: Optional[str], expected_jobs: 
             _say(line)
         if not decision["complete"]:
             return EXIT_LEFT_OPEN
-    host = Host(src, lambda _level, message: _say(message), finish_timeout_s=FINISH_TIMEOUT_S)
+    # Past the session's own upload deadline (+ a margin), as the plugin's end: a fixed bound
+    # gave up while the session was still retrying under a longer configured deadline.
+    host = Host(src, lambda _level, message: _say(message), finish_timeout_s=finish_bound_s(config))
     host.send({"event": "complete_run_requested"})
     host.start()
     receipt = host.finish()

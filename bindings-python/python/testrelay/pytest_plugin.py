@@ -33,12 +33,6 @@ RUN_ID_KEY = "testrelay_run_id"
 RECEIPT_KEY = "testrelay_receipt"
 LINES_KEY = "testrelay_lines"
 JOB_KEY = "testrelay_job"
-# How long the end of the session waits for the core to finish beyond the core's own upload
-# deadline (testops.uploads.deadlineMs), after which the core saves what is undelivered in the
-# fallback and finishes by itself. A fixed wait shorter than a configured deadline gave up
-# while the core still held results; the background thread then died with pytest, and they
-# were neither delivered nor saved.
-FINISH_MARGIN_S = 60.0
 RUN_START_TIMEOUT_S = 60.0
 # The framework of an item, by its class name (any other class is pytest's).
 FRAMEWORKS = {"TestCaseFunction": "unittest"}
@@ -139,13 +133,13 @@ class Lines:
 def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Optional[Any]:
     """A host of a new session, or None when reporting is off or cannot start (a warning,
     never an error that would abort pytest)."""
-    from ._host import Host
+    from ._host import Host, finish_bound_s
 
     try:
         resolved = _native.resolve_config(src)["config"]
         if resolved["mode"] == "off":
             return None
-        return Host(src, lines, finish_timeout_s=resolved["testops"]["uploadDeadlineMs"] / 1000 + FINISH_MARGIN_S)
+        return Host(src, lines, finish_timeout_s=finish_bound_s(resolved))
     except _native.TestrelayError as e:
         lines("error", f"testrelay: reporting disabled: {e} ({e.code})")
     except (Exception, _native.PanicException) as e:  # a reporter must never abort the test run
