@@ -80,6 +80,33 @@ def test_the_exception_mro_is_the_type_chain(recorded: dict[str, dict[str, Any]]
     assert testrelay.classify(recorded["test_pytest_fail"]["outcome"])["rule"] == "python.pytest_fail"
 
 
+def test_the_stack_is_the_failure_as_pytest_prints_it(recorded: dict[str, dict[str, Any]]) -> None:
+    stack = recorded["test_assertion_fails"]["outcome"]["error"]["stack"]
+    # The test's source line and pytest's "E" lines (assertion rewriting), as in the terminal.
+    assert "def test_assertion_fails():" in stack and "\nE       assert (1 + 1) == 3" in stack
+    assert "RuntimeError: fixture exploded" in recorded["test_fixture_error_is_invalid"]["outcome"]["error"]["stack"]
+    assert "error" not in recorded["test_passes"].get("outcome", {})
+
+
+def test_an_error_that_cannot_be_read_still_reports_the_result(pytester: pytest.Pytester,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    host = RecordingHost()
+    lines: list[tuple[str, str]] = []
+    monkeypatch.setattr(pytest_plugin, "start_host", lambda config, src, log: host)
+    monkeypatch.setattr(pytest_plugin.Lines, "__call__", lambda self, level, message: lines.append((level, message)))
+
+    def broken_error_info(*args: Any) -> dict[str, Any]:
+        raise RuntimeError("odd exception")
+
+    monkeypatch.setattr(pytest_plugin, "error_info", broken_error_info)
+    pytester.makepyfile(test_odd="def test_fails():\n    assert 1 == 2\n")
+    pytester.inline_run("-p", "no:cacheprovider").assertoutcome(failed=1)
+    [result] = host.results
+    assert testrelay.classify(result["outcome"])["status"] == "failed"
+    assert any(level == "error" and "test_odd.py::test_fails" in message and "odd exception" in message
+               for level, message in lines)
+
+
 def test_phases_come_from_the_failing_report(recorded: dict[str, dict[str, Any]]) -> None:
     assert recorded["test_fixture_error_is_invalid"]["outcome"]["phase"] == "setup"
     assert recorded["test_teardown_error_is_invalid"]["outcome"]["phase"] == "teardown"
@@ -182,6 +209,7 @@ def test_doctests_and_free_text_parameter_ids(pytester: pytest.Pytester, monkeyp
     wrong = "test_docs.py::test_docs.wrong_output"
     assert (verdicts[wrong]["status"], verdicts[wrong]["rule"]) == ("failed", "python.doctest_failure")
     assert by_id[wrong]["outcome"]["error"]["message"] == "1 + 1: expected 3, got 2"
+    assert "Expected:\n    3\nGot:\n    2" in by_id[wrong]["outcome"]["error"]["stack"]
     # The example raised: the error it raised decides, as in a test function.
     raised = by_id["test_docs.py::test_docs.raises_type_error"]["outcome"]["error"]
     assert raised["chain"][:2] == ["AttributeError", "Exception"]

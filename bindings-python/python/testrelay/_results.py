@@ -26,27 +26,30 @@ MARKERS = frozenset({*ID_MARKERS, *TITLE_MARKERS, "testrelay_fields", "testrelay
 Marks = dict[str, list[pytest.Mark]]
 
 
-def error_info(excinfo: pytest.ExceptionInfo[BaseException]) -> dict[str, Any]:
-    """The exception as the core reads it: type, MRO as the type chain, module, message.
+def error_info(excinfo: pytest.ExceptionInfo[BaseException], report: pytest.TestReport) -> dict[str, Any]:
+    """The exception as the core reads it: type, MRO as the type chain, module, message, and
+    as its stack the failure as pytest prints it (``longreprtext``: traceback, source lines,
+    ``E`` lines; the result's stacktrace, as qase-pytest sends it).
 
     A doctest's exception is what the failing example did: its output differed
     (``doctest.DocTestFailure``, the message saying what was expected and what came), or it
     raised (``doctest.UnexpectedException``: the error it raised is sent, as pytest shows it).
     With ``--doctest-continue-on-failure`` pytest gathers them; the first one is sent."""
+    stack = report.longreprtext or None
     value = excinfo.value
     if isinstance(value, MultipleDoctestFailures) and value.failures:
         value = value.failures[0]
     if isinstance(value, doctest.UnexpectedException):
         cls, inner = value.exc_info[0], value.exc_info[1]
-        return _error(cls, "".join(traceback.format_exception_only(cls, inner)))
+        return _error(cls, "".join(traceback.format_exception_only(cls, inner)), stack)
     if isinstance(value, doctest.DocTestFailure):
         example = value.example
         return _error(type(value), f"{_squeeze(example.source)}: expected {_squeeze(example.want) or 'nothing'}, "
-                                   f"got {_squeeze(value.got) or 'nothing'}")
-    return _error(excinfo.type, excinfo.exconly())
+                                   f"got {_squeeze(value.got) or 'nothing'}", stack)
+    return _error(excinfo.type, excinfo.exconly(), stack)
 
 
-def _error(cls: type, text: str) -> dict[str, Any]:
+def _error(cls: type, text: str, stack: Optional[str]) -> dict[str, Any]:
     chain = [_qualified(c) for c in cls.__mro__ if c is not object]
     return {
         "type": chain[0],
@@ -55,7 +58,7 @@ def _error(cls: type, text: str) -> dict[str, Any]:
         # the module says nothing there, so builtins is sent as unknown.
         "module": None if cls.__module__ == "builtins" else cls.__module__,
         "message": _first_line(text),
-        "stack": None,
+        "stack": stack,
         "matcher": False,
     }
 

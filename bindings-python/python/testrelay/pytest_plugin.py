@@ -235,7 +235,11 @@ class Reporter:
             excinfo = call.excinfo
             error = None
             if excinfo is not None and not excinfo.errisinstance(pytest.skip.Exception):
-                error = error_info(excinfo)
+                try:
+                    error = error_info(excinfo, report)
+                except (Exception, _native.PanicException) as e:  # never raised into pytest
+                    self.lines("error", f"testrelay: {item.nodeid}: its error is reported without details: "
+                                        f"{type(e).__name__}: {e}")
             attempt = self.attempt
             if attempt is None:
                 attempt = self.attempt = Attempt()
