@@ -88,25 +88,6 @@ def test_the_stack_is_the_failure_as_pytest_prints_it(recorded: dict[str, dict[s
     assert "error" not in recorded["test_passes"].get("outcome", {})
 
 
-def test_an_error_that_cannot_be_read_still_reports_the_result(pytester: pytest.Pytester,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    host = RecordingHost()
-    lines: list[tuple[str, str]] = []
-    monkeypatch.setattr(pytest_plugin, "start_host", lambda config, src, log: host)
-    monkeypatch.setattr(pytest_plugin.Lines, "__call__", lambda self, level, message: lines.append((level, message)))
-
-    def broken_error_info(*args: Any) -> dict[str, Any]:
-        raise RuntimeError("odd exception")
-
-    monkeypatch.setattr(pytest_plugin, "error_info", broken_error_info)
-    pytester.makepyfile(test_odd="def test_fails():\n    assert 1 == 2\n")
-    pytester.inline_run("-p", "no:cacheprovider").assertoutcome(failed=1)
-    [result] = host.results
-    assert testrelay.classify(result["outcome"])["status"] == "failed"
-    assert any(level == "error" and "test_odd.py::test_fails" in message and "odd exception" in message
-               for level, message in lines)
-
-
 def test_phases_come_from_the_failing_report(recorded: dict[str, dict[str, Any]]) -> None:
     assert recorded["test_fixture_error_is_invalid"]["outcome"]["phase"] == "setup"
     assert recorded["test_teardown_error_is_invalid"]["outcome"]["phase"] == "teardown"
@@ -131,24 +112,27 @@ def test_markers_params_suite_and_ignore(recorded: dict[str, dict[str, Any]]) ->
     assert recorded["test_bad_case_id_is_a_warning"]["testops_ids"] == [5]
 
 
-def test_a_failure_to_read_the_item_still_reports_the_result(pytester: pytest.Pytester,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+# Reading the item (markers, params) or the exception failing — a bug, or an odd item — is
+# said, and the result still goes without what could not be read.
+@pytest.mark.parametrize("broken", ["build", "error_info"])
+def test_a_failure_to_read_the_test_still_reports_the_result(pytester: pytest.Pytester,
+                                                             monkeypatch: pytest.MonkeyPatch, broken: str) -> None:
     host = RecordingHost()
     lines: list[tuple[str, str]] = []
     monkeypatch.setattr(pytest_plugin, "start_host", lambda config, src, log: host)
     monkeypatch.setattr(pytest_plugin.Lines, "__call__", lambda self, level, message: lines.append((level, message)))
 
-    def broken_build(*args: Any) -> dict[str, Any]:
-        raise RuntimeError("odd item")
+    def bug(*args: Any) -> dict[str, Any]:
+        raise RuntimeError("odd test")
 
-    monkeypatch.setattr(pytest_plugin, "build", broken_build)
+    monkeypatch.setattr(pytest_plugin, broken, bug)
     pytester.makepyfile(test_odd="import pytest\n\n@pytest.mark.testrelay_id(3)\ndef test_fails():\n    assert 1 == 2\n")
     outcome = pytester.inline_run("-p", "no:cacheprovider")
     outcome.assertoutcome(failed=1)  # the test's own outcome: the reporter aborted nothing
     [result] = host.results
     assert result["node_id"] == "test_odd.py::test_fails" and result["title"] == "test_fails"
     assert testrelay.classify(result["outcome"])["status"] == "failed"
-    assert any(level == "error" and "test_odd.py::test_fails" in message and "odd item" in message
+    assert any(level == "error" and "test_odd.py::test_fails" in message and "odd test" in message
                for level, message in lines)
 
 
