@@ -109,6 +109,12 @@ def test_markers_params_suite_and_ignore(recorded: dict[str, dict[str, Any]]) ->
     assert recorded["test_unit_passes"]["outcome"]["framework"] == "unittest"
     assert "test_ignored" not in recorded
     assert recorded["test_skip_marker"]["message"] == "not today"
+    # An xfail's message is its reason, as qase-pytest's (the failure itself is the stack).
+    assert recorded["test_xfail_fails"]["message"] == "known bug"
+    assert "assert False" in recorded["test_xfail_fails"]["outcome"]["error"]["stack"]
+    assert recorded["test_imperative_xfail"]["message"] == "imperative xfail"
+    assert recorded["test_xpass_strict"]["message"] == "[XPASS(strict)] must fail"
+    assert "message" not in recorded["test_xpass_not_strict"]
     assert recorded["test_bad_case_id_is_a_warning"]["testops_ids"] == [5]
 
 

@@ -97,11 +97,15 @@ class Attempt:
             self.expected_failure = True
             self.runner_status = "failed" if report.skipped else "passed"
             self.error = self.error or error
+            # Why it is expected to fail, as qase-pytest's message; the failure is the stack.
+            if report.skipped and report.wasxfail:
+                self.message = report.wasxfail
             return
         if report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
             self.expected_failure = True
             self.strict = True
             self.runner_status = "passed"
+            self.message = _first_line(str(report.longrepr))
             return
         if report.skipped and self.runner_status == "passed":
             self.runner_status = "skipped"
