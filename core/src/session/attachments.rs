@@ -79,7 +79,7 @@ impl Session {
         hash: Option<String>,
         why: &str,
     ) {
-        let Some(entry) = self.held.get_mut(&held) else {
+        let Some(entry) = self.held.get_mut(held) else {
             return;
         };
         if hash.is_none() {
@@ -92,7 +92,7 @@ impl Session {
             );
             self.log(LogLevel::Warn, message);
         }
-        let Some(entry) = self.held.get_mut(&held) else {
+        let Some(entry) = self.held.get_mut(held) else {
             return;
         };
         if let Some(slot) = entry.hashes.get_mut(index) {
@@ -100,7 +100,7 @@ impl Session {
         }
         entry.pending = entry.pending.saturating_sub(1);
         if entry.pending == 0 {
-            if let Some(entry) = self.held.remove(&held) {
+            if let Some(entry) = self.held.remove(held) {
                 self.release(entry);
             }
         }
@@ -136,23 +136,22 @@ impl Session {
             .map(|(id, _)| *id)
             .collect();
         for id in ids {
-            self.in_flight.remove(&id);
+            self.in_flight.remove(id);
             self.abandoned.insert(id);
         }
         self.scheduled
             .retain(|(_, p)| !matches!(p.request, Request::UploadAttachment { .. }));
         self.attachment_queue.clear();
-        let held = std::mem::take(&mut self.held);
-        held.into_values().flat_map(|h| h.results).collect()
+        let held = self.held.take();
+        held.into_iter().flat_map(|(_, h)| h.results).collect()
     }
 
     /// Attachment uploads in flight or waiting for a retry.
     pub(super) fn attachment_uploads_busy(&self) -> usize {
-        let in_flight = self.in_flight.values();
-        let scheduled = self.scheduled.iter().map(|(_, p)| p);
-        in_flight
-            .chain(scheduled)
-            .filter(|p| matches!(p.request, Request::UploadAttachment { .. }))
+        self.in_flight
+            .iter()
+            .chain(&self.scheduled)
+            .filter(|(_, p)| matches!(p.request, Request::UploadAttachment { .. }))
             .count()
     }
 
@@ -165,7 +164,7 @@ impl Session {
     ) -> AttachmentUpload {
         let attachment = self
             .held
-            .get(&held)
+            .get(held)
             .and_then(|h| h.attachments.get(index))
             .cloned()
             .unwrap_or_default();

@@ -62,6 +62,7 @@
 
 mod answers;
 mod attachments;
+mod by_id;
 mod configurations;
 mod event;
 mod json;
@@ -84,10 +85,11 @@ use crate::config::{Config, Mode};
 use crate::error::Error;
 use crate::result::TestResult;
 use crate::warning::Warning;
+use by_id::ById;
 use pipeline::{Prepared, Scratch};
 use report::Summary;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// What the host tells the session about itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,12 +221,12 @@ pub struct Session {
     scratch: Scratch,
     queue_bytes: usize,
     /// Results waiting for their attachments' hashes, by a counter.
-    held: BTreeMap<u64, attachments::Held>,
+    held: ById<attachments::Held>,
     next_held: u64,
     /// Attachment uploads not sent yet: (held, index).
     attachment_queue: VecDeque<(u64, usize)>,
     ready: VecDeque<Batch>,
-    in_flight: BTreeMap<u64, Pending>,
+    in_flight: ById<Pending>,
     scheduled: Vec<(u64, Pending)>,
     /// File writes in flight and request ids given up on. Hashed, not ordered: neither is
     /// ever iterated, and `FxHashSet<u64>` is `failed_attempts`' type already (one
@@ -287,11 +289,11 @@ impl Session {
             queue: Vec::new(),
             scratch: Scratch::default(),
             queue_bytes: 0,
-            held: BTreeMap::new(),
+            held: ById::default(),
             next_held: 0,
             attachment_queue: VecDeque::new(),
             ready: VecDeque::new(),
-            in_flight: BTreeMap::new(),
+            in_flight: ById::default(),
             scheduled: Vec::new(),
             files: FxHashMap::default(),
             abandoned: FxHashSet::default(),

@@ -190,12 +190,12 @@ impl Session {
                 let Some(Pending {
                     request: Request::UploadAttachment { held, index },
                     ..
-                }) = self.in_flight.get(&request_id)
+                }) = self.in_flight.get(request_id)
                 else {
                     return Err(Error::UnknownRequest(request_id));
                 };
                 let (held, index) = (*held, *index);
-                self.in_flight.remove(&request_id);
+                self.in_flight.remove(request_id);
                 self.attachment_done(held, index, None, &format!("unreadable: {message}"));
                 Ok(())
             }
@@ -236,7 +236,7 @@ impl Session {
 
     fn take_request(&mut self, request_id: u64) -> Result<Pending, Error> {
         self.in_flight
-            .remove(&request_id)
+            .remove(request_id)
             .ok_or(Error::UnknownRequest(request_id))
     }
 
@@ -444,22 +444,19 @@ impl Session {
     }
 
     fn uploads_busy(&self) -> usize {
-        let in_flight = self.in_flight.values();
-        let scheduled = self.scheduled.iter().map(|(_, p)| p);
-        in_flight
-            .chain(scheduled)
-            .filter(|p| matches!(p.request, Request::Upload(_)))
+        self.in_flight
+            .iter()
+            .chain(&self.scheduled)
+            .filter(|(_, p)| matches!(p.request, Request::Upload(_)))
             .count()
     }
 
     /// The deadline passed: nothing more goes over the network.
     fn abandon_all(&mut self, now: u64) {
-        let in_flight = std::mem::take(&mut self.in_flight);
-        self.abandoned.extend(in_flight.keys().copied());
+        let in_flight = self.in_flight.take();
+        self.abandoned.extend(in_flight.iter().map(|(id, _)| *id));
         let scheduled = std::mem::take(&mut self.scheduled);
-        let pending = in_flight
-            .into_values()
-            .chain(scheduled.into_iter().map(|(_, p)| p));
+        let pending = in_flight.into_iter().chain(scheduled).map(|(_, p)| p);
         let mut undelivered = Vec::new();
         for p in pending {
             match p.request {
