@@ -10,13 +10,12 @@ module or class.
 from __future__ import annotations
 
 import base64
-import doctest
 import os
+import sys
 import traceback
 from typing import Any, Optional
 
 import pytest
-from _pytest.doctest import MultipleDoctestFailures
 
 ID_MARKERS = ("testrelay_id", "qase_id")
 TITLE_MARKERS = ("testrelay_title", "qase_title")
@@ -37,7 +36,11 @@ def error_info(excinfo: pytest.ExceptionInfo[BaseException], report: pytest.Test
     With ``--doctest-continue-on-failure`` pytest gathers them; the first one is sent."""
     stack = report.longreprtext or None
     value = excinfo.value
-    if isinstance(value, MultipleDoctestFailures) and value.failures:
+    # Only where doctests ran: importing doctest would add 5 ms to every pytest start-up.
+    doctest, pytest_doctest = sys.modules.get("doctest"), sys.modules.get("_pytest.doctest")
+    if doctest is None:
+        return _error(excinfo.type, excinfo.exconly(), stack)
+    if pytest_doctest is not None and isinstance(value, pytest_doctest.MultipleDoctestFailures) and value.failures:
         value = value.failures[0]
     if isinstance(value, doctest.UnexpectedException):
         cls, inner = value.exc_info[0], value.exc_info[1]
