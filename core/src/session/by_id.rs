@@ -2,10 +2,12 @@
 //! grow: kept in key order, which is the order they came in and the order their results reach
 //! the fallback in.
 //!
-//! A `VecDeque` rather than a `BTreeMap`: entries come at the back and mostly leave near the
-//! front (answers and uploads come back roughly in order), and the B-tree's insertion,
-//! removal and rebalancing code, instantiated once per value type, was 3 KB gzipped of the
-//! WASM page module for the requests in flight alone (measured).
+//! A `VecDeque` rather than a `BTreeMap`: entries come at the back and leave near the front.
+//! Requests in flight are a bounded few; a held result leaves when its attachments are
+//! uploaded, and uploads go out oldest first (`attachment_queue`), a bounded number at a time,
+//! so the entries that leave are among the oldest, and a removal shifts the shorter side. The
+//! B-tree's insertion, removal and rebalancing code, instantiated once per value type, was
+//! 4.9 KB gzipped of the WASM page module for these two maps (measured).
 
 use std::collections::VecDeque;
 
