@@ -494,45 +494,6 @@ mod tests {
     }
 
     #[test]
-    fn a_doctest_output_mismatch_is_failed_only_in_python() {
-        let mut outcome = Outcome {
-            framework: Framework::Pytest,
-            error: Some(ErrorInfo {
-                type_name: Some("doctest.DocTestFailure".into()),
-                chain: vec![
-                    "doctest.DocTestFailure".into(),
-                    "Exception".into(),
-                    "BaseException".into(),
-                ],
-                ..ErrorInfo::default()
-            }),
-            ..Outcome::default()
-        };
-        let v = classify(&outcome, &Policy::default());
-        assert_eq!(
-            (v.status, v.rule, v.evidence.as_ref()),
-            (
-                Status::Failed,
-                "python.doctest_failure",
-                "doctest.DocTestFailure"
-            )
-        );
-        // The example raised: hosts send that error, which goes by the usual rules.
-        outcome.error.as_mut().unwrap().type_name = Some("doctest.UnexpectedException".into());
-        outcome.error.as_mut().unwrap().chain = vec!["doctest.UnexpectedException".into()];
-        assert_eq!(
-            classify(&outcome, &Policy::default()).status,
-            Status::Invalid
-        );
-        outcome.error.as_mut().unwrap().type_name = Some("doctest.DocTestFailure".into());
-        outcome.framework = Framework::Jest;
-        assert_eq!(
-            classify(&outcome, &Policy::default()).status,
-            Status::Invalid
-        );
-    }
-
-    #[test]
     fn extra_assertion_types_from_policy() {
         let outcome = Outcome {
             framework: Framework::Java,
