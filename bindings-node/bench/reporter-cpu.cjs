@@ -23,8 +23,8 @@ const ROUNDS = opt('rounds', 7)
 
 if (args.includes('--child')) {
   // In the folder the parent made for the rounds (in the project's work folder, where a user's
-  // report goes, not the system's temp folder).
-  const dir = fs.mkdtempSync(path.join(process.env.BENCH_ROUNDS_DIR, 'round-'))
+  // report goes, not the system's temp folder); a child run by hand writes into the temp folder.
+  const dir = fs.mkdtempSync(path.join(process.env.BENCH_ROUNDS_DIR ?? os.tmpdir(), 'round-'))
   process.env.QASE_MODE = 'report'
   process.env.QASE_REPORT_CONNECTION_PATH = path.join(dir, 'report')
   const Reporter = require('../playwright.js')
