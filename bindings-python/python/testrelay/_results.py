@@ -34,22 +34,28 @@ def error_info(excinfo: pytest.ExceptionInfo[BaseException], report: pytest.Test
     (``doctest.DocTestFailure``, the message saying what was expected and what came), or it
     raised (``doctest.UnexpectedException``: the error it raised is sent, as pytest shows it).
     With ``--doctest-continue-on-failure`` pytest gathers them; the first one is sent."""
-    stack = report.longreprtext or None
-    value = excinfo.value
-    # Only where doctests ran: importing doctest would add 5 ms to every pytest start-up.
+    failure = _doctest_failure(excinfo.value)
+    cls, text = failure if failure is not None else (excinfo.type, excinfo.exconly())
+    return _error(cls, text, report.longreprtext or None)
+
+
+def _doctest_failure(value: BaseException) -> Optional[tuple[type, str]]:
+    """What a failing doctest example did, as the type and text to send; None for any other
+    exception. doctest is looked up in ``sys.modules`` only: pytest imports it where doctests
+    run, and importing it here would add 5 ms to every pytest start-up."""
     doctest, pytest_doctest = sys.modules.get("doctest"), sys.modules.get("_pytest.doctest")
     if doctest is None:
-        return _error(excinfo.type, excinfo.exconly(), stack)
+        return None
     if pytest_doctest is not None and isinstance(value, pytest_doctest.MultipleDoctestFailures) and value.failures:
         value = value.failures[0]
     if isinstance(value, doctest.UnexpectedException):
         cls, inner = value.exc_info[0], value.exc_info[1]
-        return _error(cls, "".join(traceback.format_exception_only(cls, inner)), stack)
+        return cls, "".join(traceback.format_exception_only(cls, inner))
     if isinstance(value, doctest.DocTestFailure):
         example = value.example
-        return _error(type(value), f"{_squeeze(example.source)}: expected {_squeeze(example.want) or 'nothing'}, "
-                                   f"got {_squeeze(value.got) or 'nothing'}", stack)
-    return _error(excinfo.type, excinfo.exconly(), stack)
+        return type(value), (f"{_squeeze(example.source)}: expected {_squeeze(example.want) or 'nothing'}, "
+                             f"got {_squeeze(value.got) or 'nothing'}")
+    return None
 
 
 def _error(cls: type, text: str, stack: Optional[str]) -> dict[str, Any]:
