@@ -238,7 +238,7 @@ pub fn completion(input: &CompletionInput) -> CompletionDecision {
 /// deeper than 128 levels (serde_json's limit) or of the wrong shape is `INVALID_INPUT`
 /// naming `what` — never a stack overflow — and lone surrogates become U+FFFD.
 pub fn from_js_json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, Error> {
-    serde_json::from_str(&replace_lone_surrogates(text))
+    crate::json::from_str(&replace_lone_surrogates(text))
         .map_err(|e| Error::invalid(what, e.to_string()))
 }
 

@@ -127,7 +127,7 @@ impl Error {
 
     /// Reads a JSON text into `T`, naming `what` in the error.
     pub fn parse_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, Error> {
-        serde_json::from_str(text).map_err(|e| Error::InvalidJson {
+        crate::json::from_str(text).map_err(|e| Error::InvalidJson {
             what: what.to_owned(),
             detail: e.to_string(),
         })

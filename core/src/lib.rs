@@ -70,6 +70,7 @@ pub mod classify;
 pub mod config;
 pub mod error;
 pub mod import;
+mod json;
 pub mod links;
 pub mod mapping;
 pub mod matching;

@@ -256,7 +256,7 @@ impl Config {
             layers.add_json(options, "options", &mut warnings);
         }
         if let Some(text) = &sources.file {
-            match serde_json::from_str::<Value>(text) {
+            match crate::json::from_str::<Value>(text) {
                 Ok(value) => layers.add_json(&value, "qase.config.json", &mut warnings),
                 Err(e) => warnings.push(Warning::new(
                     WarningCode::InvalidConfigValue,

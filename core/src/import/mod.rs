@@ -217,7 +217,7 @@ pub(crate) fn parse_decimal(text: &str) -> Option<f64> {
         json.push('e');
         json.push_str(exponent);
     }
-    serde_json::from_str(&json).ok()
+    crate::json::from_str(&json).ok()
 }
 
 #[cfg(test)]

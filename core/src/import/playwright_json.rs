@@ -36,7 +36,7 @@ pub fn import_playwright_json(text: &str) -> Result<Imported, Error> {
 pub fn import_playwright_json_with(text: &str, limits: &Limits) -> Result<Imported, Error> {
     limits.check_size(text.len())?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let report: Report = serde_json::from_str(text).map_err(|e| {
+    let report: Report = crate::json::from_str(text).map_err(|e| {
         // serde_json bounds nesting itself (128 levels) and says so only in its message.
         if e.to_string().starts_with("recursion limit exceeded") {
             Error::LimitExceeded {

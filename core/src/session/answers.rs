@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// `result.id` of an `IdResponse` (create-run, create configuration group or value).
 pub(crate) fn result_id(body: &str) -> Option<u64> {
-    let value: Value = serde_json::from_str(body).ok()?;
+    let value: Value = crate::json::from_str(body).ok()?;
     value.get("result")?.get("id")?.as_u64()
 }
 
@@ -17,7 +17,7 @@ pub(crate) fn result_id(body: &str) -> Option<u64> {
 /// `status_text` and `end_time`; the official Python reporter reads `status == 1` as
 /// completed. `status_text` wins when present, `status` is read otherwise.
 pub(crate) fn closed_run(body: &str) -> Option<String> {
-    let value: Value = serde_json::from_str(body).ok()?;
+    let value: Value = crate::json::from_str(body).ok()?;
     let run = value.get("result")?;
     let text = run.get("status_text").and_then(Value::as_str);
     match text.map(str::to_ascii_lowercase).as_deref() {

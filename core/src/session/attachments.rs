@@ -187,7 +187,7 @@ impl Session {
 
 /// `result[0].hash` of an `AttachmentUploadsResponse`.
 pub(crate) fn uploaded_hash(body: &str) -> Option<String> {
-    let value: Value = serde_json::from_str(body).ok()?;
+    let value: Value = crate::json::from_str(body).ok()?;
     let hash = value.get("result")?.get(0)?.get("hash")?.as_str()?;
     (!hash.is_empty()).then(|| hash.to_owned())
 }
@@ -222,7 +222,7 @@ pub(crate) fn local_copies(
             encoding,
         });
     }
-    let Ok(mut value) = serde_json::from_str::<Value>(json) else {
+    let Ok(mut value) = crate::json::from_str::<Value>(json) else {
         return (json.to_owned(), files);
     };
     if let Some(object) = value.as_object_mut() {

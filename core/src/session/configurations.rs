@@ -76,7 +76,7 @@ impl Lookup {
     /// A lookup of `wanted` over the body of a `GET /v1/configuration/{code}` answer; `None`
     /// when the body cannot be read.
     pub(crate) fn new(wanted: &[ConfigurationValue], create: bool, body: &str) -> Option<Lookup> {
-        let listed: ListResponse = serde_json::from_str(body).ok()?;
+        let listed: ListResponse = crate::json::from_str(body).ok()?;
         Some(Lookup {
             wanted: wanted.to_vec(),
             cursor: 0,

@@ -38,7 +38,7 @@ struct WrittenExecution {
 impl Summary {
     /// The summary of a `ResultCreate` JSON text this session made.
     pub(crate) fn of(json: &str) -> Summary {
-        let w: Written = serde_json::from_str(json).expect("the session's own result JSON");
+        let w: Written = crate::json::from_str(json).expect("the session's own result JSON");
         Summary {
             id: w.id,
             title: w.title,
