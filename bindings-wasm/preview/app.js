@@ -3,24 +3,38 @@
 // (readers, classification, mapping, filter, links, batches, matching) is the core's.
 import { drawDonut, drawTimeline } from './charts.js';
 
-// The core, compiled to WASM. A trap in it (a testrelay bug: a Rust panic aborts in WASM) leaves
-// that instance unusable — its allocator and stack mid-call — so the page starts a fresh one. The
-// glue module keeps its one instance for good: a fresh instance is a fresh import of the glue,
-// its URL made unique (the .wasm file it loads is the same, from the cache).
-const ENGINE = './pkg-web/testrelay_wasm.js';
-let tr = null;
-let starts = 0;
-let starting = null;
+// The core, compiled to WASM, in two builds: without the session (the smaller module the page
+// loads first) and with it, loaded when the person ticks "Session plan" (the choice is kept in
+// this browser, so the next visit loads only the build it needs). A trap in the core (a testrelay
+// bug: a Rust panic aborts in WASM) leaves that instance unusable — its allocator and stack
+// mid-call — so the page starts a fresh one. A glue module keeps its one instance for good: a
+// fresh instance is a fresh import of the glue, its URL made unique (the .wasm file it loads is
+// the same, from the cache).
+const ENGINES = { core: './pkg-web/testrelay_wasm.js', session: './pkg-web-session/testrelay_wasm.js' };
+const PLAN_CHOICE = 'testrelay-preview.session-plan';
+const engines = {}; // build → { glue, starts, starting }
 
-function startEngine() {
-  starts += 1;
-  tr = null;
-  starting = import(starts === 1 ? ENGINE : `${ENGINE}?start=${starts}`).then(async (glue) => {
+function startEngine(build) {
+  const engine = (engines[build] ??= { glue: null, starts: 0, starting: null });
+  engine.starts += 1;
+  engine.glue = null;
+  const url = engine.starts === 1 ? ENGINES[build] : `${ENGINES[build]}?start=${engine.starts}`;
+  engine.starting = import(url).then(async (glue) => {
     await glue.default();
-    tr = glue;
+    engine.glue = glue;
   });
-  return starting;
+  return engine.starting;
 }
+
+/** The glue of `build`, started on first use. */
+async function engine(build) {
+  if (!engines[build]) await startEngine(build);
+  else if (engines[build].glue === null) await engines[build].starting;
+  return engines[build].glue;
+}
+
+/** The build the form asks for: with the session when "Session plan" is ticked. */
+const wantedBuild = () => ($('session-plan').checked ? 'session' : 'core');
 
 const STATUSES = ['passed', 'failed', 'invalid', 'skipped', 'blocked'];
 const MAX_ROWS = 500;
@@ -110,7 +124,12 @@ function stepItem(s, plan) {
 
 function renderSession(p) {
   const plan = p.session;
-  $('session-section').hidden = plan === null;
+  // Without the session build, a plan the settings allow (app and project) is offered instead.
+  const { app, project } = settings();
+  const offered = plan === null && !$('session-plan').checked && app !== null && project !== null;
+  $('session-section').hidden = plan === null && !offered;
+  $('session-off').hidden = plan !== null;
+  $('session-on').hidden = plan === null;
   if (plan === null) return;
   const items = plan.steps.slice(0, MAX_STEPS).map((s) => stepItem(s, plan));
   if (plan.steps.length > MAX_STEPS) items.push(el('li', { class: 'more' }, `… ${plural(plan.steps.length - MAX_STEPS, 'more step')}`));
@@ -169,9 +188,12 @@ function renderTests() {
 
 async function run() {
   if (!state.report) return;
-  if (tr === null) await starting;
-  const started = performance.now();
+  const build = wantedBuild();
+  let started = performance.now();
   try {
+    if (engines[build]?.glue == null) say('Loading the testrelay core…');
+    const tr = await engine(build);
+    started = performance.now();
     const p = tr.previewReport(state.report.text, settings());
     const decided = performance.now();
     state.preview = p;
@@ -195,7 +217,7 @@ async function run() {
     if (e instanceof WebAssembly.RuntimeError) {
       say(`${state.report.name}: testrelay stopped on an internal error (a bug in testrelay: ${e.message}); ` +
         'it was restarted, the page works on. Please report this with the file.', 'error');
-      await startEngine();
+      await startEngine(build);
       return;
     }
     say(`${state.report.name}: ${e.code ?? 'ERROR'}: ${e.message}`, 'error');
@@ -248,13 +270,15 @@ function wire() {
   $('report-file').addEventListener('change', (e) => e.target.files[0] && load(e.target.files[0]));
   $('snapshot-file').addEventListener('change', (e) => e.target.files[0] && loadSnapshot(e.target.files[0]));
   $('settings').addEventListener('input', run);
+  $('session-plan').addEventListener('change', (e) => localStorage.setItem(PLAN_CHOICE, e.target.checked ? 'on' : 'off'));
   $('settings').addEventListener('submit', (e) => e.preventDefault());
   $('show').append(...[...STATUSES, 'filtered'].map((s) => el('option', { value: s }, s)));
   $('show').addEventListener('change', renderTests);
   $('search').addEventListener('input', renderTests);
 }
 
-await startEngine();
+$('session-plan').checked = localStorage.getItem(PLAN_CHOICE) === 'on';
+await startEngine(wantedBuild());
 wire();
 document.body.dataset.ready = 'true';
 say('Ready: drop a report.');

@@ -191,7 +191,8 @@ pub fn import_playwright_json(
 }
 
 /// Reads a report (JUnit XML, Playwright JSON or a results list) and previews it in one
-/// crossing: only the answer comes back to JavaScript.
+/// crossing: only the answer comes back to JavaScript. Built without the `session-plan`
+/// feature (the page's first module), the preview's `session` is always `null`.
 #[wasm_bindgen(js_name = previewReport, unchecked_return_type = "Preview")]
 pub fn preview_report(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
@@ -199,7 +200,10 @@ pub fn preview_report(
 ) -> JsResult {
     let settings: Option<testrelay::PreviewSettings> = from_js("settings", settings)?;
     let text = text_arg("text", &text)?;
+    #[cfg(feature = "session-plan")]
     let preview = testrelay::preview_report(&text, &settings.unwrap_or_default());
+    #[cfg(not(feature = "session-plan"))]
+    let preview = testrelay::preview_report_without_session(&text, &settings.unwrap_or_default());
     to_js(&preview.map_err(error::core_error)?)
 }
 

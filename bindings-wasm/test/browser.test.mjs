@@ -112,10 +112,6 @@ test('a repository snapshot shows the matching plan', async () => {
   assert.match(await row('parsesLargeOrder').locator('td').nth(4).innerText(), /create a case/);
   assert.match(await row('loadsPrices').locator('td').nth(4).innerText(), /caseless: status not created/);
   assert.equal(await row('refund').locator('td').nth(4).innerText(), '', 'a filtered test is not matched');
-  await page.screenshot({ path: join(artifacts, 'preview.png'), fullPage: true });
-  // The top of the page down to the session plan's receipt, for the README (docs/preview.png
-  // is a copy of it).
-  await page.screenshot({ path: join(artifacts, 'preview-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1560 } });
 });
 
 test('bad settings show warnings with codes, not a crash', async () => {
@@ -131,7 +127,19 @@ test('bad settings show warnings with codes, not a crash', async () => {
 
 const steps = (action) => page.locator(`#session-steps li[data-action="${action}"]`);
 
+const wasmOf = (build) => `/${build}/testrelay_wasm_bg.wasm`;
+
 test('the session plan: the real session over the results, every request answered with success', async () => {
+  // Off at first: offered, and its build of the core not loaded.
+  assert.ok(await page.locator('#session-section').isVisible());
+  assert.ok(await page.locator('#session-off').isVisible());
+  assert.ok(await page.locator('#session-on').isHidden());
+  assert.deepEqual(site.requests.filter((r) => r.endsWith('.wasm')), [wasmOf('pkg-web')]);
+  await page.check('#session-plan');
+  await page.waitForSelector('#session-on:not([hidden])');
+  assert.ok(await page.locator('#session-off').isHidden());
+  assert.deepEqual(site.requests.filter((r) => r.endsWith('.wasm')), [wasmOf('pkg-web'), wasmOf('pkg-web-session')]);
+
   await page.fill('#batch-size', '2');
   await page.waitForFunction(() => /^6 upload batches/.test(document.getElementById('session-end').textContent));
   assert.ok(await page.locator('#session-section').isVisible());
@@ -169,6 +177,36 @@ test('the session plan: the real session over the results, every request answere
   await page.waitForFunction(() => /^1 upload batch;/.test(document.getElementById('session-end').textContent));
   assert.equal(await steps('upload_results').count(), 1);
   assert.ok(!(await page.content()).toLowerCase().includes('token'), 'no token anywhere on the page');
+  await page.screenshot({ path: join(artifacts, 'preview.png'), fullPage: true });
+  // The top of the page down to the session plan's receipt, for the README (docs/preview.png
+  // is a copy of it).
+  await page.screenshot({ path: join(artifacts, 'preview-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1560 } });
+});
+
+test('the session plan choice is kept: the next visit loads only the build with the session', async () => {
+  const again = await context.newPage();
+  const wasm = [];
+  again.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname));
+  try {
+    await again.goto(site.url);
+    await again.waitForSelector('body[data-ready="true"]');
+    assert.ok(await again.locator('#session-plan').isChecked());
+    await again.setInputFiles('#report-file', { name: 'surefire.xml', mimeType: 'text/xml', buffer: repoFixture('junit/surefire.xml') });
+    await again.waitForSelector('#session-on:not([hidden])');
+    assert.equal(await again.locator('#session-steps li[data-action="upload_results"]').count(), 1);
+    assert.deepEqual(wasm, [wasmOf('pkg-web-session')]);
+    // Unticked: no plan, the plan offered again, and the choice kept off for the next visit.
+    await again.uncheck('#session-plan');
+    await again.waitForSelector('#session-off:not([hidden])');
+    assert.ok(await again.locator('#session-on').isHidden());
+    assert.deepEqual(wasm, [wasmOf('pkg-web-session'), wasmOf('pkg-web')]);
+    assert.equal(await again.evaluate(() => localStorage.getItem('testrelay-preview.session-plan')), 'off');
+  } finally {
+    await again.close();
+  }
+  // The first page is unticked too, as a person who turns the plan off leaves it.
+  await page.uncheck('#session-plan');
+  await page.waitForSelector('#session-off:not([hidden])');
 });
 
 test('a picked Playwright JSON report: case ids from titles, retries as attempts', async () => {
@@ -254,7 +292,9 @@ test('the page asked nothing of anyone but its own server, and the CSP blocks th
   // Only the deliberate, blocked probe may show up as an attempt; no other foreign request.
   const foreign = seen.filter((u) => !u.startsWith(site.url) && u !== `${elsewhere.url}leak`);
   assert.deepEqual(foreign, []);
-  assert.ok(site.requests.includes('/pkg-web/testrelay_wasm_bg.wasm'), 'the .wasm came from the local server');
+  for (const build of ['pkg-web', 'pkg-web-session']) {
+    assert.ok(site.requests.includes(wasmOf(build)), `${build}'s .wasm came from the local server`);
+  }
 });
 
 mkdirSync(artifacts, { recursive: true });

@@ -98,7 +98,8 @@ pub use matching::{
     SyncPlan, UnlinkedReason, update_diffs,
 };
 pub use preview::{
-    MatchingPreview, Preview, PreviewSettings, PreviewTest, preview, preview_report, read_report,
+    MatchingPreview, Preview, PreviewSettings, PreviewTest, preview, preview_report,
+    preview_report_without_session, read_report,
 };
 pub use qasphere::{
     QsCase, QsFolder, QsMembership, QsPriority, QsRun, QsRunRequest, QsRunType, QsSnapshot,

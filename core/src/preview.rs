@@ -3,7 +3,9 @@
 //! did and the failure links; for the whole list the counts, the run status and the batch
 //! plan; with a repository snapshot, the matching plan. One call for the whole list (or the
 //! whole report text), so a host (the in-browser page) crosses once. With a project, the
-//! preview also runs the real session over the results ([`SessionPlan`]).
+//! preview also runs the real session over the results ([`SessionPlan`]), unless the host
+//! asks for the preview without it ([`preview_report_without_session`]): the session is most
+//! of the code, and a host that loads it only on request (the page) is smaller without it.
 
 mod session_plan;
 
@@ -140,11 +142,32 @@ pub fn read_report(text: &str) -> Result<Imported, Error> {
     }
 }
 
+/// Runs the session over the previewed results: [`session_plan::plan_session`], or nothing.
+type Planner = Option<fn(Config, Vec<TestResult>) -> SessionPlan>;
+
 /// [`read_report`] then [`preview`]; the report's warnings come first.
 pub fn preview_report(text: &str, settings: &PreviewSettings) -> Result<Preview, Error> {
+    preview_report_with(text, settings, Some(session_plan::plan_session))
+}
+
+/// [`preview_report`] without the session plan: `session` is `null` whatever the settings.
+/// A build that calls only this has none of the session's code (the page's first WASM
+/// module; it loads the module with the session when the person asks for the plan).
+pub fn preview_report_without_session(
+    text: &str,
+    settings: &PreviewSettings,
+) -> Result<Preview, Error> {
+    preview_report_with(text, settings, None)
+}
+
+fn preview_report_with(
+    text: &str,
+    settings: &PreviewSettings,
+    planner: Planner,
+) -> Result<Preview, Error> {
     let (results, mut warnings) = read_report(text)?;
     // The session plan takes the results over: no copy of them.
-    let mut preview = preview_of(Cow::Owned(results), settings);
+    let mut preview = preview_of(Cow::Owned(results), settings, planner);
     warnings.append(&mut preview.warnings);
     preview.warnings = warnings;
     Ok(preview)
@@ -174,11 +197,19 @@ fn parse_filter(value: Option<&Value>, warnings: &mut Vec<Warning>) -> StatusFil
 
 /// Previews `results` under `settings` (classify → map → filter → links → batches).
 pub fn preview(results: &[TestResult], settings: &PreviewSettings) -> Preview {
-    preview_of(Cow::Borrowed(results), settings)
+    preview_of(
+        Cow::Borrowed(results),
+        settings,
+        Some(session_plan::plan_session),
+    )
 }
 
 /// [`preview`] of borrowed or owned results (the session plan needs them owned).
-fn preview_of(results: Cow<'_, [TestResult]>, settings: &PreviewSettings) -> Preview {
+fn preview_of(
+    results: Cow<'_, [TestResult]>,
+    settings: &PreviewSettings,
+    planner: Planner,
+) -> Preview {
     let mut warnings = Vec::new();
     let mapping = parse_mapping(settings.mapping.as_ref(), &mut warnings);
     let filter = parse_filter(settings.filter.as_ref(), &mut warnings);
@@ -256,12 +287,13 @@ fn preview_of(results: Cow<'_, [TestResult]>, settings: &PreviewSettings) -> Pre
         }
     }
     let reported = run_results.len();
-    let session_input = link_target.is_some().then(|| {
-        let config = session_config(settings, mapping, filter, batch_size, &mut warnings);
-        (config, results.into_owned())
-    });
-    let session =
-        session_input.map(|(config, results)| session_plan::plan_session(config, results));
+    let session = match (planner, link_target) {
+        (Some(plan), Some(_)) => {
+            let config = session_config(settings, mapping, filter, batch_size, &mut warnings);
+            Some(plan(config, results.into_owned()))
+        }
+        _ => None,
+    };
     Preview {
         session,
         filtered: tests.len() - reported,
@@ -452,6 +484,45 @@ mod tests {
         );
         let err = preview_report("hello", &PreviewSettings::default()).unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::MalformedReport);
+    }
+
+    #[test]
+    fn without_the_session_plan_the_rest_of_the_preview_is_the_same() {
+        let xml = r#"<testsuite name="s">
+            <testcase name="a (Qase ID: 3)" classname="c"><failure message="x"/></testcase>
+            <testcase name="b" classname="c"/></testsuite>"#;
+        let mut settings = PreviewSettings {
+            app: Some("https://app.qase.io".into()),
+            project: Some("DEMO".into()),
+            ..PreviewSettings::default()
+        };
+        let with = preview_report(xml, &settings).unwrap();
+        let without = preview_report_without_session(xml, &settings).unwrap();
+        let plan = with
+            .session
+            .as_ref()
+            .expect("a project turns the session plan on");
+        assert_eq!(plan.receipt.results_seen, 2);
+        assert_eq!(without.session, None);
+        assert_eq!(
+            without.tests[0].links.len(),
+            1,
+            "failure links need no session"
+        );
+        assert_eq!(
+            Preview {
+                session: None,
+                ..with
+            },
+            without
+        );
+
+        // The byte budget is the session's setting: only the session plan warns about it.
+        settings.batch_bytes = Some(1);
+        let with = preview_report(xml, &settings).unwrap();
+        let without = preview_report_without_session(xml, &settings).unwrap();
+        let key = |p: &Preview| p.warnings.iter().any(|w| w.key == "testops.batch.bytes");
+        assert!(key(&with) && !key(&without));
     }
 
     #[test]
