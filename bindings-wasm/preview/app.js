@@ -22,14 +22,21 @@ function startEngine(build) {
   engine.starting = import(url).then(async (glue) => {
     await glue.default();
     engine.glue = glue;
+  }).catch((e) => {
+    // Not loaded (the server went away, a file is missing): the next preview starts it again,
+    // under a new URL (the HTML standard long had browsers keep a failed import's answer for
+    // its URL; the Chromium here asks again either way, measured).
+    engine.starting = null;
+    throw e;
   });
   return engine.starting;
 }
 
-/** The glue of `build`, started on first use. */
+/** The glue of `build`, started on first use (or again after a failed start). */
 async function engine(build) {
-  if (!engines[build]) await startEngine(build);
-  else if (engines[build].glue === null) await engines[build].starting;
+  const started = engines[build];
+  if (!started || started.starting === null) await startEngine(build);
+  else if (started.glue === null) await started.starting;
   return engines[build].glue;
 }
 
@@ -278,7 +285,11 @@ function wire() {
 }
 
 $('session-plan').checked = localStorage.getItem(PLAN_CHOICE) === 'on';
-await startEngine(wantedBuild());
 wire();
+try {
+  await startEngine(wantedBuild());
+  say('Ready: drop a report.');
+} catch (e) {
+  say(`The testrelay core did not load (${e.message}); a dropped report tries again.`, 'error');
+}
 document.body.dataset.ready = 'true';
-say('Ready: drop a report.');

@@ -278,6 +278,26 @@ test('a trap in the core (a testrelay bug) is said, and the page works on with a
   }
 });
 
+test('a core that did not load is said, and the next report loads it again', async () => {
+  const third = await context.newPage();
+  const glues = [];
+  await third.route('**/pkg-web/testrelay_wasm.js*', (route) => {
+    glues.push(new URL(route.request().url()).search);
+    return glues.length === 1 ? route.fulfill({ status: 404, body: '' }) : route.continue();
+  });
+  try {
+    await third.goto(site.url);
+    await third.waitForSelector('body[data-ready="true"]');
+    assert.match(await third.locator('#state').innerText(), /^The testrelay core did not load \(.+\); a dropped report tries again\.$/);
+    await third.setInputFiles('#report-file', { name: 'surefire.xml', mimeType: 'text/xml', buffer: repoFixture('junit/surefire.xml') });
+    await third.waitForFunction(() => document.body.dataset.previewMs !== undefined);
+    assert.match(await third.locator('#state').innerText(), /surefire\.xml: 11 tests previewed/);
+    assert.deepEqual(glues, ['', '?start=2'], 'the second start asks under a new URL');
+  } finally {
+    await third.close();
+  }
+});
+
 test('the page asked nothing of anyone but its own server, and the CSP blocks the rest', async () => {
   const blocked = await page.evaluate(async (url) => {
     try {
