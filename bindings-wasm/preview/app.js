@@ -129,12 +129,11 @@ function stepItem(s, plan) {
   return el('li', { 'data-action': s.action }, label(), where);
 }
 
-function renderSession(p) {
+/** The session plan, or — from the build without the session — the offer of it, when the
+ * settings allow one (app and project; with them the build with the session always plans). */
+function renderSession(p, { app, project }) {
   const plan = p.session;
-  // Without the session build, a plan the settings allow (app and project) is offered instead.
-  const { app, project } = settings();
-  const offered = plan === null && !$('session-plan').checked && app !== null && project !== null;
-  $('session-section').hidden = plan === null && !offered;
+  $('session-section').hidden = plan === null && (app === null || project === null);
   $('session-off').hidden = plan !== null;
   $('session-on').hidden = plan === null;
   if (plan === null) return;
@@ -201,14 +200,15 @@ async function run() {
     if (engines[build]?.glue == null) say('Loading the testrelay core…');
     const tr = await engine(build);
     started = performance.now();
-    const p = tr.previewReport(state.report.text, settings());
+    const asked = settings();
+    const p = tr.previewReport(state.report.text, asked);
     const decided = performance.now();
     state.preview = p;
     renderTotals(p);
     renderWarnings(p.warnings);
     renderMatching(p);
     renderBatches(p);
-    renderSession(p);
+    renderSession(p, asked);
     const span = drawTimeline($('timeline'), p.tests);
     $('timeline-end').textContent = `${(span / 1000).toFixed(1)} s`;
     renderTests();
