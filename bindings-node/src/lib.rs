@@ -101,7 +101,7 @@ pub fn pipeline(env: &Env, input: Unknown<'_>) -> Result<Value> {
     ts_return_type = "{ batches: number[]; warnings: Warning[] }"
 )]
 pub fn plan_batches(env: &Env, batch_size: Unknown<'_>, results: Unknown<'_>) -> Result<Value> {
-    let requested: u64 = from_js(env, "batchSize", batch_size)?;
+    let requested: i64 = from_js(env, "batchSize", batch_size)?;
     to_js(&api::batch_plan(
         requested,
         from_js(env, "results", results)?,

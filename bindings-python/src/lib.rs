@@ -79,7 +79,7 @@ fn plan_batches<'py>(
     batch_size: &Obj<'py>,
     results: &Obj<'py>,
 ) -> PyResult<Obj<'py>> {
-    let batch_size: u64 = from_py(batch_size, "batch_size")?;
+    let batch_size: i64 = from_py(batch_size, "batch_size")?;
     to_py(
         py,
         &api::batch_plan(batch_size, from_py(results, "results")?),

@@ -110,7 +110,7 @@ pub fn plan_batches(
     #[wasm_bindgen(js_name = batchSize, unchecked_param_type = "number")] batch_size: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] results: JsValue,
 ) -> JsResult {
-    let requested: u64 = from_js("batchSize", batch_size)?;
+    let requested: i64 = from_js("batchSize", batch_size)?;
     let results: usize = from_js("results", results)?;
     to_js(&api::batch_plan(requested, results))
 }

@@ -126,7 +126,7 @@ pub struct BatchPlan {
 }
 
 /// The uploads for `results` results at `batch_size` (clamped to 1..=200 with a warning).
-pub fn batch_plan(batch_size: u64, results: usize) -> BatchPlan {
+pub fn batch_plan(batch_size: i64, results: usize) -> BatchPlan {
     let (size, warning) = clamp_batch_size(batch_size, "testops.batch.size");
     BatchPlan {
         batches: plan_batches(size, results),

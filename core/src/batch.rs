@@ -9,8 +9,8 @@ pub const MAX_BATCH_SIZE: usize = 200;
 pub const DEFAULT_BATCH_SIZE: usize = 200;
 
 /// Clamps a requested batch size to `1..=200`, with a warning when it had to.
-pub fn clamp_batch_size(requested: u64, key: &str) -> (usize, Option<Warning>) {
-    let max = MAX_BATCH_SIZE as u64;
+pub fn clamp_batch_size(requested: i64, key: &str) -> (usize, Option<Warning>) {
+    let max = MAX_BATCH_SIZE as i64;
     let size = requested.clamp(1, max);
     let warning = (size != requested).then(|| {
         Warning::new(
@@ -39,7 +39,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_plan_is_a_partition(size in 0u64..1000, n in 0usize..5000) {
+        fn a_plan_is_a_partition(size in -1000i64..1000, n in 0usize..5000) {
             let (size, _) = clamp_batch_size(size, "k");
             let plan = plan_batches(size, n);
             prop_assert_eq!(plan.iter().sum::<usize>(), n);

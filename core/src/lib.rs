@@ -82,6 +82,7 @@ pub mod session;
 pub mod shards;
 pub mod signature;
 pub mod status;
+pub mod url;
 pub mod warning;
 
 pub use batch::{MAX_BATCH_SIZE, clamp_batch_size, plan_batches};

@@ -40,7 +40,7 @@ pub struct PreviewSettings {
     /// Status filter: an env text (`"skipped,blocked"`) or a JSON list.
     pub filter: Option<Value>,
     /// Requested batch size (clamped to 1..=200); the default 200 when absent.
-    pub batch_size: Option<u64>,
+    pub batch_size: Option<i64>,
     /// The Qase app base for failure links, e.g. `https://app.qase.io`.
     pub app: Option<String>,
     /// The project code for failure links.
@@ -214,7 +214,7 @@ fn preview_of(
     let mapping = parse_mapping(settings.mapping.as_ref(), &mut warnings);
     let filter = parse_filter(settings.filter.as_ref(), &mut warnings);
     let (batch_size, clamped) = clamp_batch_size(
-        settings.batch_size.unwrap_or(DEFAULT_BATCH_SIZE as u64),
+        settings.batch_size.unwrap_or(DEFAULT_BATCH_SIZE as i64),
         "testops.batch.size",
     );
     warnings.extend(clamped);

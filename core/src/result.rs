@@ -186,7 +186,10 @@ pub struct TestResult {
     pub title: String,
     /// Suite path, outermost first (describe blocks, file, class).
     pub suite: Vec<String>,
-    /// Case ids given by the test (annotations, markers); `null` for none.
+    /// Case ids given by the test (annotations, markers); `null` for none. A number that is
+    /// not an integer of 64 bits reads as `0`, which the pipeline drops with a warning: one
+    /// bad id never costs the result.
+    #[serde(deserialize_with = "lenient_ids")]
     pub testops_ids: Option<Vec<i64>>,
     /// The pytest node id, when the host is pytest (Python-flavour signature).
     pub node_id: Option<String>,
@@ -220,4 +223,39 @@ pub struct TestResult {
     /// Absent (the default), and left out of the serialized result, otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_path: Option<Vec<String>>,
+}
+
+/// `testops_ids` from any JSON numbers: out-of-range or fractional ones become `0`.
+fn lenient_ids<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<Vec<i64>>, D::Error> {
+    struct Id(i64);
+    impl<'de> Deserialize<'de> for Id {
+        fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Id, D::Error> {
+            struct Visit;
+            impl serde::de::Visitor<'_> for Visit {
+                type Value = Id;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a case id (an integer)")
+                }
+                fn visit_i64<E>(self, v: i64) -> Result<Id, E> {
+                    Ok(Id(v))
+                }
+                fn visit_u64<E>(self, v: u64) -> Result<Id, E> {
+                    Ok(Id(i64::try_from(v).unwrap_or(0)))
+                }
+                fn visit_i128<E>(self, v: i128) -> Result<Id, E> {
+                    Ok(Id(i64::try_from(v).unwrap_or(0)))
+                }
+                fn visit_u128<E>(self, v: u128) -> Result<Id, E> {
+                    Ok(Id(i64::try_from(v).unwrap_or(0)))
+                }
+                fn visit_f64<E>(self, v: f64) -> Result<Id, E> {
+                    let whole = v.fract() == 0.0 && v.abs() < 9.0e15;
+                    Ok(Id(if whole { v as i64 } else { 0 }))
+                }
+            }
+            de.deserialize_any(Visit)
+        }
+    }
+    let ids: Option<Vec<Id>> = Option::deserialize(de)?;
+    Ok(ids.map(|ids| ids.into_iter().map(|Id(id)| id).collect()))
 }

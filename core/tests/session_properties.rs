@@ -56,6 +56,10 @@ struct Host {
     next_answer: usize,
     /// HTTP requests waiting for an answer: id → (kind, result ids).
     open: BTreeMap<u64, (&'static str, Vec<String>)>,
+    /// When the host aborts each open request (its `timeout_ms` after it was sent).
+    expires: BTreeMap<u64, u64>,
+    /// Requests the server will never answer: still in flight until the host aborts them.
+    hanging: BTreeMap<u64, (&'static str, Vec<String>)>,
     in_flight_ids: BTreeSet<String>,
     acked: BTreeSet<String>,
     fallback: BTreeSet<String>,
@@ -75,6 +79,7 @@ impl Host {
             | Action::CreateConfigurationGroup(r)
             | Action::CreateConfiguration(r) => {
                 self.open.insert(r.request_id, ("run", Vec::new()));
+                self.expires.insert(r.request_id, now + r.timeout_ms);
             }
             Action::UploadResults(r) => {
                 let body: Value = serde_json::from_str(&r.body).unwrap();
@@ -94,6 +99,7 @@ impl Host {
                     prop_assert!(!self.acked.contains(id), "{} resent after its ack", id);
                 }
                 self.open.insert(r.request_id, ("upload", ids));
+                self.expires.insert(r.request_id, now + r.timeout_ms);
             }
             Action::CompleteRun(r) => {
                 // A retry after a failed try is the same command; a second completion is not.
@@ -106,9 +112,11 @@ impl Host {
                 prop_assert_eq!(self.acked.len(), self.added, "complete before every ack");
                 prop_assert!(self.fallback.is_empty());
                 self.open.insert(r.request_id, ("complete", Vec::new()));
+                self.expires.insert(r.request_id, now + r.timeout_ms);
             }
             Action::UploadAttachment(a) => {
                 self.open.insert(a.request_id, ("attachment", Vec::new()));
+                self.expires.insert(a.request_id, now + a.timeout_ms);
             }
             Action::WriteReport(w) => prop_assert!(false, "testops mode wrote a report: {:?}", w),
             Action::SaveFallback(w) => {
@@ -138,12 +146,17 @@ impl Host {
         let answer = self.answers[self.next_answer % self.answers.len()];
         self.next_answer += 1;
         let (kind, ids) = self.open.remove(&id).unwrap();
-        if kind == "complete" && !matches!(answer, Answer::Never) {
+        if matches!(answer, Answer::Never) {
+            self.hanging.insert(id, (kind, ids));
+            return;
+        }
+        self.expires.remove(&id);
+        if kind == "complete" {
             self.complete_open = false;
             self.complete_ok = matches!(answer, Answer::Ok);
         }
         let result = match answer {
-            Answer::Never => return,
+            Answer::Never => unreachable!("kept hanging above"),
             Answer::Ok => {
                 if kind == "upload" {
                     for id in &ids {
@@ -171,7 +184,29 @@ impl Host {
         result.unwrap();
     }
 
+    /// A host aborts a request at its timeout, as the session gives up on it then.
+    fn abort_expired(&mut self, now: u64) {
+        let expired: Vec<u64> = self
+            .expires
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in expired {
+            self.expires.remove(&id);
+            if let Some((kind, ids)) = self.open.remove(&id).or_else(|| self.hanging.remove(&id)) {
+                if kind == "complete" {
+                    self.complete_open = false;
+                }
+                for rid in &ids {
+                    self.in_flight_ids.remove(rid);
+                }
+            }
+        }
+    }
+
     fn drain(&mut self, s: &mut Session, now: u64) -> Result<Action, TestCaseError> {
+        self.abort_expired(now);
         for _ in 0..10_000 {
             let action = s.poll(now);
             self.see(s, now, &action)?;
@@ -199,7 +234,7 @@ proptest! {
         let mut config = testops_config();
         config.testops.batch_size = batch_size;
         config.testops.uploads_in_flight = in_flight;
-        config.testops.upload_retries = retries;
+        config.testops.upload_retries = Some(retries);
         config.testops.upload_deadline_ms = deadline;
         if join_run {
             config.testops.run_id = Some(9);
@@ -207,7 +242,7 @@ proptest! {
         let mut now = 1_000_000u64;
         let mut s = Session::new(config, options(), now).unwrap();
         let mut host = Host {
-            answers, next_answer: 0, open: BTreeMap::new(), in_flight_ids: BTreeSet::new(),
+            answers, next_answer: 0, open: BTreeMap::new(), expires: BTreeMap::new(), hanging: BTreeMap::new(), in_flight_ids: BTreeSet::new(),
             acked: BTreeSet::new(), fallback: BTreeSet::new(), complete_open: false, complete_ok: false, added: 0,
             stop_answering_at: None,
         };

@@ -51,7 +51,7 @@ fn happy_path_creates_uploads_in_batches_and_completes() {
     }
     assert_eq!(
         render_all(&first),
-        ["create_run #1 POST /v1/run/DEMO", "wait -"]
+        ["create_run #1 POST /v1/run/DEMO", "wait 1795320411000"]
     );
     s.handle_http_response(
         T0 + 5,
@@ -70,7 +70,7 @@ fn happy_path_creates_uploads_in_batches_and_completes() {
         [
             "log info: created run 7",
             "upload_results #2 POST /v2/DEMO/run/7/results count=2",
-            "wait -"
+            "wait 1795320436010"
         ]
     );
     let body = upload_body(&actions[1]);
@@ -133,7 +133,7 @@ fn retryable_answers_back_off_on_host_time_and_honour_retry_after() {
         render_all(&drain(&mut s, T0)),
         [
             "upload_results #2 POST /v2/DEMO/run/7/results count=2",
-            "wait -"
+            "wait 1795320436000"
         ]
     );
     s.handle_http_response(T0 + 100, 2, 503, String::new(), None)
@@ -151,7 +151,7 @@ fn retryable_answers_back_off_on_host_time_and_honour_retry_after() {
         render_all(&drain(&mut s, T0 + 1_100)),
         [
             "upload_results #3 POST /v2/DEMO/run/7/results count=2",
-            "wait -"
+            "wait 1795320437100"
         ]
     );
     s.handle_http_response(T0 + 1_200, 3, 429, String::new(), Some("7".into()))
@@ -164,7 +164,7 @@ fn retryable_answers_back_off_on_host_time_and_honour_retry_after() {
         render_all(&drain(&mut s, T0 + 8_200)),
         [
             "upload_results #4 POST /v2/DEMO/run/7/results count=2",
-            "wait -"
+            "wait 1795320444200"
         ]
     );
     s.handle_http_failed(T0 + 8_300, 4, "connection reset".into())
@@ -222,7 +222,7 @@ fn a_413_splits_the_batch_in_two() {
             "log info: upload of 4 results was too large (HTTP 413); sending it in two halves",
             "upload_results #3 POST /v2/DEMO/run/7/results count=2",
             "upload_results #4 POST /v2/DEMO/run/7/results count=2",
-            "wait -"
+            "wait 1795320436001"
         ]
     );
     let mut again: Vec<Value> = Vec::new();
@@ -251,7 +251,7 @@ fn a_rejected_batch_goes_to_the_fallback_and_the_run_stays_open() {
     assert_eq!(
         render_all(&fallback),
         [
-            "log warn: 2 results not accepted (HTTP 400, after 1 tries); saving them to build/qase-report",
+            "log warn: 2 results not accepted (HTTP 400, after 1 try); saving them to build/qase-report",
             "save_fallback #3 build/qase-report results=2",
             "wait -"
         ]
@@ -294,8 +294,8 @@ fn when_the_run_cannot_be_created_everything_goes_to_the_fallback() {
         .unwrap();
     assert_eq!(
         render_all(&drain(&mut s, T0)),
-        ["wait -"],
-        "results queue while the run opens"
+        ["wait 1795320411000"],
+        "results queue while the run opens (until the start deadline)"
     );
     s.handle_http_response(T0 + 1, 1, 401, String::new(), None)
         .unwrap();
@@ -399,7 +399,7 @@ fn a_joined_run_is_checked_and_left_open_unless_told_to_complete() {
         let mut s = Session::new(config, options(), T0).unwrap();
         assert_eq!(
             render_all(&drain(&mut s, T0)),
-            ["check_run #1 GET /v1/run/DEMO/55", "wait -"]
+            ["check_run #1 GET /v1/run/DEMO/55", "wait 1795320411000"]
         );
         assert_eq!(s.run_id(), Some(55));
         s.handle_http_response(
@@ -578,7 +578,7 @@ fn payload_results_one_per_case_id_with_links_trace_flaky_and_root_suite() {
         [
             "log warn: testops.batch.size: `abc` is not a number; using 200",
             "create_run #1 POST /v1/run/DEMO",
-            "wait -"
+            "wait 1795320411000"
         ]
     );
     let mut login = outcome("Login works (Qase ID: 1, 2)", "failed");
@@ -599,7 +599,7 @@ fn payload_results_one_per_case_id_with_links_trace_flaky_and_root_suite() {
             "log debug: Status mapping applied: invalid -> failed",
             "log debug: Checking filter: status=\"failed\", filter=[\"skipped\"]",
             "log debug: Filter result: NOT FILTERED",
-            "wait -"
+            "wait 1795320411000"
         ]
     );
     s.handle_http_response(T0, 1, 200, r#"{"result":{"id":7}}"#.into(), None)
@@ -690,7 +690,8 @@ fn actions_and_events_have_the_documented_json_shapes() {
             request_id: 3,
             status: 429,
             body: String::new(),
-            retry_after: Some("2".into())
+            retry_after: Some("2".into()),
+            location: None,
         }
     );
     let done: Event = serde_json::from_value(json!({"event": "all_tests_done"})).unwrap();
@@ -702,9 +703,26 @@ fn actions_and_events_have_the_documented_json_shapes() {
     assert_eq!(first["method"], "POST");
     assert!(first.get("count").is_none());
     assert_eq!(
-        serde_json::to_value(s.poll(T0)).unwrap(),
-        json!({"action": "wait", "until": null})
+        first["timeout_ms"], 5_000,
+        "a request that opens the run ends by the start deadline"
     );
+    assert_eq!(
+        serde_json::to_value(s.poll(T0)).unwrap(),
+        json!({"action": "wait", "until": T0 + 5_000})
+    );
+    let redirect: Event = serde_json::from_value(json!({
+        "event": "http_response", "request_id": 1, "status": 307, "location": "/v1/run/DEMO"
+    }))
+    .unwrap();
+    assert!(matches!(
+        redirect,
+        Event::HttpResponse {
+            location: Some(_),
+            ..
+        }
+    ));
+    let interrupted: Event = serde_json::from_value(json!({"event": "run_interrupted"})).unwrap();
+    assert_eq!(interrupted, Event::RunInterrupted {});
 }
 
 #[test]
@@ -714,7 +732,7 @@ fn a_configured_run_that_is_already_completed_sends_everything_to_the_fallback()
     let mut s = Session::new(config, options(), T0).unwrap();
     assert_eq!(
         render_all(&drain(&mut s, T0)),
-        ["check_run #1 GET /v1/run/DEMO/55", "wait -"]
+        ["check_run #1 GET /v1/run/DEMO/55", "wait 1795320411000"]
     );
     // Results that arrive before the answer wait for it.
     s.add_results(T0 + 1, vec![passed("a"), outcome("b", "failed")])
@@ -805,7 +823,10 @@ fn configuration_names_are_looked_up_and_created_before_the_run() {
     let mut s = Session::new(config, options(), T0).unwrap();
     assert_eq!(
         render_all(&drain(&mut s, T0)),
-        ["get_configurations #1 GET /v1/configuration/DEMO", "wait -"]
+        [
+            "get_configurations #1 GET /v1/configuration/DEMO",
+            "wait 1795320411000"
+        ]
     );
     s.add_results(T0, vec![passed("a")]).unwrap();
     s.handle_http_response(
@@ -821,7 +842,7 @@ fn configuration_names_are_looked_up_and_created_before_the_run() {
         render_all(&actions),
         [
             "create_configuration_group #2 POST /v1/configuration/DEMO/group",
-            "wait -"
+            "wait 1795320411000"
         ]
     );
     assert_eq!(actions[0].http_request().unwrap().body, r#"{"title":"OS"}"#);
@@ -838,7 +859,7 @@ fn configuration_names_are_looked_up_and_created_before_the_run() {
         render_all(&actions),
         [
             "create_configuration #3 POST /v1/configuration/DEMO",
-            "wait -"
+            "wait 1795320411000"
         ]
     );
     let body: Value = serde_json::from_str(&actions[0].http_request().unwrap().body).unwrap();
@@ -856,7 +877,7 @@ fn configuration_names_are_looked_up_and_created_before_the_run() {
         render_all(&drain(&mut s, T0)),
         [
             "create_configuration #4 POST /v1/configuration/DEMO",
-            "wait -"
+            "wait 1795320411000"
         ]
     );
     s.handle_http_response(T0, 4, 422, "{}".into(), None)
@@ -867,7 +888,7 @@ fn configuration_names_are_looked_up_and_created_before_the_run() {
         [
             "log warn: configuration OS = macOS left out of the run: it could not be created",
             "create_run #5 POST /v1/run/DEMO",
-            "wait -"
+            "wait 1795320411000"
         ]
     );
     let body: Value = serde_json::from_str(&actions[1].http_request().unwrap().body).unwrap();
@@ -894,7 +915,7 @@ fn configuration_names_are_looked_up_and_created_before_the_run() {
 #[test]
 fn an_unreachable_configuration_list_creates_the_run_with_the_numeric_ids_only() {
     let mut config = testops_config();
-    config.testops.upload_retries = 1;
+    config.testops.upload_retries = Some(1);
     config.testops.configurations = vec![
         ConfigurationValue {
             name: "Browser".into(),
@@ -916,7 +937,7 @@ fn an_unreachable_configuration_list_creates_the_run_with_the_numeric_ids_only()
             "log warn: could not read the project's configurations (no response (connection refused))",
             "log warn: configuration Browser = Chrome left out of the run: the project's configurations could not be read",
             "create_run #2 POST /v1/run/DEMO",
-            "wait -"
+            "wait 1795320411000"
         ]
     );
     let body: Value = serde_json::from_str(&actions[2].http_request().unwrap().body).unwrap();
@@ -948,7 +969,7 @@ fn a_result_waits_for_its_attachment_hash_before_its_batch_leaves() {
         [
             "upload_attachment #2 POST /v1/attachment/DEMO shot.png",
             "upload_results #3 POST /v2/DEMO/run/7/results count=1",
-            "wait -"
+            "wait 1795320436000"
         ]
     );
     match &actions[0] {

@@ -153,8 +153,8 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
         }
         "batches" => {
             let requested = input["batch_size"]
-                .as_u64()
-                .ok_or("batch_size must be a non-negative integer")?;
+                .as_i64()
+                .ok_or("batch_size must be an integer")?;
             let results = input["results"]
                 .as_u64()
                 .ok_or("results must be a non-negative integer")?

@@ -72,7 +72,7 @@ fuzz_target!(|data: &[u8]| {
             run_id: (flags & 32 != 0).then_some(5),
             batch_size: usize::from(f.byte() % 5) + 1,
             uploads_in_flight: usize::from(f.byte() % 3) + 1,
-            upload_retries: u32::from(f.byte() % 4),
+            upload_retries: Some(u32::from(f.byte() % 4)),
             upload_deadline_ms: deadline,
             batch_bytes: 200 + usize::from(f.byte()) * 20,
             ..TestopsConfig::default()

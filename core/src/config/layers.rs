@@ -49,6 +49,15 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("QASE_TESTOPS_UPLOADS_IN_FLIGHT", "testops.uploads.inFlight"),
     ("QASE_TESTOPS_UPLOADS_RETRIES", "testops.uploads.retries"),
     (
+        "QASE_TESTOPS_UPLOADS_RETRY_BUDGET_MS",
+        "testops.uploads.retryBudgetMs",
+    ),
+    (
+        "QASE_TESTOPS_UPLOADS_REQUEST_TIMEOUT_MS",
+        "testops.uploads.requestTimeoutMs",
+    ),
+    ("QASE_TESTOPS_START_TIMEOUT_MS", "testops.startTimeoutMs"),
+    (
         "QASE_TESTOPS_UPLOADS_DEADLINE_MS",
         "testops.uploads.deadlineMs",
     ),

@@ -131,8 +131,24 @@ pub struct TestopsConfig {
     pub defect: bool,
     /// `testops.uploads.inFlight` (testrelay): uploads in flight at once (default 2, 1..=16).
     pub uploads_in_flight: usize,
-    /// `testops.uploads.retries` (testrelay): tries per request before the fallback (default 5).
-    pub upload_retries: u32,
+    /// `testops.uploads.retries` (testrelay): at most this many tries per request, when set;
+    /// by default only the retry budget in time limits them.
+    pub upload_retries: Option<u32>,
+    /// `testops.uploads.retryBudgetMs` (testrelay): a failed request is tried again while
+    /// this long has not passed since its first try (default 60000); then its results go to
+    /// the fallback. Counted in time, so a server answering `Retry-After: 1` five times does
+    /// not exhaust it in five seconds.
+    pub retry_budget_ms: u64,
+    /// `testops.uploads.requestTimeoutMs` (testrelay): the whole time one request may take,
+    /// connection to last byte (default 30000). The session gives up on a request by itself
+    /// at this point (a server that sends one byte a minute never keeps it), and the host
+    /// SHOULD abort it then.
+    pub request_timeout_ms: u64,
+    /// `testops.startTimeoutMs` (testrelay): the run must be created or checked within this
+    /// long of the session's start (default 5000); otherwise its results go to the fallback,
+    /// so an unreachable host costs seconds, not minutes, and a host that must wait for the
+    /// run id before its workers start (xdist) waits at most this long.
+    pub start_timeout_ms: u64,
     /// `testops.uploads.deadlineMs` (testrelay): how long the end of the run waits for
     /// uploads in flight (default 30000).
     pub upload_deadline_ms: u64,
@@ -158,7 +174,10 @@ impl Default for TestopsConfig {
             configurations_create: false,
             defect: false,
             uploads_in_flight: 2,
-            upload_retries: 5,
+            upload_retries: None,
+            retry_budget_ms: 60_000,
+            request_timeout_ms: 30_000,
+            start_timeout_ms: 5_000,
             upload_deadline_ms: 30_000,
             batch_bytes: 8 * 1024 * 1024,
         }

@@ -106,6 +106,54 @@ impl Reader {
         .filter(|s| !s.is_empty())
     }
 
+    /// The API token: surrounding whitespace trimmed; one with a control or non-ASCII
+    /// character cannot go into an HTTP header, so it is refused (never shown).
+    fn token(&mut self) -> Option<Secret> {
+        self.read(
+            TOKEN,
+            "printable ASCII characters only (no line break, no control or non-ASCII character)",
+            "no token",
+            |v| {
+                let text = v.as_str()?.trim();
+                text.bytes()
+                    .all(|b| b.is_ascii_graphic() || b == b' ')
+                    .then(|| Secret::new(text))
+            },
+        )
+        .filter(|t| !t.expose().is_empty())
+    }
+
+    /// The project code, as the API names projects: letters and digits only, at most 10
+    /// (it goes into every request's path).
+    fn project(&mut self) -> Option<String> {
+        self.read(
+            "testops.project",
+            "a project code of 1 to 10 letters or digits",
+            "none",
+            |v| {
+                let text = v.as_str().map(str::trim)?;
+                let ok = (1..=10).contains(&text.len())
+                    && text.bytes().all(|b| b.is_ascii_alphanumeric());
+                ok.then(|| text.to_owned())
+            },
+        )
+    }
+
+    /// The API host: a host name (`qase.io`, an enterprise host) or a full `http(s)://` base
+    /// that parses as a URL.
+    fn api_host(&mut self, default: String) -> String {
+        self.read(
+            "testops.api.host",
+            "a host name or an http(s):// URL",
+            &default,
+            |v| {
+                let text = v.as_str()?.trim();
+                crate::url::valid_api_host(text).then(|| text.to_owned())
+            },
+        )
+        .unwrap_or(default)
+    }
+
     fn id(&mut self, path: &str) -> Option<u64> {
         self.read(path, "a positive integer", "none", |v| {
             parse_u64(v).filter(|&n| n >= 1)
@@ -211,7 +259,16 @@ impl Reader {
         let Some(leaf) = self.take("testops.batch.size") else {
             return default;
         };
-        match parse_u64(&leaf.value) {
+        let integer = match &leaf.value {
+            Value::Number(n) => n.as_i64().or_else(|| n.as_u64().map(|_| i64::MAX)),
+            Value::String(s) => s
+                .trim()
+                .parse::<i128>()
+                .ok()
+                .map(|n| n.clamp(i64::MIN.into(), i64::MAX.into()) as i64),
+            _ => None,
+        };
+        match integer {
             Some(n) => {
                 let (size, warning) = clamp_batch_size(n, &leaf.key);
                 self.warnings.extend(warning);
@@ -295,9 +352,9 @@ fn read_config(r: &mut Reader) -> Config {
             .string("report.connection.local.path")
             .unwrap_or(d.report_path),
         testops: super::TestopsConfig {
-            api_token: r.string("testops.api.token").map(Secret::new),
-            api_host: r.string("testops.api.host").unwrap_or(dt.api_host),
-            project: r.string("testops.project"),
+            api_token: r.token(),
+            api_host: r.api_host(dt.api_host),
+            project: r.project(),
             run_id: r.id("testops.run.id"),
             run_title: r.string("testops.run.title"),
             run_description: r.string("testops.run.description"),
@@ -317,8 +374,25 @@ fn read_config(r: &mut Reader) -> Config {
                 1..=16,
                 dt.uploads_in_flight as u64,
             ) as usize,
-            upload_retries: r.number("testops.uploads.retries", 0..=20, dt.upload_retries.into())
-                as u32,
+            upload_retries: r
+                .read(
+                    "testops.uploads.retries",
+                    "an integer in 0..=100",
+                    "no limit but the retry budget",
+                    |v| parse_u64(v).filter(|n| *n <= 100),
+                )
+                .map(|n| n as u32),
+            retry_budget_ms: r.number(
+                "testops.uploads.retryBudgetMs",
+                0..=3_600_000,
+                dt.retry_budget_ms,
+            ),
+            request_timeout_ms: r.number(
+                "testops.uploads.requestTimeoutMs",
+                100..=600_000,
+                dt.request_timeout_ms,
+            ),
+            start_timeout_ms: r.number("testops.startTimeoutMs", 0..=600_000, dt.start_timeout_ms),
             upload_deadline_ms: r.number(
                 "testops.uploads.deadlineMs",
                 0..=3_600_000,

@@ -181,6 +181,7 @@ impl Session {
             content_type: attachment.content_type,
             content: attachment.content.filter(|_| attachment.path.is_none()),
             file_path: attachment.path,
+            timeout_ms: http.timeout_ms,
         }
     }
 }

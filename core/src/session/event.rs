@@ -27,6 +27,11 @@ pub enum Event {
         /// The `Retry-After` header text, if any.
         #[serde(default)]
         retry_after: Option<String>,
+        /// The `Location` header text, if any. A host MUST NOT follow redirects itself (it
+        /// would carry the token to wherever the server points): it feeds the 3xx answer
+        /// with its location, and the session follows it only within the API's origin.
+        #[serde(default)]
+        location: Option<String>,
     },
     /// A request got no response (connection refused or reset, timeout).
     HttpFailed {
@@ -61,6 +66,9 @@ pub enum Event {
     /// This session must complete the run at the end even if it joined an existing run
     /// (the final step of a sharded CI job). Still only when every result was acknowledged.
     CompleteRunRequested {},
+    /// The test run was interrupted (Ctrl-C, a runner abort): tests that should have run did
+    /// not, so the run is left open whatever was delivered. Before `all_tests_done`.
+    RunInterrupted {},
     /// The runner finished: flush, wait (bounded) for uploads, end.
     AllTestsDone {},
 }
@@ -82,6 +90,10 @@ pub struct HttpRequest {
     /// For `upload_results`: how many results the body carries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<usize>,
+    /// The whole time the request may take (ms), connection to last byte. The session gives
+    /// up on it by itself then; the host SHOULD abort it then too, and MUST NOT follow
+    /// redirects.
+    pub timeout_ms: u64,
 }
 
 /// One file to write.
@@ -123,6 +135,8 @@ pub struct AttachmentUpload {
     pub file_path: Option<String>,
     /// The bytes, base64-encoded, when there is no file.
     pub content: Option<String>,
+    /// As [`HttpRequest::timeout_ms`].
+    pub timeout_ms: u64,
 }
 
 /// Files the host MUST write under `dir` (creating folders), then feed back
@@ -256,6 +270,7 @@ mod tests {
             path: "/v1/run/DEMO".into(),
             body: String::new(),
             count: None,
+            timeout_ms: 1_000,
         };
         let files = || FileWrite {
             request_id: 2,
@@ -277,6 +292,7 @@ mod tests {
                 content_type: None,
                 file_path: None,
                 content: None,
+                timeout_ms: 1_000,
             }),
             Action::UploadResults(http()),
             Action::CompleteRun(http()),

@@ -192,6 +192,24 @@ pub(crate) struct Pending {
     request: Request,
     /// Sends so far.
     tries: u32,
+    /// When it was first sent: the retry budget counts from here.
+    first_sent: u64,
+    /// While in flight, when the session gives up waiting for its answer.
+    expires: u64,
+    /// Where a same-origin redirect sent it; later tries go there too.
+    redirected_to: Option<String>,
+}
+
+impl Pending {
+    fn new(request: Request) -> Pending {
+        Pending {
+            request,
+            tries: 0,
+            first_sent: 0,
+            expires: 0,
+            redirected_to: None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -208,7 +226,13 @@ pub struct Session {
     phase: Phase,
     sink: Sink,
     started_at: u64,
+    /// The latest `now` a call passed in: when a request goes out.
+    now: u64,
     deadline: Option<u64>,
+    /// The runner said the test run was interrupted: the run is never completed.
+    interrupted: bool,
+    /// A redirect to another origin was refused (said once).
+    warned_redirect: bool,
     complete_requested: bool,
     next_request: u64,
     next_result: u64,
@@ -279,7 +303,10 @@ impl Session {
             phase: Phase::Off,
             sink: Sink::Report,
             started_at: now,
+            now,
             deadline: None,
+            interrupted: false,
+            warned_redirect: false,
             complete_requested: false,
             next_request: 0,
             next_result: 0,
@@ -322,6 +349,7 @@ impl Session {
     /// Feeds one fact in. A call the current phase does not allow (`WRONG_STATE`) or an
     /// unknown request id (`UNKNOWN_REQUEST`) is an error and changes nothing.
     pub fn handle(&mut self, now: u64, event: Event) -> Result<(), Error> {
+        self.tick(now);
         self.transition(now, event)?;
         self.advance(now);
         Ok(())
@@ -331,6 +359,7 @@ impl Session {
     /// All or nothing: refused as a whole (`WRONG_STATE`) when results are not accepted.
     pub fn add_results(&mut self, now: u64, results: Vec<TestResult>) -> Result<(), Error> {
         self.check_accepts_results("add_results")?;
+        self.tick(now);
         // The same as one `test_finished` per result, without boxing each one.
         for result in &results {
             self.accept(result);
@@ -365,6 +394,7 @@ impl Session {
                 status,
                 body,
                 retry_after,
+                location: None,
             },
         )
     }
@@ -419,6 +449,7 @@ impl Session {
     /// The next action. The host MUST call it after every `handle*`/`add_results` until it
     /// answers `wait` or `finished`, and again once `wait.until` has passed.
     pub fn poll(&mut self, now: u64) -> Action {
+        self.tick(now);
         self.advance(now);
         if let Some(action) = self.out.pop_front() {
             return action;
@@ -447,6 +478,11 @@ impl Session {
     /// True once the session has finished.
     pub fn is_finished(&self) -> bool {
         self.phase == Phase::Finished
+    }
+
+    /// A host clock may step back (NTP); the session's time never does.
+    fn tick(&mut self, now: u64) {
+        self.now = self.now.max(now);
     }
 
     fn log(&mut self, level: LogLevel, message: String) {

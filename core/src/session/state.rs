@@ -41,9 +41,9 @@ impl Session {
                     );
                 }
                 match self.config.testops.run_id {
-                    Some(_) => self.send(Request::CheckRun, 0),
+                    Some(_) => self.send(Request::CheckRun),
                     None if self.config.testops.configurations.is_empty() => self.create_run(&[]),
-                    None => self.send(Request::ListConfigurations, 0),
+                    None => self.send(Request::ListConfigurations),
                 }
             }
         }
@@ -92,7 +92,7 @@ impl Session {
                 if self.phase != Phase::Finished {
                     self.log(
                         LogLevel::Debug,
-                        format!("request {request_id} answered after the deadline; ignored"),
+                        format!("request {request_id} answered after it was given up; ignored"),
                     );
                 }
                 Ok(())
@@ -138,6 +138,11 @@ impl Session {
                 state: phase.name(),
             }),
 
+            (_, Event::RunInterrupted {}) => {
+                self.interrupted = true;
+                Ok(())
+            }
+
             (Phase::Opening | Phase::Open | Phase::Closing, Event::CompleteRunRequested {}) => {
                 self.complete_requested = true;
                 Ok(())
@@ -154,9 +159,14 @@ impl Session {
                     status,
                     body,
                     retry_after,
+                    location,
                 },
             ) => {
                 let pending = self.take_request(request_id)?;
+                if (300..400).contains(&status) {
+                    self.on_redirect(now, pending, status, location.as_deref());
+                    return Ok(());
+                }
                 let answer = retry::classify(Some(status), retry_after.as_deref());
                 self.on_reply(now, pending, answer, &format!("HTTP {status}"), &body);
                 Ok(())
@@ -243,8 +253,27 @@ impl Session {
     /// An HTTP answer to a request this session sent.
     fn on_reply(&mut self, now: u64, pending: Pending, answer: Outcome, what: &str, body: &str) {
         let tries = pending.tries;
-        let may_retry = tries < self.config.testops.upload_retries.max(1);
-        match (self.phase, pending.request, answer) {
+        let wait = match answer {
+            Outcome::Retry { after_ms } => self.retry_wait(now, &pending, after_ms),
+            _ => None,
+        };
+        let may_retry = wait.is_some();
+        let wait = wait.unwrap_or_default();
+        let Pending {
+            request,
+            first_sent,
+            redirected_to,
+            ..
+        } = pending;
+        // A request tried again keeps its first send time and where a redirect sent it.
+        let again = |request| Pending {
+            request,
+            tries,
+            first_sent,
+            expires: 0,
+            redirected_to: redirected_to.clone(),
+        };
+        match (self.phase, request, answer) {
             (Phase::Opening, Request::CreateRun(_), Outcome::Success) => match result_id(body) {
                 Some(id) => self.run_opened(id, true),
                 None => self.run_failed(now, "the create-run response had no `result.id`"),
@@ -296,8 +325,8 @@ impl Session {
                 | Request::ListConfigurations
                 | Request::CreateConfigurationGroup(_)
                 | Request::CreateConfiguration(..)),
-                Outcome::Retry { after_ms },
-            ) if may_retry => self.schedule(now, request, tries, after_ms),
+                Outcome::Retry { .. },
+            ) if may_retry => self.schedule(now, again(request), wait),
             (Phase::Opening, Request::ListConfigurations, _) => {
                 self.configurations_unavailable(what);
             }
@@ -326,10 +355,8 @@ impl Session {
                     }
                 }
             }
-            (_, request @ Request::UploadAttachment { .. }, Outcome::Retry { after_ms })
-                if may_retry =>
-            {
-                self.schedule(now, request, tries, after_ms)
+            (_, request @ Request::UploadAttachment { .. }, Outcome::Retry { .. }) if may_retry => {
+                self.schedule(now, again(request), wait)
             }
             (_, Request::UploadAttachment { held, index }, _) => {
                 self.attachment_done(held, index, None, &format!("{what}, after {tries} tries"))
@@ -338,9 +365,9 @@ impl Session {
             (_, Request::Upload(batch), Outcome::Success) => {
                 self.receipt.acknowledged += batch.results.len() as u64;
             }
-            (_, Request::Upload(mut batch), Outcome::Retry { after_ms }) if may_retry => {
+            (_, Request::Upload(mut batch), Outcome::Retry { .. }) if may_retry => {
                 batch.resent = true;
-                self.schedule(now, Request::Upload(batch), tries, after_ms);
+                self.schedule(now, again(Request::Upload(batch)), wait);
             }
             (_, Request::Upload(mut batch), Outcome::TooLarge) if batch.results.len() > 1 => {
                 let second = batch.results.split_off(batch.results.len() / 2);
@@ -364,8 +391,9 @@ impl Session {
                 self.log(
                     LogLevel::Warn,
                     format!(
-                        "{} results not accepted ({what}, after {tries} tries); saving them to {}",
+                        "{} results not accepted ({what}, after {tries} {}); saving them to {}",
                         batch.results.len(),
+                        if tries == 1 { "try" } else { "tries" },
                         self.config.report_path
                     ),
                 );
@@ -376,8 +404,8 @@ impl Session {
                 self.receipt.completed = true;
                 self.wrap_up(now);
             }
-            (Phase::Completing, Request::Complete, Outcome::Retry { after_ms }) if may_retry => {
-                self.schedule(now, Request::Complete, tries, after_ms)
+            (Phase::Completing, Request::Complete, Outcome::Retry { .. }) if may_retry => {
+                self.schedule(now, again(Request::Complete), wait)
             }
             (Phase::Completing, Request::Complete, _) => {
                 self.log(
@@ -401,12 +429,16 @@ impl Session {
         if self.deadline.is_some_and(|d| now >= d) && self.phase != Phase::Finishing {
             self.abandon_all(now);
         }
+        if self.phase == Phase::Opening && now >= self.start_deadline() {
+            self.abandon_opening(now);
+        }
+        self.expire_requests(now);
         let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.scheduled)
             .into_iter()
             .partition(|(at, _)| *at <= now);
         self.scheduled = later;
         for (_, pending) in due {
-            self.send(pending.request, pending.tries);
+            self.dispatch(pending);
         }
         if matches!(self.phase, Phase::Opening | Phase::Open | Phase::Closing) {
             let limit = self.config.testops.uploads_in_flight.max(1);
@@ -414,7 +446,7 @@ impl Session {
                 let Some((held, index)) = self.attachment_queue.pop_front() else {
                     break;
                 };
-                self.send(Request::UploadAttachment { held, index }, 0);
+                self.send(Request::UploadAttachment { held, index });
             }
         }
         if matches!(self.phase, Phase::Open | Phase::Closing) {
@@ -422,7 +454,7 @@ impl Session {
                 let Some(batch) = self.ready.pop_front() else {
                     break;
                 };
-                self.send(Request::Upload(batch), 0);
+                self.send(Request::Upload(batch));
             }
         }
         let uploads_done = self.ready.is_empty()
@@ -433,13 +465,100 @@ impl Session {
             Phase::Closing if uploads_done => {
                 if self.should_complete() {
                     self.phase = Phase::Completing;
-                    self.send(Request::Complete, 0);
+                    self.send(Request::Complete);
                 } else {
                     self.wrap_up(now);
                 }
             }
             Phase::Finishing if self.files.is_empty() => self.finish(now),
             _ => {}
+        }
+    }
+
+    /// Requests whose answer did not come within their timeout: given up (a late answer is
+    /// ignored) and answered as no response, which the retry rules then judge.
+    fn expire_requests(&mut self, now: u64) {
+        loop {
+            let expired = self.in_flight.iter().find(|(_, p)| p.expires <= now);
+            let Some(id) = expired.map(|(id, _)| *id) else {
+                break;
+            };
+            let Some(pending) = self.in_flight.remove(id) else {
+                break;
+            };
+            self.abandoned.insert(id);
+            let what = format!(
+                "no answer within {} s",
+                self.config.testops.request_timeout_ms.div_ceil(1_000)
+            );
+            self.on_reply(now, pending, Outcome::Retry { after_ms: None }, &what, "");
+        }
+    }
+
+    /// The run was not open by the start deadline: whatever opening request is in flight or
+    /// waiting is given up, and the results go to the fallback.
+    fn abandon_opening(&mut self, now: u64) {
+        let in_flight = self.in_flight.take();
+        let (opening, others): (Vec<_>, Vec<_>) = in_flight
+            .into_iter()
+            .partition(|(_, p)| !matches!(p.request, Request::UploadAttachment { .. }));
+        self.abandoned.extend(opening.iter().map(|(id, _)| *id));
+        for (id, pending) in others {
+            self.in_flight.insert(id, pending);
+        }
+        self.scheduled
+            .retain(|(_, p)| matches!(p.request, Request::UploadAttachment { .. }));
+        self.lookup = None;
+        let why = format!(
+            "no answer within {} s of the start (testops.startTimeoutMs)",
+            self.config.testops.start_timeout_ms.div_ceil(1_000)
+        );
+        self.run_failed(now, &why);
+    }
+
+    /// A 3xx answer. Followed only to the API's own origin (the token is never sent
+    /// elsewhere), as a new try of the same request; anywhere else it is a refusal.
+    fn on_redirect(&mut self, now: u64, mut pending: Pending, status: u16, location: Option<&str>) {
+        const MAX_REDIRECTS: u32 = 5;
+        let sent_to = pending
+            .redirected_to
+            .clone()
+            .unwrap_or_else(|| self.config.testops.api_base());
+        let target = location.and_then(|l| crate::url::resolve_location(&sent_to, l));
+        let api = crate::url::origin(&self.config.testops.api_base());
+        let method_kept = matches!(status, 307 | 308)
+            || matches!(
+                pending.request,
+                Request::CheckRun | Request::ListConfigurations
+            );
+        match target {
+            Some(url)
+                if method_kept
+                    && api.is_some()
+                    && crate::url::origin(&url) == api
+                    && pending.tries <= MAX_REDIRECTS =>
+            {
+                pending.redirected_to = Some(url);
+                self.dispatch(pending);
+            }
+            target => {
+                let whither = target
+                    .as_deref()
+                    .and_then(crate::url::origin)
+                    .unwrap_or_else(|| "an unreadable location".to_owned());
+                if !self.warned_redirect {
+                    self.warned_redirect = true;
+                    self.log(
+                        LogLevel::Warn,
+                        format!(
+                            "the server redirected a request (HTTP {status}) to {whither}; not followed: the token is only sent to {}",
+                            api.as_deref().unwrap_or("the configured API host")
+                        ),
+                    );
+                }
+                let what = format!("HTTP {status} redirect, not followed");
+                self.on_reply(now, pending, Outcome::Rejected, &what, "");
+            }
         }
     }
 
@@ -509,7 +628,7 @@ impl Session {
 
     fn create_run(&mut self, configurations: &[u64]) {
         let body = create_run_json(&self.config, self.started_at, configurations);
-        self.send(Request::CreateRun(body), 0);
+        self.send(Request::CreateRun(body));
     }
 
     /// The next configuration request, or create-run once every picked value is resolved.
@@ -523,9 +642,9 @@ impl Session {
             self.log(LogLevel::Warn, warning);
         }
         match next {
-            Next::CreateGroup(title) => self.send(Request::CreateConfigurationGroup(title), 0),
+            Next::CreateGroup(title) => self.send(Request::CreateConfigurationGroup(title)),
             Next::CreateValue { title, group_id } => {
-                self.send(Request::CreateConfiguration(title, group_id), 0)
+                self.send(Request::CreateConfiguration(title, group_id))
             }
             Next::Done(ids) => {
                 self.lookup = None;
@@ -561,7 +680,8 @@ impl Session {
 
     fn should_complete(&self) -> bool {
         let r = &self.receipt;
-        self.config.testops.run_complete
+        !self.interrupted
+            && self.config.testops.run_complete
             && (self.run_created || self.complete_requested)
             && r.in_fallback == 0
             && r.lost == 0
@@ -702,6 +822,8 @@ impl Session {
                     r.acknowledged,
                     if r.completed {
                         "run completed"
+                    } else if self.interrupted {
+                        "run left open (the test run was interrupted)"
                     } else {
                         "run left open"
                     }

@@ -22,7 +22,7 @@ fn config(server: &Server, run_id: Option<u64>, retries: u32) -> Config {
             project: Some("DEMO".into()),
             run_id,
             batch_size: 7,
-            upload_retries: retries,
+            upload_retries: Some(retries),
             ..TestopsConfig::default()
         },
         ..Config::default()
