@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Extension, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -124,6 +124,11 @@ impl App {
         Some(name.clone())
     }
 
+    /// Whether a request carries a `Token` header at all (logged, never its value).
+    fn has_token(request: &Request) -> bool {
+        request.headers().contains_key("Token")
+    }
+
     /// Numbers a request, decides its fault and logs it (answer still unknown).
     fn begin(
         &self,
@@ -146,6 +151,7 @@ impl App {
             n: Some(server.n),
             client: client.map(str::to_owned),
             client_n: own.map(|(_, count)| count.n),
+            token: Self::has_token(request),
             status: None,
             faults: decision.labels(),
             delay_ms: decision.delay_ms,
@@ -154,16 +160,17 @@ impl App {
         (seq, decision)
     }
 
-    /// Logs a request to a path the API does not know.
-    pub fn log_unknown(&self, method: &Method, path: &str, status: StatusCode) {
+    /// Logs a request that no API route took (unknown path or method).
+    pub fn log_unknown(&self, request: &Request, status: StatusCode) {
         self.lock().store.log_request(RequestRecord {
             seq: 0,
-            method: method.to_string(),
-            path: path.to_owned(),
+            method: request.method().to_string(),
+            path: request.uri().path().to_owned(),
             endpoint: None,
             n: None,
             client: None,
             client_n: None,
+            token: Self::has_token(request),
             status: Some(status.as_u16()),
             faults: Vec::new(),
             delay_ms: None,

@@ -102,16 +102,28 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/__control/stop", post(control::stop));
     api.merge(control)
         .fallback(unknown_path)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(app)
 }
 
 async fn unknown_path(State(app): State<Arc<App>>, request: Request) -> Response {
-    let status = StatusCode::NOT_FOUND;
+    log_unknown(&app, &request, StatusCode::NOT_FOUND);
+    api_error(StatusCode::NOT_FOUND, "Not found.")
+}
+
+/// A known path with a method it does not take: outside the gate, so logged here.
+async fn method_not_allowed(State(app): State<Arc<App>>, request: Request) -> Response {
+    log_unknown(&app, &request, StatusCode::METHOD_NOT_ALLOWED);
+    api_error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed.")
+}
+
+/// Logs a request that no API route took, so the log shows every request that arrived
+/// (control requests excepted, as everywhere).
+fn log_unknown(app: &App, request: &Request, status: StatusCode) {
     if !request.uri().path().starts_with("/__control/") {
-        app.log_unknown(request.method(), request.uri().path(), status);
+        app.log_unknown(request, status);
     }
-    api_error(status, "Not found.")
 }
 
 /// Serves until `shutdown` resolves, then lets open connections finish (bounded).

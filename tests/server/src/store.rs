@@ -82,6 +82,9 @@ pub struct RequestRecord {
     pub client: Option<String>,
     /// 1-based number among this client's requests of this endpoint (its own faults).
     pub client_n: Option<u64>,
+    /// Whether the request carried a `Token` header at all, right or wrong (never its value):
+    /// a server that is a redirect's target shows whether a token reached it.
+    pub token: bool,
     /// `null` when the connection was dropped without an answer.
     pub status: Option<u16>,
     pub faults: Vec<&'static str>,

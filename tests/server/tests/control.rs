@@ -65,6 +65,53 @@ fn state_records_every_request_in_order_with_its_answer() {
 }
 
 #[test]
+fn every_api_request_is_logged_with_whether_it_carried_a_token() {
+    let server = Server::start();
+    for token in [None, Some(TOKEN), Some("someone-elses-token")] {
+        for (method, path) in [
+            ("GET", "/v1/project/DEMO"),
+            ("GET", "/v1/unknown"),
+            // A known path, a method it does not take.
+            ("GET", "/v1/run/DEMO"),
+        ] {
+            server
+                .request(method, path, token, None)
+                .expect("an answer");
+        }
+    }
+    let state = server.state();
+    let log: Vec<(Value, Value, Value, Value)> = state["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let fields = ["endpoint", "client", "status", "token"];
+            let [a, b, c, d] = fields.map(|f| r[f].clone());
+            (a, b, c, d)
+        })
+        .collect();
+    let (project, default, null) = (json!("project"), json!("default"), Value::Null);
+    let unknown =
+        |status: u16, token: bool| (null.clone(), null.clone(), json!(status), json!(token));
+    assert_eq!(
+        log,
+        [
+            (project.clone(), null.clone(), json!(401), json!(false)),
+            unknown(404, false),
+            unknown(405, false),
+            (project.clone(), default, json!(200), json!(true)),
+            unknown(404, true),
+            unknown(405, true),
+            (project, null.clone(), json!(401), json!(true)),
+            unknown(404, true),
+            unknown(405, true),
+        ]
+    );
+    let text = state.to_string();
+    assert!(!text.contains(TOKEN) && !text.contains("someone-elses-token"));
+}
+
+#[test]
 fn reset_forgets_everything_and_removes_faults() {
     let server = Server::start_with(&["--seed", "4"]);
     let id = server.create_run();
