@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Extension, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -14,7 +14,8 @@ use tokio::sync::Notify;
 
 use std::collections::HashMap;
 
-use crate::faults::{Count, Decision, Endpoint, Fault, FaultConfig};
+use crate::faults::{Count, Decision, Endpoint, FaultConfig};
+use crate::inject;
 use crate::serve::ConnectionKiller;
 use crate::store::{RequestRecord, Store};
 
@@ -179,7 +180,7 @@ impl App {
     }
 
     /// Records the answer given to a request.
-    fn finish(&self, seq: u64, status: Option<StatusCode>) {
+    pub fn finish(&self, seq: u64, status: Option<StatusCode>) {
         if let Some(record) = self.lock().store.request_mut(seq) {
             record.status = status.map(|s| s.as_u16());
         }
@@ -218,49 +219,26 @@ pub async fn gate(
     if let Some(delay) = decision.delay_ms {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
-    if let Some(fault) = decision.fault.filter(|f| !f.after_store()) {
-        return answer_fault(&app, seq, fault, killer).await;
-    }
+    let uri = request.uri().clone();
+    let fault = match decision.fault {
+        Some(fault) if !fault.after_store() => {
+            return inject::apply(&app, seq, fault, &uri, &killer).await;
+        }
+        fault => fault,
+    };
     let response = if client.is_some() {
         request.extensions_mut().insert(RequestSeq(seq));
         next.run(request).await
     } else {
         api_error(StatusCode::UNAUTHORIZED, "Unauthenticated.")
     };
-    if let Some(fault) = decision.fault {
-        return answer_fault(&app, seq, fault, killer).await;
+    match fault {
+        Some(fault) => inject::apply(&app, seq, fault, &uri, &killer).await,
+        None => {
+            app.finish(seq, Some(response.status()));
+            response
+        }
     }
-    app.finish(seq, Some(response.status()));
-    response
-}
-
-/// Answers a fault (or drops the connection) and logs it.
-async fn answer_fault(app: &App, seq: u64, fault: Fault, killer: ConnectionKiller) -> Response {
-    let response = match fault {
-        Fault::Outage { status: None } | Fault::Drop { .. } => {
-            app.finish(seq, None);
-            // Never answers: the connection task drops the connection, and this future.
-            killer.kill();
-            return std::future::pending().await;
-        }
-        Fault::Outage {
-            status: Some(status),
-        }
-        | Fault::Error { status, .. } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            api_error(status, "Injected server error.")
-        }
-        Fault::RateLimit { retry_after } => {
-            let mut response = api_error(StatusCode::TOO_MANY_REQUESTS, "Too Many Attempts.");
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-            response
-        }
-        Fault::TooLarge => api_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large."),
-    };
-    app.finish(seq, Some(response.status()));
-    response
 }
 
 /// The state as `GET /__control/state` answers it.

@@ -7,6 +7,7 @@ mod attachments;
 mod configurations;
 mod control;
 mod faults;
+mod inject;
 mod serve;
 mod store;
 mod validate;

@@ -7,24 +7,39 @@
 //! sequence of requests per endpoint give the same faults, however the endpoints interleave,
 //! and adding one fault kind does not shift the draws of the others.
 
+use std::sync::Arc;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::{Endpoint, FaultConfig};
 
 /// What a request gets instead of (or after) normal processing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
-    Outage { status: Option<u16> },
-    Drop { after_store: bool },
-    Error { status: u16, after_store: bool },
-    RateLimit { retry_after: u64 },
+    Outage {
+        status: Option<u16>,
+    },
+    Drop {
+        after_store: bool,
+    },
+    Error {
+        status: u16,
+        after_store: bool,
+    },
+    RateLimit {
+        retry_after: u64,
+    },
     TooLarge,
+    Redirect {
+        status: u16,
+        location: Option<Arc<str>>,
+    },
 }
 
 impl Fault {
     /// The label recorded in the request log.
-    pub fn label(self) -> &'static str {
+    pub fn label(&self) -> &'static str {
         match self {
             Fault::Outage { .. } => "outage",
             Fault::Drop { after_store: false } => "drop",
@@ -37,24 +52,24 @@ impl Fault {
             } => "error_after_store",
             Fault::RateLimit { .. } => "rate_limit",
             Fault::TooLarge => "too_large",
+            Fault::Redirect { .. } => "redirect",
         }
     }
 
     /// Whether the request is processed before the fault is applied.
-    pub fn after_store(self) -> bool {
-        matches!(
-            self,
-            Fault::Drop { after_store: true }
-                | Fault::Error {
-                    after_store: true,
-                    ..
-                }
-        )
+    pub fn after_store(&self) -> bool {
+        match self {
+            Fault::Drop { after_store } | Fault::Error { after_store, .. } => *after_store,
+            Fault::Outage { .. }
+            | Fault::RateLimit { .. }
+            | Fault::TooLarge
+            | Fault::Redirect { .. } => false,
+        }
     }
 }
 
 /// The decision for one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Decision {
     pub delay_ms: Option<u64>,
     pub fault: Option<Fault>,
@@ -65,7 +80,7 @@ impl Decision {
     pub fn labels(&self) -> Vec<&'static str> {
         let slow = self.delay_ms.map(|_| "slow");
         slow.into_iter()
-            .chain(self.fault.map(Fault::label))
+            .chain(self.fault.as_ref().map(Fault::label))
             .collect()
     }
 }
@@ -76,6 +91,7 @@ const DRAW_ERROR: u128 = 1;
 const DRAW_RATE_LIMIT: u128 = 2;
 const DRAW_TOO_LARGE: u128 = 3;
 const DRAW_SLOW: u128 = 4;
+const DRAW_REDIRECT: u128 = 7;
 const DRAWS_PER_REQUEST: u128 = 8;
 
 impl FaultConfig {
@@ -122,38 +138,48 @@ impl FaultConfig {
             .as_ref()
             .filter(|f| draws.fires(DRAW_SLOW, f.probability, &f.requests))
             .map(|f| f.delay_ms);
-        let fault = if let Some(f) = faults
-            .drop
-            .as_ref()
-            .filter(|f| draws.fires(DRAW_DROP, f.probability, &f.requests))
-        {
-            Some(Fault::Drop {
-                after_store: f.after_store,
+        // In order of precedence: the first kind that fires wins.
+        let fault = None
+            .or_else(|| {
+                let f = faults.drop.as_ref()?;
+                draws
+                    .fires(DRAW_DROP, f.probability, &f.requests)
+                    .then_some(Fault::Drop {
+                        after_store: f.after_store,
+                    })
             })
-        } else if let Some(f) = faults
-            .error
-            .as_ref()
-            .filter(|f| draws.fires(DRAW_ERROR, f.probability, &f.requests))
-        {
-            Some(Fault::Error {
-                status: f.status,
-                after_store: f.after_store,
+            .or_else(|| {
+                let f = faults.error.as_ref()?;
+                draws
+                    .fires(DRAW_ERROR, f.probability, &f.requests)
+                    .then_some(Fault::Error {
+                        status: f.status,
+                        after_store: f.after_store,
+                    })
             })
-        } else if let Some(f) = faults
-            .rate_limit
-            .as_ref()
-            .filter(|f| draws.fires(DRAW_RATE_LIMIT, f.probability, &f.requests))
-        {
-            Some(Fault::RateLimit {
-                retry_after: f.retry_after,
+            .or_else(|| {
+                let f = faults.rate_limit.as_ref()?;
+                draws
+                    .fires(DRAW_RATE_LIMIT, f.probability, &f.requests)
+                    .then_some(Fault::RateLimit {
+                        retry_after: f.retry_after,
+                    })
             })
-        } else {
-            faults
-                .too_large
-                .as_ref()
-                .filter(|f| draws.fires(DRAW_TOO_LARGE, f.probability, &f.requests))
-                .map(|_| Fault::TooLarge)
-        };
+            .or_else(|| {
+                let f = faults.too_large.as_ref()?;
+                draws
+                    .fires(DRAW_TOO_LARGE, f.probability, &f.requests)
+                    .then_some(Fault::TooLarge)
+            })
+            .or_else(|| {
+                let f = faults.redirect.as_ref()?;
+                draws
+                    .fires(DRAW_REDIRECT, f.probability, &f.requests)
+                    .then(|| Fault::Redirect {
+                        status: f.status,
+                        location: f.location.as_deref().map(Arc::from),
+                    })
+            });
         Decision { delay_ms, fault }
     }
 }
@@ -322,5 +348,24 @@ mod tests {
         };
         assert_eq!(hits(&one, "a"), hits(&two, "a"));
         assert_ne!(hits(&two, "a"), hits(&two, "b"));
+    }
+
+    #[test]
+    fn a_redirect_fires_on_its_requests_with_its_location() {
+        let config: FaultConfig = serde_json::from_value(serde_json::json!({"upload": {
+            "redirect": {"requests": [1, 2], "status": 308, "location": "/elsewhere"},
+            "too_large": {"requests": [2]},
+        }}))
+        .unwrap();
+        let decide = |n| config.decide(0, Endpoint::Upload, Count { n, total: n }, None);
+        let redirect = Fault::Redirect {
+            status: 308,
+            location: Some(Arc::from("/elsewhere")),
+        };
+        assert_eq!(decide(1).fault, Some(redirect));
+        assert_eq!(decide(1).labels(), ["redirect"]);
+        // too_large comes first.
+        assert_eq!(decide(2).fault, Some(Fault::TooLarge));
+        assert_eq!(decide(3).fault, None);
     }
 }

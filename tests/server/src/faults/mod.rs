@@ -85,6 +85,8 @@ pub struct EndpointFaults {
     pub too_large: Option<TooLargeFault>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow: Option<SlowFault>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<RedirectFault>,
 }
 
 /// Close the connection without an answer.
@@ -148,6 +150,25 @@ pub struct SlowFault {
     pub delay_ms: u64,
 }
 
+/// Answer a 3xx with a `Location` header, without processing the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedirectFault {
+    #[serde(default)]
+    pub probability: f64,
+    #[serde(default)]
+    pub requests: Vec<u64>,
+    #[serde(default = "default_redirect_status")]
+    pub status: u16,
+    /// An absolute `http(s)://` URL, or a path sent as is (the client resolves it against
+    /// the URL it asked); without it, the request's own path and query (same origin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// The redirect statuses clients follow.
+const REDIRECT_STATUSES: [u16; 5] = [301, 302, 303, 307, 308];
+
 /// A window of API requests (1-based, counted over all endpoints since the config was
 /// installed) that all fail: with `status`, or by dropping the connection when `drop`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,6 +185,10 @@ pub struct Outage {
 
 fn default_error_status() -> u16 {
     503
+}
+
+fn default_redirect_status() -> u16 {
+    307
 }
 
 fn default_retry_after() -> u64 {
@@ -205,6 +230,7 @@ impl FaultConfig {
                     faults.too_large.as_ref().map(|f| f.probability),
                 ),
                 ("slow", faults.slow.as_ref().map(|f| f.probability)),
+                ("redirect", faults.redirect.as_ref().map(|f| f.probability)),
             ];
             for (kind, probability) in probabilities {
                 if let Some(p) = probability {
@@ -222,6 +248,9 @@ impl FaultConfig {
                         error.status
                     ));
                 }
+            }
+            if let Some(redirect) = &faults.redirect {
+                validate_redirect(&name, redirect)?;
             }
         }
         if let Some(outage) = &self.outage {
@@ -252,6 +281,32 @@ impl FaultConfig {
     }
 }
 
+/// A redirect status clients follow, and a location that fits in a header and names an
+/// absolute `http(s)` URL or a path (not `//…`, which names another host).
+fn validate_redirect(name: &str, redirect: &RedirectFault) -> Result<(), String> {
+    if !REDIRECT_STATUSES.contains(&redirect.status) {
+        return Err(format!(
+            "{name}.redirect.status must be one of {REDIRECT_STATUSES:?}, got {}",
+            redirect.status
+        ));
+    }
+    let Some(location) = &redirect.location else {
+        return Ok(());
+    };
+    let absolute = ["http://", "https://"]
+        .iter()
+        .any(|scheme| location.starts_with(scheme) && location.len() > scheme.len());
+    let path = location.starts_with('/') && !location.starts_with("//");
+    let header_safe = location.bytes().all(|b| b.is_ascii_graphic());
+    if !(absolute || path) || !header_safe {
+        return Err(format!(
+            "{name}.redirect.location must be an http(s):// URL or a path starting with /, \
+             without spaces or control characters, got {location:?}"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +329,50 @@ mod tests {
         }))
         .unwrap();
         assert!(config.validate().unwrap_err().contains("clients.a.seed"));
+    }
+
+    fn refusal(config: serde_json::Value) -> String {
+        match serde_json::from_value::<FaultConfig>(config) {
+            Ok(config) => config.validate().err().unwrap_or_default(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_redirect_takes_only_redirect_statuses_and_urls_or_paths() {
+        for status in [301, 302, 303, 307, 308] {
+            let config = serde_json::json!({"upload": {"redirect": {"status": status}}});
+            assert_eq!(refusal(config), "", "{status}");
+        }
+        for status in [300, 304, 305, 200, 503] {
+            let config = serde_json::json!({"upload": {"redirect": {"status": status}}});
+            assert!(
+                refusal(config).contains("upload.redirect.status"),
+                "{status}"
+            );
+        }
+        for location in [
+            "/v2/DEMO/run/1/results",
+            "http://127.0.0.1:9/x",
+            "https://h/",
+        ] {
+            let config = serde_json::json!({"get_run": {"redirect": {"location": location}}});
+            assert_eq!(refusal(config), "", "{location}");
+        }
+        for location in [
+            "",
+            "v1/project",
+            "//other.host/x",
+            "http://",
+            "ftp://h/",
+            "/a b",
+            "/a\n",
+        ] {
+            let config = serde_json::json!({"get_run": {"redirect": {"location": location}}});
+            assert!(
+                refusal(config).contains("get_run.redirect.location"),
+                "{location:?}"
+            );
+        }
     }
 }
