@@ -1,22 +1,22 @@
 //! The shared server state and the gate every API request passes: it numbers the request,
 //! decides its fault, checks the token, and logs the answer.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Extension, Request, State};
-use axum::http::StatusCode;
+use axum::http::{Extensions, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
-
-use std::collections::HashMap;
+use tower::ServiceExt;
 
 use crate::faults::{Count, Decision, Endpoint, FaultConfig};
-use crate::inject;
-use crate::serve::ConnectionKiller;
+use crate::inject::{self, Hit};
+use crate::serve::{self, ConnectionHandle};
 use crate::store::{RequestRecord, Store};
 
 /// Options fixed at start-up.
@@ -192,6 +192,44 @@ impl App {
             record.results = Some(count);
         }
     }
+
+    /// The answer a request would get, computed by a copy of this server (same options and
+    /// store, no faults) that is then thrown away: nothing the request does is kept, except
+    /// the number of results it carried, noted in the log entry `seq`.
+    pub async fn dry_run(&self, seq: u64, request: Request) -> Response {
+        let inner = {
+            let inner = self.lock();
+            Inner {
+                store: inner.store.clone(),
+                faults: FaultConfig::default(),
+                seed: inner.seed,
+                counters: Counters::default(),
+                client_counters: HashMap::new(),
+            }
+        };
+        let copy = Arc::new(App {
+            options: self.options.clone(),
+            inner: Mutex::new(inner),
+            stop: Notify::new(),
+        });
+        // The copy routes the request afresh: what this routing attached (path parameters
+        // above all) must not reach it, only the connection.
+        let (mut parts, body) = request.into_parts();
+        let connection = parts.extensions.remove::<ConnectionHandle>();
+        parts.extensions = Extensions::new();
+        if let Some(connection) = connection {
+            parts.extensions.insert(connection);
+        }
+        let response = serve::router(copy.clone())
+            .oneshot(Request::from_parts(parts, body))
+            .await
+            .unwrap_or_else(|never| match never {});
+        let results = copy.lock().store.last_request().and_then(|r| r.results);
+        if let Some(count) = results {
+            self.note_results(seq, count);
+        }
+        response
+    }
 }
 
 /// An error answer in the API's shape.
@@ -210,7 +248,7 @@ pub struct Gate {
 /// The gate of every API route (a `route_layer` per route).
 pub async fn gate(
     State(Gate { app, endpoint }): State<Gate>,
-    Extension(killer): Extension<ConnectionKiller>,
+    Extension(connection): Extension<ConnectionHandle>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -222,7 +260,8 @@ pub async fn gate(
     let uri = request.uri().clone();
     let fault = match decision.fault {
         Some(fault) if !fault.after_store() => {
-            return inject::apply(&app, seq, fault, &uri, &killer).await;
+            let hit = Hit::Unprocessed(request);
+            return inject::apply(&app, seq, fault, &uri, hit, &connection).await;
         }
         fault => fault,
     };
@@ -233,7 +272,9 @@ pub async fn gate(
         api_error(StatusCode::UNAUTHORIZED, "Unauthenticated.")
     };
     match fault {
-        Some(fault) => inject::apply(&app, seq, fault, &uri, &killer).await,
+        Some(fault) => {
+            inject::apply(&app, seq, fault, &uri, Hit::Answered(response), &connection).await
+        }
         None => {
             app.finish(seq, Some(response.status()));
             response

@@ -1,7 +1,8 @@
 //! Routes and the accept loop. The loop is hand-made (hyper's HTTP/1 connection, not
-//! `axum::serve`) for one reason: a fault may drop a connection without any answer, which
-//! needs a handle on each connection. Every request carries a [`ConnectionKiller`] for its
-//! connection; killing drops the connection future, which closes the socket.
+//! `axum::serve`) because faults need a handle on each connection: one may drop it without
+//! any answer, and a hanging or dripping answer must end when the server stops instead of
+//! holding up its exit. Every request carries a [`ConnectionHandle`] for its connection;
+//! killing drops the connection future, which closes the socket.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -25,18 +26,29 @@ use crate::faults::Endpoint;
 use crate::{api, attachments, configurations, control};
 
 /// Largest request body read (a bigger body answers 413, like a real front proxy would).
-const BODY_LIMIT: usize = 32 * 1024 * 1024;
+pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 /// How long open connections may take to finish once the server stops.
 const DRAIN: Duration = Duration::from_secs(2);
 
-/// Drops the connection a request came on, without an answer.
+/// The connection a request came on, as faults need it.
 #[derive(Debug, Clone)]
-pub struct ConnectionKiller(Arc<Notify>);
+pub struct ConnectionHandle {
+    kill: Arc<Notify>,
+    stopping: watch::Receiver<bool>,
+}
 
-impl ConnectionKiller {
+impl ConnectionHandle {
+    /// Drops the connection without (the rest of) an answer.
     pub fn kill(&self) {
-        self.0.notify_one();
+        self.kill.notify_one();
+    }
+
+    /// Resolves once the server has begun to stop.
+    pub async fn stopping(&self) {
+        let mut stopping = self.stopping.clone();
+        // An error means the accept loop is gone: stopped all the same.
+        let _ = stopping.wait_for(|stopping| *stopping).await;
     }
 }
 
@@ -155,10 +167,13 @@ async fn connection(
     router: Router,
     mut stopping: watch::Receiver<bool>,
 ) {
-    let killer = ConnectionKiller(Arc::new(Notify::new()));
-    let request_killer = killer.clone();
+    let handle = ConnectionHandle {
+        kill: Arc::new(Notify::new()),
+        stopping: stopping.clone(),
+    };
+    let killed = handle.kill.clone();
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
-        request.extensions_mut().insert(request_killer.clone());
+        request.extensions_mut().insert(handle.clone());
         router.clone().oneshot(request)
     });
     let connection =
@@ -168,7 +183,7 @@ async fn connection(
     loop {
         tokio::select! {
             _ = connection.as_mut() => return,
-            () = killer.0.notified() => return,
+            () = killed.notified() => return,
             changed = stopping.changed(), if !graceful => {
                 graceful = true;
                 if changed.is_ok() {

@@ -85,7 +85,7 @@ pub struct RequestRecord {
     /// Whether the request carried a `Token` header at all, right or wrong (never its value):
     /// a server that is a redirect's target shows whether a token reached it.
     pub token: bool,
-    /// `null` when the connection was dropped without an answer.
+    /// `null` when no answer was sent: the connection was dropped, or hangs.
     pub status: Option<u16>,
     pub faults: Vec<&'static str>,
     pub delay_ms: Option<u64>,
@@ -102,7 +102,7 @@ pub struct Stored {
 
 /// Everything received. Run ids keep counting across resets so a stale id never names a
 /// new run.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Store {
     last_run_id: u64,
     runs: BTreeMap<u64, Run>,
@@ -182,6 +182,11 @@ impl Store {
     pub fn request_mut(&mut self, seq: u64) -> Option<&mut RequestRecord> {
         let index = usize::try_from(seq).ok()?.checked_sub(1)?;
         self.requests.get_mut(index)
+    }
+
+    /// The last logged request.
+    pub fn last_request(&self) -> Option<&RequestRecord> {
+        self.requests.last()
     }
 
     /// Everything recorded, as `GET /__control/state` shows it.

@@ -239,6 +239,8 @@ fn an_invalid_fault_config_is_refused() {
         json!({"upload": {"error": {"status": 404}}}),
         json!({"uplaod": {}}),
         json!({"upload": {"slow": {"requests": [1]}}}),
+        json!({"upload": {"hang": {"requests": [1], "after": true}}}),
+        json!({"upload": {"drip": {"interval_ms": 0}}}),
         json!({"upload": {"redirect": {"status": 200}}}),
         json!({"upload": {"redirect": {"location": "elsewhere"}}}),
     ] {

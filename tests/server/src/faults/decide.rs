@@ -23,6 +23,9 @@ pub enum Fault {
     Drop {
         after_store: bool,
     },
+    Hang {
+        after_store: bool,
+    },
     Error {
         status: u16,
         after_store: bool,
@@ -35,6 +38,10 @@ pub enum Fault {
         status: u16,
         location: Option<Arc<str>>,
     },
+    Drip {
+        interval_ms: u64,
+        after_store: bool,
+    },
 }
 
 impl Fault {
@@ -44,6 +51,8 @@ impl Fault {
             Fault::Outage { .. } => "outage",
             Fault::Drop { after_store: false } => "drop",
             Fault::Drop { after_store: true } => "drop_after_store",
+            Fault::Hang { after_store: false } => "hang",
+            Fault::Hang { after_store: true } => "hang_after_store",
             Fault::Error {
                 after_store: false, ..
             } => "error",
@@ -53,13 +62,22 @@ impl Fault {
             Fault::RateLimit { .. } => "rate_limit",
             Fault::TooLarge => "too_large",
             Fault::Redirect { .. } => "redirect",
+            Fault::Drip {
+                after_store: false, ..
+            } => "drip",
+            Fault::Drip {
+                after_store: true, ..
+            } => "drip_after_store",
         }
     }
 
     /// Whether the request is processed before the fault is applied.
     pub fn after_store(&self) -> bool {
         match self {
-            Fault::Drop { after_store } | Fault::Error { after_store, .. } => *after_store,
+            Fault::Drop { after_store }
+            | Fault::Hang { after_store }
+            | Fault::Error { after_store, .. }
+            | Fault::Drip { after_store, .. } => *after_store,
             Fault::Outage { .. }
             | Fault::RateLimit { .. }
             | Fault::TooLarge
@@ -91,6 +109,8 @@ const DRAW_ERROR: u128 = 1;
 const DRAW_RATE_LIMIT: u128 = 2;
 const DRAW_TOO_LARGE: u128 = 3;
 const DRAW_SLOW: u128 = 4;
+const DRAW_HANG: u128 = 5;
+const DRAW_DRIP: u128 = 6;
 const DRAW_REDIRECT: u128 = 7;
 const DRAWS_PER_REQUEST: u128 = 8;
 
@@ -149,6 +169,14 @@ impl FaultConfig {
                     })
             })
             .or_else(|| {
+                let f = faults.hang.as_ref()?;
+                draws
+                    .fires(DRAW_HANG, f.probability, &f.requests)
+                    .then_some(Fault::Hang {
+                        after_store: f.after_store,
+                    })
+            })
+            .or_else(|| {
                 let f = faults.error.as_ref()?;
                 draws
                     .fires(DRAW_ERROR, f.probability, &f.requests)
@@ -178,6 +206,15 @@ impl FaultConfig {
                     .then(|| Fault::Redirect {
                         status: f.status,
                         location: f.location.as_deref().map(Arc::from),
+                    })
+            })
+            .or_else(|| {
+                let f = faults.drip.as_ref()?;
+                draws
+                    .fires(DRAW_DRIP, f.probability, &f.requests)
+                    .then_some(Fault::Drip {
+                        interval_ms: f.interval_ms,
+                        after_store: f.after_store,
                     })
             });
         Decision { delay_ms, fault }
@@ -367,5 +404,32 @@ mod tests {
         // too_large comes first.
         assert_eq!(decide(2).fault, Some(Fault::TooLarge));
         assert_eq!(decide(3).fault, None);
+    }
+
+    #[test]
+    fn hang_drip_and_redirect_fire_on_their_requests_with_their_labels() {
+        let config: FaultConfig = serde_json::from_value(serde_json::json!({"upload": {
+            "hang": {"requests": [1, 4]},
+            "drip": {"requests": [2, 4, 5], "interval_ms": 20, "after_store": true},
+            "redirect": {"requests": [3, 5], "status": 308, "location": "/elsewhere"},
+            "error": {"requests": [4]},
+        }}))
+        .unwrap();
+        let labels: Vec<Vec<&str>> = (1..=6)
+            .map(|n| {
+                let count = Count { n, total: n };
+                config.decide(0, Endpoint::Upload, count, None).labels()
+            })
+            .collect();
+        // Hang comes before error, redirect before drip.
+        let expected: [&[&str]; 6] = [
+            &["hang"],
+            &["drip_after_store"],
+            &["redirect"],
+            &["hang"],
+            &["redirect"],
+            &[],
+        ];
+        assert_eq!(labels, expected);
     }
 }

@@ -86,6 +86,10 @@ pub struct EndpointFaults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow: Option<SlowFault>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hang: Option<HangFault>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drip: Option<DripFault>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect: Option<RedirectFault>,
 }
 
@@ -150,6 +154,37 @@ pub struct SlowFault {
     pub delay_ms: u64,
 }
 
+/// Never answer: keep the connection open, send nothing, until the client closes it or the
+/// server stops.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HangFault {
+    #[serde(default)]
+    pub probability: f64,
+    #[serde(default)]
+    pub requests: Vec<u64>,
+    /// Process (store) the request first, then hang.
+    #[serde(default)]
+    pub after_store: bool,
+}
+
+/// Answer the status line and headers at once, then the body one byte per `interval_ms`: a
+/// per-read timeout never fires, only a deadline on the whole answer does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DripFault {
+    #[serde(default)]
+    pub probability: f64,
+    #[serde(default)]
+    pub requests: Vec<u64>,
+    #[serde(default = "default_drip_interval")]
+    pub interval_ms: u64,
+    /// Process (store) the request and drip its answer; without it the answer is computed
+    /// on a copy of the state that is thrown away, so nothing is stored.
+    #[serde(default)]
+    pub after_store: bool,
+}
+
 /// Answer a 3xx with a `Location` header, without processing the request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -185,6 +220,10 @@ pub struct Outage {
 
 fn default_error_status() -> u16 {
     503
+}
+
+fn default_drip_interval() -> u64 {
+    1000
 }
 
 fn default_redirect_status() -> u16 {
@@ -230,6 +269,8 @@ impl FaultConfig {
                     faults.too_large.as_ref().map(|f| f.probability),
                 ),
                 ("slow", faults.slow.as_ref().map(|f| f.probability)),
+                ("hang", faults.hang.as_ref().map(|f| f.probability)),
+                ("drip", faults.drip.as_ref().map(|f| f.probability)),
                 ("redirect", faults.redirect.as_ref().map(|f| f.probability)),
             ];
             for (kind, probability) in probabilities {
@@ -248,6 +289,9 @@ impl FaultConfig {
                         error.status
                     ));
                 }
+            }
+            if faults.drip.as_ref().is_some_and(|f| f.interval_ms == 0) {
+                return Err(format!("{name}.drip.interval_ms must be at least 1"));
             }
             if let Some(redirect) = &faults.redirect {
                 validate_redirect(&name, redirect)?;
@@ -374,5 +418,23 @@ mod tests {
                 "{location:?}"
             );
         }
+    }
+
+    #[test]
+    fn hang_and_drip_are_checked_like_the_other_kinds() {
+        let refused = [
+            serde_json::json!({"upload": {"hang": {"probability": -0.1}}}),
+            serde_json::json!({"upload": {"hang": {"after_stored": true}}}),
+            serde_json::json!({"upload": {"drip": {"interval_ms": 0}}}),
+            serde_json::json!({"upload": {"drip": {"interval": 10}}}),
+            serde_json::json!({"upload": {"redirect": {"url": "/x"}}}),
+        ];
+        for config in refused {
+            assert_ne!(refusal(config.clone()), "", "{config}");
+        }
+        let drip: FaultConfig =
+            serde_json::from_value(serde_json::json!({"upload": {"drip": {}}})).unwrap();
+        let drip = drip.upload.drip.unwrap();
+        assert_eq!((drip.interval_ms, drip.after_store), (1000, false));
     }
 }
