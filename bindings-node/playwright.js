@@ -82,12 +82,16 @@ class TestrelayReporter {
     // test results and change nothing the session reports.
   }
 
-  async onEnd() {
+  async onEnd(result) {
     this.ended = true
     if (!this.host) return
     this.flush()
     // Said before the session's summary, which stays the last line.
     if (this.ignored > 0) console.log(`testrelay: ${this.ignored} result(s) not reported: qase.ignore()`)
+    // Ctrl-C or the global timeout: tests that should have run did not, so the run stays open.
+    if (result?.status === 'interrupted' || result?.status === 'timedout') {
+      this.guard('say the run was interrupted', () => this.host.handle({ event: 'run_interrupted' }))
+    }
     if (!this.guard('finish', () => this.host.handle({ event: 'all_tests_done' }))) return
     // The session logs its one-line summary (loud, at warn, when results were not delivered)
     // and failure links; they were printed as they came.
@@ -101,6 +105,8 @@ class TestrelayReporter {
     if (this.ended || !this.host) return
     this.ended = true
     this.flush()
+    // The runner exited without ending the run: it did not run to its end.
+    this.guard('say the run was interrupted', () => this.host.handle({ event: 'run_interrupted' }))
     this.guard('finish at exit', () => this.host.handle({ event: 'all_tests_done' }))
   }
 

@@ -102,15 +102,19 @@ export interface Sources {
 /** A fact fed to a session. */
 export type SessionEvent =
   | { event: 'test_finished'; result: TestResult }
-  | { event: 'http_response'; request_id: number; status: number; body: string; retry_after: string | null }
+  | { event: 'http_response'; request_id: number; status: number; body: string; retry_after: string | null; location?: string | null }
   | { event: 'http_failed'; request_id: number; message: string }
   | { event: 'report_written'; request_id: number }
   | { event: 'report_failed'; request_id: number; message: string }
   | { event: 'attachment_unreadable'; request_id: number; message: string }
   | { event: 'complete_run_requested' }
+  | { event: 'run_interrupted' }
   | { event: 'all_tests_done' }
 
-/** An HTTP request to send with `Token` and `Content-Type: application/json` headers. */
+/**
+ * An HTTP request to send with `Token` and `Content-Type: application/json` headers, aborted
+ * after `timeout_ms`, never following a redirect (feed the 3xx back with its `location`).
+ */
 export interface HttpRequest {
   request_id: number
   method: 'GET' | 'POST'
@@ -118,6 +122,7 @@ export interface HttpRequest {
   path: string
   body: string
   count?: number
+  timeout_ms: number
 }
 
 /** Files to write under `dir`. */
@@ -138,6 +143,7 @@ export interface AttachmentUpload {
   content_type: string | null
   file_path: string | null
   content: string | null
+  timeout_ms: number
 }
 
 /** What a session did, returned by the `finished` action. */

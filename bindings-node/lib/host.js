@@ -1,28 +1,22 @@
 'use strict'
 // The host loop of a testrelay session (docs/api.md): feed facts in, drain actions out, perform
-// them — HTTP with Node's fetch (keep-alive, a timeout per request), files with node:fs, log
-// lines to the console — and feed back what happened. Decisions stay in the core.
+// them — HTTP with Node's fetch (keep-alive, aborted at the action's `timeout_ms`, redirects
+// never followed: the 3xx goes back to the session with its location, which follows it only
+// within the API's origin, so the token never travels elsewhere), files with node:fs, log lines
+// to the console — and feed back what happened. Decisions stay in the core.
 
 const fs = require('node:fs')
 const path = require('node:path')
 
-/** How long one HTTP request may take before it counts as `http_failed`. */
-const REQUEST_TIMEOUT_MS = 30_000
-
-const HTTP_ACTIONS = new Set([
-  'create_run', 'check_run', 'get_configurations', 'create_configuration_group', 'create_configuration', 'upload_results', 'complete_run',
-])
-
 class Host {
   /**
    * @param {import('../index').Session} session
-   * @param {{ print?: (level: string, message: string) => void, fetch?: typeof fetch, timeoutMs?: number }} [options]
+   * @param {{ print?: (level: string, message: string) => void, fetch?: typeof fetch }} [options]
    */
   constructor(session, options = {}) {
     this.session = session
     this.print = options.print ?? printLine
     this.fetch = options.fetch ?? globalThis.fetch
-    this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS
     this.timer = null
     this.receipt = null
     this.pending = new Set()
@@ -44,40 +38,40 @@ class Host {
     this.drain()
   }
 
-  /** Polls until `wait` or `finished`, performing every action. */
+  /**
+   * Polls until `wait` or `finished`, performing every action. An action's kind is read from
+   * its shape — `files`: files to write; `url`: a request (with `file_path` too: a multipart
+   * upload) — never from a list of endpoint names, so a new endpoint needs no host change.
+   */
   drain() {
     for (;;) {
       const action = this.session.poll(Date.now())
-      switch (action.action) {
-        case 'wait':
-          this.schedule(action.until)
-          return
-        case 'finished':
-          this.finish(action.receipt)
-          return
-        case 'log':
-          this.print(action.level, action.message)
-          this.lastLine = action.message
-          break
-        case 'write_report':
-        case 'save_fallback':
-          this.session.handle(Date.now(), writeFiles(action))
-          break
-        case 'upload_attachment':
-          if (this.stopped) this.session.handle(Date.now(), stoppedAnswer(action.request_id))
-          else this.uploadAttachment(action)
-          break
-        default:
-          if (!HTTP_ACTIONS.has(action.action)) throw new Error(`testrelay: unknown action ${action.action}`)
-          if (this.stopped) this.session.handle(Date.now(), stoppedAnswer(action.request_id))
-          else this.send(action)
+      if (action.action === 'wait') {
+        this.schedule(action.until)
+        return
+      }
+      if (action.action === 'finished') {
+        this.finish(action.receipt)
+        return
+      }
+      if (action.action === 'log') {
+        this.print(action.level, action.message)
+        this.lastLine = action.message
+      } else if ('files' in action) {
+        this.session.handle(Date.now(), writeFiles(action))
+      } else if ('url' in action) {
+        if (this.stopped) this.session.handle(Date.now(), stoppedAnswer(action.request_id))
+        else if ('file_path' in action) this.uploadAttachment(action)
+        else this.send(action)
+      } else {
+        throw new Error(`testrelay: unknown action ${action.action}`)
       }
     }
   }
 
   /** Sends one request; its answer (or its failure) is fed back when it arrives. */
   send(request) {
-    this.track(request.request_id, this.request(request.request_id, request.url, {
+    this.track(request.request_id, this.request(request, {
       method: request.method,
       headers: this.headers({ 'Content-Type': 'application/json' }),
       body: request.body === '' ? undefined : request.body,
@@ -93,7 +87,7 @@ class Host {
       (bytes) => {
         const form = new FormData()
         form.append('file', new Blob([bytes], { type: action.content_type ?? 'application/octet-stream' }), action.name)
-        return this.request(action.request_id, action.url, { method: action.method, headers: this.headers({}), body: form })
+        return this.request(action, { method: action.method, headers: this.headers({}), body: form })
       },
       (error) => ({ event: 'attachment_unreadable', request_id: action.request_id, message: error?.code ?? String(error?.message ?? error) }),
     )
@@ -106,19 +100,21 @@ class Host {
     return base
   }
 
-  /** One fetch; resolves to the event that answers it. */
-  request(requestId, url, init) {
-    return this.fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })
+  /** One fetch of an HTTP action; resolves to the event that answers it. */
+  request(action, init) {
+    const signal = AbortSignal.timeout(action.timeout_ms)
+    return this.fetch(action.url, { ...init, redirect: 'manual', signal })
       .then(async (response) => ({
         event: 'http_response',
-        request_id: requestId,
+        request_id: action.request_id,
         status: response.status,
         body: await response.text(),
         retry_after: response.headers.get('retry-after'),
+        location: response.headers.get('location'),
       }))
       .catch((error) => ({
         event: 'http_failed',
-        request_id: requestId,
+        request_id: action.request_id,
         message: error?.cause?.code ?? error?.name ?? String(error),
       }))
   }
@@ -231,4 +227,4 @@ function printLine(level, message) {
   else console.log(line)
 }
 
-module.exports = { Host, writeFiles, REQUEST_TIMEOUT_MS }
+module.exports = { Host, writeFiles }

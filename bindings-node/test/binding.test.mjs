@@ -18,7 +18,10 @@ test('ESM and CommonJS entry points expose the same functions and classes', () =
 
 test('a wrong shape is an Error with code INVALID_INPUT, never a crash', () => {
   assert.throws(() => t.classify({ framework: 'playwright', runner_status: 42 }), coded('INVALID_INPUT'))
-  assert.throws(() => t.planBatches(-1, 3), coded('INVALID_INPUT'))
+  // A negative size is clamped to 1 with a warning, as 0 is (SPEC §5): not an error.
+  const negative = t.planBatches(-1, 3)
+  assert.deepEqual(negative.batches, [1, 1, 1])
+  assert.equal(negative.warnings.length, 1)
   assert.throws(() => t.planBatches(10, 2.5), coded('INVALID_INPUT'))
   assert.throws(() => t.runStatus('passed'), coded('INVALID_INPUT'))
   assert.throws(() => t.pipeline({ statuses: ['nope'] }), coded('INVALID_INPUT'))

@@ -234,7 +234,7 @@ test('host: HTTP actions are sent with the token header and answered with http_r
   }
   const session = new ScriptedSession([
     { action: 'log', level: 'info', message: 'hello' },
-    { action: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '/v1/run/DEMO', body: '{"title":"t"}' },
+    { action: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '/v1/run/DEMO', body: '{"title":"t"}', timeout_ms: 5000 },
     { action: 'wait', until: null },
   ])
   const printed = []
@@ -247,14 +247,16 @@ test('host: HTTP actions are sent with the token header and answered with http_r
   assert.equal(calls[0].init.headers.Token, 'tok-123')
   assert.equal(calls[0].init.headers['Content-Type'], 'application/json')
   assert.equal(calls[0].init.body, '{"title":"t"}')
-  assert.deepEqual(session.events, [{ event: 'http_response', request_id: 1, status: 429, body: '{"status":true,"result":{"id":7}}', retry_after: '2' }])
+  assert.equal(calls[0].init.redirect, 'manual', 'a redirect is the session\'s to judge, never followed with the token')
+  assert.ok(calls[0].init.signal instanceof AbortSignal)
+  assert.deepEqual(session.events, [{ event: 'http_response', request_id: 1, status: 429, body: '{"status":true,"result":{"id":7}}', retry_after: '2', location: null }])
 })
 
 test('host: no response is http_failed, and the message never holds the token', async () => {
   const fetch = async () => {
     throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })
   }
-  const session = new ScriptedSession([{ action: 'upload_results', request_id: 4, method: 'POST', url: 'http://x/v2/DEMO/run/1/results', path: '', body: '{}', count: 1 }])
+  const session = new ScriptedSession([{ action: 'upload_results', request_id: 4, method: 'POST', url: 'http://x/v2/DEMO/run/1/results', path: '', body: '{}', count: 1, timeout_ms: 30000 }])
   const host = new Host(session, { fetch, print: () => {} })
   host.drain()
   await Promise.all(host.pending)
@@ -336,7 +338,7 @@ test('host: a second bug gives up: finished resolves with no receipt, and says s
 test('host: an answer the session cannot take stops the reporting and is answered as failed', async () => {
   const fetch = async () => new Response('{}')
   const session = new ScriptedSession([
-    { action: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '', body: '{}' },
+    { action: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '', body: '{}', timeout_ms: 30000 },
   ])
   const handle = session.handle.bind(session)
   session.handle = (now, event) => {

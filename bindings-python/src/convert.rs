@@ -33,7 +33,7 @@ pub fn from_py_within<T: DeserializeOwned>(
 }
 
 /// True when dicts, lists and tuples nest at most `levels` deep (stops at the first too deep).
-fn within_depth(value: &Bound<'_, PyAny>, levels: usize) -> bool {
+pub fn within_depth(value: &Bound<'_, PyAny>, levels: usize) -> bool {
     let children: Vec<Bound<'_, PyAny>> = if let Ok(dict) = value.cast::<PyDict>() {
         dict.values().iter().collect()
     } else if let Ok(list) = value.cast::<PyList>() {
@@ -56,7 +56,30 @@ pub fn text_arg(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
             .map_or_else(|_| "?".to_owned(), |n| n.to_string());
         crate::error::to_py(Error::invalid(what, format!("expected str, got {kind}")))
     })?;
-    Ok(text.to_string_lossy().into_owned())
+    Ok(lossy(text))
+}
+
+/// A `str` as UTF-8 with each lone surrogate (which UTF-8 cannot hold) replaced by one U+FFFD,
+/// as JavaScript's strings are read; the common, valid case is a borrow and one copy.
+pub fn lossy(text: &Bound<'_, PyString>) -> String {
+    if let Ok(valid) = text.to_str() {
+        return valid.to_owned();
+    }
+    // UTF-16 keeps a lone surrogate as one unit, which `from_utf16_lossy` turns into one
+    // U+FFFD (pyo3's `to_string_lossy` goes through UTF-8 and gives three).
+    let units: Option<Vec<u16>> = text
+        .call_method1("encode", ("utf-16-le", "surrogatepass"))
+        .ok()
+        .and_then(|b| b.extract::<Vec<u8>>().ok())
+        .map(|b| {
+            b.chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect()
+        });
+    match units {
+        Some(units) => String::from_utf16_lossy(&units),
+        None => text.to_string_lossy().into_owned(),
+    }
 }
 
 /// Writes `value` as plain Python data (dicts, lists, str, int, float, bool, None).

@@ -4,10 +4,10 @@
 //! comparison each); any other value goes through pythonize ([`from_py`]), so whatever the
 //! fast read declines gets the general path's answer and error (`INVALID_INPUT`).
 
-use crate::convert::{MAX_DEPTH, from_py, from_py_within};
+use crate::convert::{MAX_DEPTH, from_py_within, lossy, within_depth};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde::de::DeserializeOwned;
 use serde::de::value::{Error as WordError, StrDeserializer};
 use testrelay::{ErrorInfo, Outcome, TestResult};
@@ -61,7 +61,7 @@ impl<'py> Keys<'py> {
 /// Reads a list of `TestResult` dicts; a wrong shape is `InvalidInputError` ("results").
 pub fn read(value: &Obj<'_>) -> PyResult<Vec<TestResult>> {
     let Ok(list) = value.cast_exact::<PyList>() else {
-        return from_py(value, "results");
+        return general(value, MAX_DEPTH);
     };
     let keys = Keys::new(value.py());
     let mut results: Vec<TestResult> = Vec::with_capacity(list.len());
@@ -76,10 +76,66 @@ pub fn read(value: &Obj<'_>) -> PyResult<Vec<TestResult>> {
         .is_none()
         {
             // One level below the list, as when the whole list goes through pythonize.
-            *slot = from_py_within(&item, "results", MAX_DEPTH - 1)?;
+            *slot = general(&item, MAX_DEPTH - 1)?;
         }
     }
     Ok(results)
+}
+
+/// Results through pythonize; if it refuses them, once more with lone surrogates replaced by
+/// U+FFFD and case ids outside 64 bits read as `0`, as the fast read does, so a result is
+/// never refused for those (and both reads answer the same).
+fn general<T: DeserializeOwned>(value: &Obj<'_>, levels: usize) -> PyResult<T> {
+    from_py_within(value, "results", levels).or_else(|refused| {
+        if !within_depth(value, levels) {
+            return Err(refused);
+        }
+        let mended = mend(value, false)?;
+        from_py_within(&mended, "results", levels).map_err(|_| refused)
+    })
+}
+
+/// A copy of `value` with every `str` made valid UTF-8 and, under a `testops_ids` key, every
+/// int outside i64 replaced by `0`.
+fn mend<'py>(value: &Obj<'py>, ids: bool) -> PyResult<Obj<'py>> {
+    let py = value.py();
+    if let Ok(text) = value.cast_exact::<PyString>() {
+        if text.to_str().is_ok() {
+            return Ok(value.clone());
+        }
+        return Ok(PyString::new(py, &lossy(text)).into_any());
+    }
+    if ids
+        && let Some(int) = exact::<PyInt>(value)
+        && int.extract::<i64>().is_err()
+    {
+        return Ok(0i64.into_pyobject(py)?.into_any());
+    }
+    if let Some(dict) = exact::<PyDict>(value) {
+        let out = PyDict::new(py);
+        for (k, v) in dict.iter() {
+            let under_ids = k
+                .cast_exact::<PyString>()
+                .is_ok_and(|k| k.to_str().is_ok_and(|k| k == "testops_ids"));
+            out.set_item(mend(&k, false)?, mend(&v, under_ids)?)?;
+        }
+        return Ok(out.into_any());
+    }
+    if let Some(list) = exact::<PyList>(value) {
+        let items = list
+            .iter()
+            .map(|v| mend(&v, ids))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(PyList::new(py, items)?.into_any());
+    }
+    if let Some(tuple) = exact::<PyTuple>(value) {
+        let items = tuple
+            .iter()
+            .map(|v| mend(&v, ids))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(PyTuple::new(py, items)?.into_any());
+    }
+    Ok(value.clone())
 }
 
 /// Sets `out`'s fields from a dict of the shape (`set` per key); `None` if anything declines.
@@ -161,8 +217,10 @@ fn optional<T>(value: &Obj<'_>, read: impl Fn(&Obj<'_>) -> Option<T>) -> Option<
     }
 }
 
+/// A `str`; lone surrogates (which UTF-8 cannot hold) become U+FFFD, so the result is still
+/// reported.
 fn text(value: &Obj<'_>) -> Option<String> {
-    Some(value.cast::<PyString>().ok()?.to_str().ok()?.to_owned())
+    Some(lossy(value.cast::<PyString>().ok()?))
 }
 
 fn texts(value: &Obj<'_>) -> Option<Vec<String>> {
@@ -199,8 +257,10 @@ fn number(value: &Obj<'_>) -> Option<f64> {
         .map(|i| i as f64)
 }
 
+/// Case ids; an int outside i64 reads as `0`, as the core reads such a number, which the
+/// pipeline then drops with a warning.
 fn ids(value: &Obj<'_>) -> Option<Vec<i64>> {
-    list(value, |v| exact::<PyInt>(v)?.extract().ok())
+    list(value, |v| Some(exact::<PyInt>(v)?.extract().unwrap_or(0)))
 }
 
 /// An enum of the shape (framework, phase, status, element) from its serde word.

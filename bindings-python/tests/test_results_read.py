@@ -5,6 +5,7 @@ general one."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -81,7 +82,6 @@ def outcome_of(results: Any) -> tuple[str, Any]:
 # Wrong shapes are INVALID_INPUT on both reads.
 @pytest.mark.parametrize("bad", [
     result(0, title=42),
-    result(0, testops_ids=[2**70]),
     result(0, outcome=[1, 2]),
     result(0, outcome={"framework": "pytest", "phase": "lunch"}),
     result(0, outcome={"framework": "pytest", "expected_status": "exploded"}),
@@ -89,13 +89,26 @@ def outcome_of(results: Any) -> tuple[str, Any]:
     result(0, fields={1: "x"}),
     result(0, attempt=-1),
     result(0, started_at="now"),
-    result(0, title="a\ud800"),
     {1: "a key that is not a str"},
     "not a dict",
     None,
 ], ids=repr)
 def test_a_wrong_shape_is_invalid_input_on_both_reads(bad: Any) -> None:
     assert outcome_of([result(1), bad]) == outcome_of((result(1), bad)) == ("error", "INVALID_INPUT")
+
+
+# What Python can hold and JSON cannot is mended, never a reason to lose the result: a lone
+# surrogate becomes U+FFFD, a case id outside 64 bits is dropped (with the core's warning).
+@pytest.mark.parametrize("extra", [{}, {"steps": [{"title": "s\udc00"}]}], ids=["fast read", "general read"])
+def test_a_lone_surrogate_or_a_huge_case_id_is_mended_on_both_reads(extra: dict[str, Any]) -> None:
+    odd = result(0, title="a\ud800", testops_ids=[2**70, 5], **extra)
+    fast, general = outcome_of([odd]), outcome_of((odd,))
+    assert fast == general
+    kind, files = fast
+    assert kind == "files" and len(files) == 1
+    payload = json.loads(next(iter(files.values())))
+    assert payload["title"] == "a\ufffd"
+    assert payload["testops_ids"] == [5]
 
 
 # Odd values pythonize takes (a str as a sequence, bool as int, int as bool): the fast read

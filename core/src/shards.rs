@@ -116,9 +116,14 @@ pub fn decide_completion(
     } else {
         let short: u64 = jobs.iter().map(|j| j.short_by).sum();
         format!(
-            "testrelay: run {run_id} left open: {short} result(s) not delivered, {} job(s) short, {} job(s) missing",
+            "testrelay: run {run_id} left open: {short} result(s) not delivered, {} job(s) short, {} job(s) missing{}",
             jobs.iter().filter(|j| !j.delivered).count(),
-            missing_jobs.len()
+            missing_jobs.len(),
+            if missing_jobs.is_empty() {
+                ""
+            } else {
+                " (their results are not counted: no receipt says what they delivered)"
+            }
         )
     });
     CompletionDecision {

@@ -11,9 +11,13 @@ Configuration, later wins: ``qase.config.json`` < ``QASE_*`` env < ``--testrelay
     @pytest.mark.testrelay_muted             # does not decide the run status
     @pytest.mark.testrelay_ignore            # not reported
 
-With pytest-xdist the controller creates (or joins) the run and hands its id to the workers in
-``workerinput``; workers upload their own results and send their receipt back in
-``workeroutput``; the controller completes the run only when every worker delivered all.
+Without xdist, the one session creates the run while the tests run (no wait before the first
+test) and completes it when everything was delivered and the run was not interrupted. With
+pytest-xdist the controller creates (or joins) the run before the workers start, waiting at
+most ``testops.startTimeoutMs``, and hands its id to the workers in ``workerinput`` (without a
+run they save their results locally, and the controller says so once); workers upload their
+own results and send their receipt back in ``workeroutput``; the controller completes the run
+only when every worker delivered all.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ from ._receipts import job_name, receipts_dir, write_receipt
 from ._results import Attempt, build, case_ids, error_info, essentials, marks
 
 RUN_ID_KEY = "testrelay_run_id"
+NO_RUN_KEY = "testrelay_no_run"
 RECEIPT_KEY = "testrelay_receipt"
 LINES_KEY = "testrelay_lines"
 JOB_KEY = "testrelay_job"
-RUN_START_TIMEOUT_S = 60.0
 # The framework of an item, by its class name (any other class is pytest's).
 FRAMEWORKS = {"TestCaseFunction": "unittest"}
 
@@ -86,9 +90,10 @@ def _xdist_active(config: pytest.Config) -> bool:
         getattr(config.option, "dist", "no") != "no"
 
 
-def sources(config: pytest.Config, run_id: Any = None) -> dict[str, Any]:
+def sources(config: pytest.Config, run_id: Any = None, no_run: bool = False) -> dict[str, Any]:
     """The four configuration sources of the core (docs/api.md ``Sources``); the core
-    resolves and judges them. ``run_id``: the run this process joins."""
+    resolves and judges them. ``run_id``: the run this process joins; ``no_run``: the run
+    could not be opened, so results go to the local report."""
     file = None
     for folder in (Path.cwd(), config.rootpath):
         path = folder / "qase.config.json"
@@ -104,6 +109,8 @@ def sources(config: pytest.Config, run_id: Any = None) -> dict[str, Any]:
             _set(cli, key, value)
     if run_id is not None:
         _set(cli, "testops.run.id", run_id)
+    if no_run:
+        _set(cli, "mode", "report")
     env = {k: v for k, v in os.environ.items() if k.startswith("QASE_")}
     return {"options": None, "file": file, "env": env, "cli": cli or None}
 
@@ -163,9 +170,16 @@ class RunOwner:
             return
         if resolved["mode"] != "testops" or resolved["testops"].get("runId") is not None:
             return
+        from ._host import start_bound_s
+
         self.host = start_host(config, src, lines)
         if self.host is not None:
-            self.run_id = self.host.drive_until_run_known(RUN_START_TIMEOUT_S)
+            self.run_id = self.host.drive_until_run_known(start_bound_s(resolved))
+
+    @property
+    def failed(self) -> bool:
+        """True when this owner was to open the run and could not."""
+        return self.host is not None and self.run_id is None
 
     def end(self, receipts: dict[str, Optional[dict[str, Any]]], interrupted: bool, lines: Lines) -> None:
         """Completes the run if the core says every job (``receipts``: job → receipt, None
@@ -202,8 +216,8 @@ class Reporter:
         self.lines = Lines()
         workerinput = getattr(config, "workerinput", None)
         self.thread = workerinput["workerid"] if workerinput else None
-        self.owner = None if workerinput else RunOwner(config, self.lines)
-        run_id = workerinput.get(RUN_ID_KEY) if workerinput else self.owner.run_id if self.owner else None
+        run_id = workerinput.get(RUN_ID_KEY) if workerinput else None
+        no_run = bool(workerinput and workerinput.get(NO_RUN_KEY))
         # The receipt's job (one run across CI jobs): the xdist controller's name for the whole
         # pytest job, else $TESTRELAY_JOB, else unique to this process.
         self.instance = uuid.uuid4().hex
@@ -214,7 +228,7 @@ class Reporter:
         self.item: Optional[pytest.Item] = None
         self.started_ms = 0.0
         self.attempt: Optional[Attempt] = None
-        self.host = start_host(config, sources(config, run_id), self.lines)
+        self.host = start_host(config, sources(config, run_id, no_run), self.lines)
         self.interrupted = False
         if self.host is not None:
             self.host.start()
@@ -284,6 +298,8 @@ class Reporter:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.host is None:
             return
+        if self.interrupted:
+            self.host.send({"event": "run_interrupted"})
         receipt = self.host.finish()
         if receipt is None:
             self.lines("error", "testrelay: the session did not finish in time; results may be undelivered")
@@ -293,8 +309,6 @@ class Reporter:
             # The controller prints the workers' lines (failure links, warnings) once.
             workeroutput[RECEIPT_KEY] = receipt
             workeroutput[LINES_KEY] = self.lines.lines
-        if self.owner is not None:
-            self.owner.end({"main": receipt}, self.interrupted, self.lines)
 
     def write_receipt(self, receipt: Optional[dict[str, Any]], collected: int) -> None:
         """The job receipt for ``testrelay complete-run`` (when ``$TESTRELAY_RECEIPTS_DIR``
@@ -308,12 +322,7 @@ class Reporter:
             self.lines("error", f"testrelay: could not write the receipt into {folder}: {e}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        receipt = self.host.receipt if self.host is not None else None
-        if self.owner is not None and self.owner.run_id is not None:
-            # The completion decision (in the lines) speaks for the run, not this joined session.
-            write_summary(terminalreporter, self.lines, None, self.owner.hidden(receipt))
-        else:
-            write_summary(terminalreporter, self.lines, receipt)
+        write_summary(terminalreporter, self.lines, self.host.receipt if self.host is not None else None)
 
 
 def write_summary(terminalreporter: Any, lines: Lines, receipt: Optional[dict[str, Any]],
@@ -341,12 +350,16 @@ class Controller:
         self.owner = RunOwner(config, self.lines)
         self.interrupted = False
         self.job = job_name(f"pytest-{uuid.uuid4().hex}")
+        self.finished: dict[str, int] = {}
+        self.crashed_in: dict[str, str] = {}
 
     def pytest_configure_node(self, node: Any) -> None:
         self.receipts[node.gateway.id] = None
         node.workerinput[JOB_KEY] = self.job
         if self.owner.run_id is not None:
             node.workerinput[RUN_ID_KEY] = self.owner.run_id
+        elif self.owner.failed:
+            node.workerinput[NO_RUN_KEY] = True
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
@@ -355,11 +368,31 @@ class Controller:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.owner.end(self.receipts, self.interrupted, self.lines)
 
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Counts each worker's finished tests (xdist forwards every report, and reports the
+        # test a worker crashed in with the phase "???"), so a worker that dies before its
+        # receipt is said with what it leaves unaccounted for.
+        node = getattr(report, "node", None)
+        if node is None:
+            return
+        worker = node.gateway.id
+        if report.when == "teardown":
+            self.finished[worker] = self.finished.get(worker, 0) + 1
+        elif report.when == "???":
+            self.crashed_in[worker] = report.nodeid
+
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        worker = node.gateway.id
         output = getattr(node, "workeroutput", None) or {}
-        self.receipts[node.gateway.id] = None if error else output.get(RECEIPT_KEY)
+        self.receipts[worker] = None if error else output.get(RECEIPT_KEY)
         for level, message in output.get(LINES_KEY, ()):
             self.lines(level, message)
+        if self.receipts[worker] is None:
+            crashed = self.crashed_in.get(worker)
+            self.lines("warn", f"testrelay: worker {worker} ended without its receipt"
+                               + (f" (it crashed running {crashed}, which is not reported)" if crashed else "")
+                               + f": the results of the {self.finished.get(worker, 0)} test(s) it finished "
+                               "may be undelivered; the run is left open")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         write_summary(terminalreporter, self.lines, None, self.owner.hidden(*self.receipts.values()))
