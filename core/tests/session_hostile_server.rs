@@ -93,7 +93,6 @@ fn a_hanging_upload_is_given_up_at_its_timeout_and_retried_with_the_same_ids() {
     assert_eq!(
         end,
         [
-            "log debug: request 2 answered after it was given up; ignored",
             "complete_run #4 POST /v1/run/DEMO/7/complete",
             "wait 1795320468000"
         ]

@@ -89,7 +89,7 @@ impl Session {
             (_, Event::HttpResponse { request_id, .. } | Event::HttpFailed { request_id, .. })
                 if self.abandoned.remove(&request_id) =>
             {
-                if self.phase != Phase::Finished {
+                if self.phase != Phase::Finished && self.config.debug {
                     self.log(
                         LogLevel::Debug,
                         format!("request {request_id} answered after it was given up; ignored"),
