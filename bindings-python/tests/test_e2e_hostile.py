@@ -214,3 +214,24 @@ def test_results_python_cannot_spell_in_json_are_still_reported(server: FakeQase
     assert len(stored) == 2, text
     assert server.state()["runs"][0]["completed"]
 
+
+
+def test_a_crashed_xdist_worker_is_said_and_the_run_left_open(server: FakeQase, tmp_path: Path) -> None:
+    (tmp_path / "test_crash.py").write_text(
+        "import os\n"
+        "import pytest\n"
+        "@pytest.mark.parametrize('n', range(6))\n"
+        "def test_before(n):\n"
+        "    pass\n"
+        "def test_crash():\n"
+        "    os._exit(3)\n"
+    )
+    out = run_pytest(tmp_path, "-n", "2", "-p", "no:randomly",
+                     env=clean_env(QASE_TESTOPS_API_TOKEN=TOKEN, QASE_TESTOPS_PROJECT="DEMO",
+                                   QASE_TESTOPS_API_HOST=server.url, **BOUNDS))
+    text = out.stdout + out.stderr
+    assert "INTERNALERROR" not in text
+    assert "ended without its receipt (it crashed running test_crash.py::test_crash, which is not reported)" in text, text
+    assert "may be undelivered; the run is left open" in text
+    (run,) = server.state()["runs"]
+    assert not run["completed"]

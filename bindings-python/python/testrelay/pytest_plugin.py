@@ -123,18 +123,38 @@ def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 class Lines:
-    """Log lines of the sessions, kept for the terminal summary; each line once (workers and
-    the run's owner say some of the same things)."""
+    """Log lines of the sessions, kept for the terminal summary. A line one session says
+    again is kept once with how often it was said (two batches refused for the same reason
+    are two lines' worth); lines several sessions say alike (workers' configuration
+    warnings) are merged, with the highest count any one of them said it."""
 
     def __init__(self) -> None:
-        self.lines: list[tuple[str, str]] = []
-        self._seen: set[str] = set()
+        self.lines: list[tuple[str, str, int]] = []
+        self._index: dict[str, int] = {}
 
-    def __call__(self, level: str, message: str) -> None:
-        if message in self._seen:
-            return
-        self._seen.add(message)
-        self.lines.append((level, message))
+    def __call__(self, level: str, message: str, times: int = 1) -> None:
+        at = self._index.get(message)
+        if at is None:
+            self._index[message] = len(self.lines)
+            self.lines.append((level, message, times))
+        else:
+            kept_level, _, count = self.lines[at]
+            self.lines[at] = (kept_level, message, count + times)
+
+    def merge(self, other: list[tuple[str, str, int]]) -> None:
+        """Another session's lines (an xdist worker's), merged as the class says."""
+        for level, message, times in other:
+            at = self._index.get(message)
+            if at is None:
+                self(level, message, times)
+            else:
+                kept_level, _, count = self.lines[at]
+                self.lines[at] = (kept_level, message, max(count, times))
+
+    def shown(self, hidden: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        """``(level, text)`` to print: a repeated line says how often."""
+        return [(level, message if times == 1 else f"{message} ({times} times)")
+                for level, message, times in self.lines if message not in hidden]
 
 
 def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Optional[Any]:
@@ -328,7 +348,7 @@ class Reporter:
 def write_summary(terminalreporter: Any, lines: Lines, receipt: Optional[dict[str, Any]],
                   hidden: frozenset[str] = frozenset()) -> None:
     """The testrelay section: warnings (once), failure links, decisions, one summary line."""
-    shown = [(level, message) for level, message in lines.lines if message not in hidden]
+    shown = lines.shown(hidden)
     if not shown and receipt is None:
         return
     terminalreporter.section("testrelay", sep="-")
@@ -366,6 +386,14 @@ class Controller:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        # Said here, not when the worker goes down: xdist reports the crashed test after that.
+        for worker, receipt in self.receipts.items():
+            if receipt is None and worker in self.finished.keys() | self.crashed_in.keys():
+                crashed = self.crashed_in.get(worker)
+                self.lines("warn", f"testrelay: worker {worker} ended without its receipt"
+                                   + (f" (it crashed running {crashed}, which is not reported)" if crashed else "")
+                                   + f": the results of the {self.finished.get(worker, 0)} test(s) it finished "
+                                   "may be undelivered; the run is left open")
         self.owner.end(self.receipts, self.interrupted, self.lines)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -376,23 +404,17 @@ class Controller:
         if node is None:
             return
         worker = node.gateway.id
-        if report.when == "teardown":
+        when: str = report.when or ""  # typed as the three phases; xdist's crash report says "???"
+        if when == "teardown":
             self.finished[worker] = self.finished.get(worker, 0) + 1
-        elif report.when == "???":
+        elif when == "???":
             self.crashed_in[worker] = report.nodeid
 
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         worker = node.gateway.id
         output = getattr(node, "workeroutput", None) or {}
         self.receipts[worker] = None if error else output.get(RECEIPT_KEY)
-        for level, message in output.get(LINES_KEY, ()):
-            self.lines(level, message)
-        if self.receipts[worker] is None:
-            crashed = self.crashed_in.get(worker)
-            self.lines("warn", f"testrelay: worker {worker} ended without its receipt"
-                               + (f" (it crashed running {crashed}, which is not reported)" if crashed else "")
-                               + f": the results of the {self.finished.get(worker, 0)} test(s) it finished "
-                               "may be undelivered; the run is left open")
+        self.lines.merge([tuple(line) for line in output.get(LINES_KEY, ())])
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         write_summary(terminalreporter, self.lines, None, self.owner.hidden(*self.receipts.values()))
