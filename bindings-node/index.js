@@ -867,3 +867,4 @@ module.exports.resolveConfig = nativeBinding.resolveConfig
 module.exports.retest = nativeBinding.retest
 module.exports.runStats = nativeBinding.runStats
 module.exports.runStatus = nativeBinding.runStatus
+module.exports.TOKEN_PLACEHOLDER = nativeBinding.TOKEN_PLACEHOLDER

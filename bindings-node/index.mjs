@@ -4,6 +4,7 @@ export default binding
 export const {
   CaseIndex,
   Session,
+  TOKEN_PLACEHOLDER,
   _panicForTests,
   _readResults,
   assign,

@@ -112,33 +112,40 @@ export type SessionEvent =
   | { event: 'all_tests_done' }
 
 /**
- * An HTTP request to send with `Token` and `Content-Type: application/json` headers, aborted
- * after `timeout_ms`, never following a redirect (feed the 3xx back with its `location`).
+ * An HTTP request to send exactly as given — every header, with the token put in for
+ * `TOKEN_PLACEHOLDER` — aborted after `timeout_ms`, never following a redirect (feed the 3xx
+ * back with its `location`). `purpose` names it for logs; a host never branches on it.
  */
 export interface HttpRequest {
   request_id: number
+  purpose: string
   method: 'GET' | 'POST'
   url: string
   path: string
+  headers: [string, string][]
   body: string
   count?: number
   timeout_ms: number
 }
 
-/** Files to write under `dir`. */
+/** Files to write under `dir` (`purpose`: `write_report` or `save_fallback`). */
 export interface FileWrite {
   request_id: number
+  purpose: string
   dir: string
   /** `source`: a host file to copy to `path`; `encoding: 'base64'`: `content` is base64. */
   files: { path: string; content: string; source?: string; encoding?: 'base64' }[]
 }
 
-/** An attachment to upload as multipart (part `file`) with the `Token` header. */
-export interface AttachmentUpload {
+/** A file to send as multipart (one part named `field`), with the headers as `HttpRequest`. */
+export interface MultipartUpload {
   request_id: number
+  purpose: string
   method: string
   url: string
   path: string
+  headers: [string, string][]
+  field: string
   name: string
   content_type: string | null
   file_path: string | null
@@ -166,9 +173,9 @@ export interface Receipt {
 
 /** What the host must do next. */
 export type SessionAction =
-  | ({ action: 'create_run' | 'check_run' | 'get_configurations' | 'create_configuration_group' | 'create_configuration' | 'upload_results' | 'complete_run' } & HttpRequest)
-  | ({ action: 'upload_attachment' } & AttachmentUpload)
-  | ({ action: 'write_report' | 'save_fallback' } & FileWrite)
+  | ({ action: 'http' } & HttpRequest)
+  | ({ action: 'multipart' } & MultipartUpload)
+  | ({ action: 'write_files' } & FileWrite)
   | { action: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
   | { action: 'wait'; until: number | null }
   | { action: 'finished'; receipt: Receipt }

@@ -25,6 +25,11 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use testrelay::{Outcome, Policy, RunResult, api};
 
+/// Where a header value of an `http` / `multipart` action takes the API token
+/// (`session.token()`); the token itself is never in an action.
+#[napi]
+pub const TOKEN_PLACEHOLDER: &str = testrelay::session::TOKEN_PLACEHOLDER;
+
 /// Classifies one finished test: `{status, rule, evidence}` (SPEC §2).
 #[napi(
     catch_unwind,

@@ -41,8 +41,8 @@ test('every export catches panics (catch_unwind on each #[napi] function)', () =
   const missing = []
   for (const file of readdirSync(src).filter((f) => f.endsWith('.rs'))) {
     const text = readFileSync(new URL(file, src), 'utf8')
-    // Each #[napi…] attribute with the item it is on (struct and impl blocks need none).
-    const items = [...text.matchAll(/#\[napi(\((?:[^()]|\([^()]*\))*\))?\]\s*(?:#\[[^\]]*\]\s*)*(pub fn \w+|pub struct|impl \w+)/g)]
+    // Each #[napi…] attribute with the item it is on (struct, impl and const items need none).
+    const items = [...text.matchAll(/#\[napi(\((?:[^()]|\([^()]*\))*\))?\]\s*(?:#\[[^\]]*\]\s*)*(pub fn \w+|pub struct|pub const|impl \w+)/g)]
     // Every attribute was read (none hidden from the check by a shape the pattern misses).
     assert.equal(items.length, text.split('#[napi').length - 1, file)
     for (const m of items) {
@@ -96,7 +96,7 @@ function drain(session, now, onFiles = (a) => session.handle(now, { event: 'repo
   for (;;) {
     const action = session.poll(now)
     actions.push(action)
-    if (action.action === 'write_report' || action.action === 'save_fallback') onFiles(action)
+    if (action.action === 'write_files') onFiles(action)
     if (action.action === 'wait' || action.action === 'finished') return actions
   }
 }
@@ -110,7 +110,7 @@ test('Session: bulk addResults and per-item test_finished give the same report',
     feed(session)
     session.handle(now, { event: 'all_tests_done' })
     const actions = drain(session, now)
-    const files = actions.filter((a) => a.action === 'write_report').flatMap((a) => a.files).filter((f) => f.path.startsWith('results/'))
+    const files = actions.filter((a) => a.purpose === 'write_report').flatMap((a) => a.files).filter((f) => f.path.startsWith('results/'))
     return { files, receipt: actions.at(-1).receipt }
   }
   const list = [result('a'), result('b', 'failed'), result('c', 'skipped')]
@@ -129,7 +129,7 @@ test('Session: misuse is an Error with a code and changes nothing; times are pla
   const session = new t.Session({ env: { QASE_MODE: 'testops', QASE_TESTOPS_API_TOKEN: 'tok-xyz', QASE_TESTOPS_PROJECT: 'DEMO', QASE_TESTOPS_API_HOST: 'http://127.0.0.1:9' } }, { instance: 'i' }, now)
   assert.equal(session.token(), 'tok-xyz')
   assert.equal(session.runId, null)
-  const [create] = drain(session, now).filter((a) => a.action === 'create_run')
+  const [create] = drain(session, now).filter((a) => a.purpose === 'create_run')
   assert.equal(create.method, 'POST')
   assert.ok(!JSON.stringify(create).includes('tok-xyz'), 'the token is not in the action')
   assert.throws(() => session.handle(now, { event: 'http_response', request_id: 999, status: 200, body: '' }), coded('UNKNOWN_REQUEST'))

@@ -234,7 +234,7 @@ test('host: HTTP actions are sent with the token header and answered with http_r
   }
   const session = new ScriptedSession([
     { action: 'log', level: 'info', message: 'hello' },
-    { action: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '/v1/run/DEMO', body: '{"title":"t"}', timeout_ms: 5000 },
+    { action: 'http', purpose: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '/v1/run/DEMO', headers: [['Token', '{{token}}'], ['Content-Type', 'application/json']], body: '{"title":"t"}', timeout_ms: 5000 },
     { action: 'wait', until: null },
   ])
   const printed = []
@@ -256,7 +256,7 @@ test('host: no response is http_failed, and the message never holds the token', 
   const fetch = async () => {
     throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })
   }
-  const session = new ScriptedSession([{ action: 'upload_results', request_id: 4, method: 'POST', url: 'http://x/v2/DEMO/run/1/results', path: '', body: '{}', count: 1, timeout_ms: 30000 }])
+  const session = new ScriptedSession([{ action: 'http', purpose: 'upload_results', request_id: 4, method: 'POST', url: 'http://x/v2/DEMO/run/1/results', path: '', headers: [['Token', '{{token}}'], ['Content-Type', 'application/json']], body: '{}', count: 1, timeout_ms: 30000 }])
   const host = new Host(session, { fetch, print: () => {} })
   host.drain()
   await Promise.all(host.pending)
@@ -269,8 +269,8 @@ test('host: files are written under dir and acknowledged; a failed write is repo
   const blocker = join(dir, 'blocker')
   writeFileSync(blocker, 'a file where a folder should be')
   const session = new ScriptedSession([
-    { action: 'write_report', request_id: 1, dir, files: [{ path: 'results/a.json', content: '{"a":1}' }, { path: 'run.json', content: '{}' }] },
-    { action: 'save_fallback', request_id: 2, dir: blocker, files: [{ path: 'results/b.json', content: '{}' }] },
+    { action: 'write_files', purpose: 'write_report', request_id: 1, dir, files: [{ path: 'results/a.json', content: '{"a":1}' }, { path: 'run.json', content: '{}' }] },
+    { action: 'write_files', purpose: 'save_fallback', request_id: 2, dir: blocker, files: [{ path: 'results/b.json', content: '{}' }] },
     { action: 'finished', receipt: { summary: 'done' } },
   ])
   const host = new Host(session, { print: () => {} })
@@ -309,8 +309,8 @@ test('host: a bug on a timer stops the reporting: requests answered as failed, n
   const session = new ScriptedSession([
     { action: 'wait', until: Date.now() + 10 },
     nativePanic(),
-    { action: 'upload_results', request_id: 5, method: 'POST', url: 'http://x/v2/DEMO/run/1/results', path: '', body: '{}', count: 1 },
-    { action: 'upload_attachment', request_id: 6, method: 'POST', url: 'http://x/v1/attachment/DEMO', name: 'a.txt', content_type: 'text/plain', file_path: null, content: '' },
+    { action: 'http', purpose: 'upload_results', request_id: 5, method: 'POST', url: 'http://x/v2/DEMO/run/1/results', path: '', headers: [['Token', '{{token}}'], ['Content-Type', 'application/json']], body: '{}', count: 1, timeout_ms: 30000 },
+    { action: 'multipart', purpose: 'upload_attachment', request_id: 6, method: 'POST', url: 'http://x/v1/attachment/DEMO', path: '', headers: [['Token', '{{token}}']], field: 'file', name: 'a.txt', content_type: 'text/plain', file_path: null, content: '', timeout_ms: 30000 },
     { action: 'finished', receipt: { summary: 'saved locally' } },
   ])
   const printed = []
@@ -338,7 +338,7 @@ test('host: a second bug gives up: finished resolves with no receipt, and says s
 test('host: an answer the session cannot take stops the reporting and is answered as failed', async () => {
   const fetch = async () => new Response('{}')
   const session = new ScriptedSession([
-    { action: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '', body: '{}', timeout_ms: 30000 },
+    { action: 'http', purpose: 'create_run', request_id: 1, method: 'POST', url: 'http://x/v1/run/DEMO', path: '', headers: [['Token', '{{token}}'], ['Content-Type', 'application/json']], body: '{}', timeout_ms: 30000 },
   ])
   const handle = session.handle.bind(session)
   session.handle = (now, event) => {

@@ -1,4 +1,4 @@
-//! `write_files`: the host's file IO for a `write_report` / `save_fallback` action, done here
+//! `write_files`: the host's file IO for a `write_files` action, done here
 //! rather than in Python because of the GIL, not because of any rule: Python's `os.open`,
 //! `os.write` and `os.close` each let go of the GIL and take it back, so a background thread
 //! writing one report file per result hands the GIL to and from the test loop three times per
@@ -180,6 +180,7 @@ mod tests {
         let source = dir.join("source.bin");
         fs::write(&source, b"\x00\x01").unwrap();
         let write_action = FileWrite {
+            purpose: "write_report".into(),
             request_id: 1,
             dir: dir.to_string_lossy().into_owned(),
             files: vec![
@@ -220,6 +221,7 @@ mod tests {
         let dir = folder("fail");
         fs::create_dir_all(&dir).unwrap();
         let write_action = FileWrite {
+            purpose: "write_report".into(),
             request_id: 2,
             dir: dir.to_string_lossy().into_owned(),
             files: vec![entry("x.bin", "not base64!", Some("base64"))],

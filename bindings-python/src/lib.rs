@@ -290,7 +290,7 @@ fn validate_results(results: &Obj<'_>) -> PyResult<()> {
     results::read(results).map(drop)
 }
 
-/// Performs a `write_report` / `save_fallback` action (host IO, with the GIL released):
+/// Performs a `write_files` action (host IO, with the GIL released):
 /// the event to feed back, `report_written` or `report_failed`.
 #[pyfunction]
 fn write_files<'py>(py: Python<'py>, action: &Obj<'py>) -> PyResult<Obj<'py>> {
@@ -310,6 +310,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "PanicException",
         m.py().get_type::<pyo3::panic::PanicException>(),
     )?;
+    // Where a header value of an `http` / `multipart` action takes the API token.
+    m.add("TOKEN_PLACEHOLDER", testrelay::session::TOKEN_PLACEHOLDER)?;
     m.add_function(wrap_pyfunction!(classify, m)?)?;
     m.add_function(wrap_pyfunction!(parse_status_mapping_env, m)?)?;
     m.add_function(wrap_pyfunction!(parse_status_mapping_json, m)?)?;

@@ -55,7 +55,7 @@ impl Session {
     }
 
     /// `poll` until an action the host performs in Python (a request, an upload, a log line),
-    /// `wait` or `finished`, which it answers. Every `write_report` / `save_fallback` on the
+    /// `wait` or `finished`, which it answers. Every `write_files` action on the
     /// way is performed here and answered (`report_written` / `report_failed`) without
     /// crossing into Python as a dict, with the GIL released for the files only (once per
     /// action: the test loop runs meanwhile; a step with no files keeps it). The whole step
@@ -64,7 +64,7 @@ impl Session {
     fn step<'py>(&mut self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyAny>> {
         loop {
             match self.0.poll(now_ms) {
-                Action::WriteReport(write) | Action::SaveFallback(write) => {
+                Action::WriteFiles(write) => {
                     let event = py.detach(|| crate::files::perform(&write));
                     self.0.handle(now_ms, event).map_err(err)?;
                 }

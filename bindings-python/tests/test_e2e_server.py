@@ -140,7 +140,7 @@ _http = host.Host._http
 
 
 def _buggy_http(self, action):
-    if action["action"] == "upload_results":
+    if action["purpose"] == "upload_results":
         raise {bug}("a bug in the host")
     return _http(self, action)
 

@@ -56,7 +56,7 @@ def report_files(results: Any) -> dict[str, str]:
         action = session.poll(1000)
         if action["action"] in ("finished", "wait"):
             break
-        if action["action"] == "write_report":
+        if action["action"] == "write_files":
             files.update({f["path"]: f["content"] for f in action["files"]})
             session.handle(1000, {"event": "report_written", "request_id": action["request_id"]})
     return {path: content for path, content in files.items() if path.startswith("results/")}

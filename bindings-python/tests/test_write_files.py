@@ -1,4 +1,4 @@
-"""``write_files``: the host's file IO of a ``write_report`` / ``save_fallback`` action (native,
+"""``write_files``: the host's file IO of a ``write_files`` action (native,
 with the GIL released). Every entry kind is written, an existing file is replaced whole, no
 temporary file is left behind, and a failure is the ``report_failed`` event naming the file.
 ``Session.step`` performs those actions itself and hands over only the others."""
@@ -14,7 +14,8 @@ from testrelay import _native
 
 
 def action(folder: Path, *files: dict[str, object], request_id: int = 7) -> dict[str, object]:
-    return {"request_id": request_id, "dir": str(folder), "files": list(files)}
+    return {"action": "write_files", "purpose": "write_report", "request_id": request_id, "dir": str(folder),
+            "files": list(files)}
 
 
 def test_every_entry_kind_is_written(tmp_path: Path) -> None:
@@ -89,7 +90,7 @@ def test_step_writes_the_report_files_itself(tmp_path: Path) -> None:
                                  "outcome": {"framework": "pytest", "runner_status": "passed"}} for i in range(3)])
     session.handle(1_600, {"event": "all_tests_done"})
     seen = drain(session)
-    assert not any(a["action"] in ("write_report", "save_fallback") for a in seen)
+    assert not any(a["action"] == "write_files" for a in seen)
     assert seen[-1]["receipt"]["reported"] == 3
     assert len(list((tmp_path / "report" / "results").glob("*.json"))) == 3
     assert (tmp_path / "report" / "run.json").is_file()

@@ -42,8 +42,8 @@
 //! ];
 //! let receipt = loop {
 //!     match session.poll(now) {
-//!         // A real host sends these over HTTP with `Token: session.token()`; this one says 200.
-//!         Action::CreateRun(r) | Action::UploadResults(r) | Action::CompleteRun(r) => {
+//!         // A real host sends these as given (the token put in its header); this one says 200.
+//!         Action::Http(r) => {
 //!             let body = r#"{"status":true,"result":{"id":42}}"#.to_owned();
 //!             session.handle_http_response(now, r.request_id, 200, body, None).unwrap();
 //!         }

@@ -32,7 +32,7 @@ fn redirect(s: &mut Session, now: u64, id: u64, status: u16, location: &str) {
 }
 
 fn ids_of(action: &Action) -> Vec<String> {
-    let Action::UploadResults(r) = action else {
+    let Action::Http(r) = action else {
         panic!("not an upload: {action:?}")
     };
     let body: Value = serde_json::from_str(&r.body).unwrap();
@@ -60,7 +60,7 @@ fn a_hanging_upload_is_given_up_at_its_timeout_and_retried_with_the_same_ids() {
         ],
         "the wait ends at the upload's timeout (30 s)"
     );
-    let Action::UploadResults(r) = &first[1] else {
+    let Action::Http(r) = &first[1] else {
         unreachable!()
     };
     assert_eq!(r.timeout_ms, 30_000);
@@ -122,7 +122,7 @@ fn retries_are_counted_in_time_not_in_tries() {
         now += 1_000;
         let again = drain(&mut s, now);
         assert!(
-            matches!(again[0], Action::UploadResults(_)),
+            again[0].purpose() == "upload_results",
             "{:?}",
             render_all(&again)
         );
@@ -133,7 +133,7 @@ fn retries_are_counted_in_time_not_in_tries() {
     s.handle_all_tests_done(now).unwrap();
     let done = drain(&mut s, now);
     let complete = done.iter().find_map(|a| match a {
-        Action::CompleteRun(r) => Some(r.request_id),
+        Action::Http(r) if r.purpose == "complete_run" => Some(r.request_id),
         _ => None,
     });
     s.handle_http_response(now, complete.unwrap(), 200, "{}".into(), None)
@@ -168,7 +168,7 @@ fn retries_are_counted_in_time_not_in_tries() {
 fn a_run_that_does_not_open_within_the_start_bound_sends_everything_to_the_fallback() {
     let mut s = Session::new(testops_config(), options(), T0).unwrap();
     let first = drain(&mut s, T0);
-    let Action::CreateRun(r) = &first[0] else {
+    let Action::Http(r) = &first[0] else {
         unreachable!()
     };
     assert_eq!(r.timeout_ms, 5_000);
@@ -191,7 +191,7 @@ fn a_run_that_does_not_open_within_the_start_bound_sends_everything_to_the_fallb
     let mut actions = end;
     while !matches!(actions.last(), Some(Action::Finished { .. })) {
         for action in &actions {
-            if let Action::SaveFallback(w) = action {
+            if let Action::WriteFiles(w) = action {
                 s.handle_report_written(T0 + 6_000, w.request_id).unwrap();
             }
         }
@@ -233,7 +233,7 @@ fn a_same_origin_redirect_is_followed_as_a_new_try() {
     drain(&mut s, T0);
     redirect(&mut s, T0 + 1, 1, 307, "/v1/run/DEMO?moved=1");
     let again = drain(&mut s, T0 + 1);
-    let Action::CreateRun(r) = &again[0] else {
+    let Action::Http(r) = &again[0] else {
         panic!("{again:?}")
     };
     assert_eq!(r.url, "https://api.qase.io/v1/run/DEMO?moved=1");
@@ -290,7 +290,7 @@ fn a_redirect_to_another_host_is_refused_with_one_warning_and_the_results_kept()
     s.handle_all_tests_done(T0 + 3).unwrap();
     let end = drain(&mut s, T0 + 3);
     assert!(
-        !end.iter().any(|a| matches!(a, Action::CompleteRun(_))),
+        !end.iter().any(|a| a.purpose() == "complete_run"),
         "a run missing results is never completed: {:?}",
         render_all(&end)
     );

@@ -73,15 +73,11 @@ impl Host {
     /// Looks at one action: checks the invariants, answers file writes at once.
     fn see(&mut self, s: &mut Session, now: u64, action: &Action) -> Result<(), TestCaseError> {
         match action {
-            Action::CreateRun(r)
-            | Action::CheckRun(r)
-            | Action::GetConfigurations(r)
-            | Action::CreateConfigurationGroup(r)
-            | Action::CreateConfiguration(r) => {
+            Action::Http(r) if !matches!(r.purpose.as_str(), "upload_results" | "complete_run") => {
                 self.open.insert(r.request_id, ("run", Vec::new()));
                 self.expires.insert(r.request_id, now + r.timeout_ms);
             }
-            Action::UploadResults(r) => {
+            Action::Http(r) if r.purpose == "upload_results" => {
                 let body: Value = serde_json::from_str(&r.body).unwrap();
                 let ids: Vec<String> = body["results"]
                     .as_array()
@@ -101,7 +97,7 @@ impl Host {
                 self.open.insert(r.request_id, ("upload", ids));
                 self.expires.insert(r.request_id, now + r.timeout_ms);
             }
-            Action::CompleteRun(r) => {
+            Action::Http(r) => {
                 // A retry after a failed try is the same command; a second completion is not.
                 prop_assert!(!self.complete_open, "two complete_run in flight");
                 prop_assert!(
@@ -114,12 +110,14 @@ impl Host {
                 self.open.insert(r.request_id, ("complete", Vec::new()));
                 self.expires.insert(r.request_id, now + r.timeout_ms);
             }
-            Action::UploadAttachment(a) => {
+            Action::Multipart(a) => {
                 self.open.insert(a.request_id, ("attachment", Vec::new()));
                 self.expires.insert(a.request_id, now + a.timeout_ms);
             }
-            Action::WriteReport(w) => prop_assert!(false, "testops mode wrote a report: {:?}", w),
-            Action::SaveFallback(w) => {
+            Action::WriteFiles(w) if w.purpose == "write_report" => {
+                prop_assert!(false, "testops mode wrote a report: {:?}", w)
+            }
+            Action::WriteFiles(w) => {
                 for file in &w.files {
                     if let Some(id) = file.path.strip_prefix("results/") {
                         let id = id.trim_end_matches(".json").to_owned();

@@ -28,7 +28,7 @@ fn created(session: &mut Session, now: u64) -> Vec<String> {
 
 fn upload_body(action: &Action) -> Value {
     match action {
-        Action::UploadResults(r) => serde_json::from_str(&r.body).unwrap(),
+        Action::Http(r) if r.purpose == "upload_results" => serde_json::from_str(&r.body).unwrap(),
         other => panic!("not an upload: {other:?}"),
     }
 }
@@ -38,7 +38,7 @@ fn happy_path_creates_uploads_in_batches_and_completes() {
     let mut s = Session::new(testops_config(), options(), T0).unwrap();
     let first = drain(&mut s, T0);
     match &first[0] {
-        Action::CreateRun(r) => {
+        Action::Http(r) if r.purpose == "create_run" => {
             let body: Value = serde_json::from_str(&r.body).unwrap();
             assert_eq!(
                 body,
@@ -469,7 +469,7 @@ fn report_mode_writes_the_qase_report_layout() {
             "wait -"
         ]
     );
-    let Action::WriteReport(run) = &end[1] else {
+    let Action::WriteFiles(run) = &end[1] else {
         unreachable!()
     };
     let run: Value = serde_json::from_str(&run.files[0].content).unwrap();
@@ -485,7 +485,7 @@ fn report_mode_writes_the_qase_report_layout() {
     );
     assert_eq!(run["results"][1]["title"], "b");
     assert_eq!(run["results"][1]["status"], "failed");
-    let Action::WriteReport(w) = &first[0] else {
+    let Action::WriteFiles(w) = &first[0] else {
         unreachable!()
     };
     let id = run["results"][0]["id"].as_str().unwrap();
@@ -698,7 +698,17 @@ fn actions_and_events_have_the_documented_json_shapes() {
     assert_eq!(done, Event::AllTestsDone {});
     let mut s = Session::new(testops_config(), options(), T0).unwrap();
     let first = serde_json::to_value(s.poll(T0)).unwrap();
-    assert_eq!(first["action"], "create_run");
+    assert_eq!(first["action"], "http");
+    assert_eq!(first["purpose"], "create_run");
+    assert_eq!(
+        first["headers"],
+        json!([
+            ["Token", "{{token}}"],
+            ["Accept", "application/json"],
+            ["Content-Type", "application/json"]
+        ]),
+        "the token is a placeholder the host fills, never in the action"
+    );
     assert_eq!(first["request_id"], 1);
     assert_eq!(first["method"], "POST");
     assert!(first.get("count").is_none());
@@ -777,7 +787,7 @@ fn a_configured_run_that_is_already_completed_sends_everything_to_the_fallback()
     assert_eq!(r.fallback_dir.as_deref(), Some("build/qase-report"));
     assert!(
         !end.iter()
-            .any(|a| matches!(a, Action::UploadResults(_) | Action::CompleteRun(_)))
+            .any(|a| matches!(a.purpose(), "upload_results" | "complete_run"))
     );
 }
 
@@ -973,7 +983,7 @@ fn a_result_waits_for_its_attachment_hash_before_its_batch_leaves() {
         ]
     );
     match &actions[0] {
-        Action::UploadAttachment(a) => {
+        Action::Multipart(a) => {
             assert_eq!(a.url, "https://api.qase.io/v1/attachment/DEMO");
             assert_eq!(
                 (
@@ -1068,7 +1078,7 @@ fn attachments_still_uploading_at_the_deadline_are_copied_to_the_fallback() {
     let fallback = end
         .iter()
         .find_map(|a| match a {
-            Action::SaveFallback(w) if w.files.len() == 2 => Some(w),
+            Action::WriteFiles(w) if w.purpose == "save_fallback" && w.files.len() == 2 => Some(w),
             _ => None,
         })
         .expect("the result and its attachment saved");
@@ -1096,7 +1106,7 @@ fn report_mode_copies_attachments_next_to_the_results() {
     s.handle_all_tests_done(T0).unwrap();
     let actions = drain(&mut s, T0);
     let write = match &actions[0] {
-        Action::WriteReport(w) => w,
+        Action::WriteFiles(w) => w,
         other => panic!("{other:?}"),
     };
     let paths: Vec<&str> = write.files.iter().map(|f| f.path.as_str()).collect();
@@ -1167,7 +1177,7 @@ fn report_mode_copies_step_attachments_next_to_their_result() {
     s.handle_all_tests_done(T0).unwrap();
     let actions = drain(&mut s, T0);
     let write = match &actions[0] {
-        Action::WriteReport(w) => w,
+        Action::WriteFiles(w) => w,
         other => panic!("{other:?}"),
     };
     let copy = write
@@ -1194,7 +1204,7 @@ fn grouped_parameters_are_sent_but_left_out_of_the_js_signature() {
     s.handle(T0, Event::AllTestsDone {}).unwrap();
     let upload = drain(&mut s, T0)
         .into_iter()
-        .find(|a| matches!(a, Action::UploadResults(_)))
+        .find(|a| a.purpose() == "upload_results")
         .expect("an upload");
     let sent = &upload_body(&upload)["results"][0];
     // What the official JS reporter signs: its `params`, not its `group_params`.
@@ -1227,7 +1237,7 @@ fn a_host_signature_path_replaces_suite_and_title_in_the_js_signature() {
     s.handle(T0, Event::AllTestsDone {}).unwrap();
     let sent: Vec<Value> = drain(&mut s, T0)
         .iter()
-        .filter(|a| matches!(a, Action::UploadResults(_)))
+        .filter(|a| a.purpose() == "upload_results")
         .flat_map(|a| upload_body(a)["results"].as_array().unwrap().clone())
         .collect();
     assert_eq!(sent.len(), 3);

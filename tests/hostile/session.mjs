@@ -52,7 +52,7 @@ function drain(session, now, files) {
       now = Math.max(now, action.until)
       continue
     }
-    if (action.action === 'write_report' || action.action === 'save_fallback') {
+    if (action.action === 'write_files') {
       files.push(...action.files)
       session.handle(now, { event: 'report_written', request_id: action.request_id })
     }

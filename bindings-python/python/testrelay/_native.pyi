@@ -10,6 +10,7 @@ __all__ = [
     "MalformedReportError",
     "PanicException",
     "Session",
+    "TOKEN_PLACEHOLDER",
     "TestrelayError",
     "UnknownRequestError",
     "WrongStateError",
@@ -89,6 +90,9 @@ class LimitExceededError(TestrelayError): ...
 
 class PanicException(BaseException):
     """A panic in the native code (a testrelay bug); a ``BaseException``, so catch it by name."""
+
+TOKEN_PLACEHOLDER: str
+"""Where a header value of an ``http`` / ``multipart`` action takes the API token."""
 
 def classify(outcome: dict[str, Any], policy: Optional[dict[str, Any]] = None) -> _Verdict: ...
 def parse_status_mapping_env(text: str) -> _MappingParsed: ...

@@ -24,9 +24,9 @@ const SIMULATED_TOKEN: &str = "preview-token-never-sent";
 /// One thing the session asked the host to do (a request or a file write).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PlannedStep {
-    /// The action's name: `create_run`, `check_run`, `upload_attachment`,
-    /// `upload_results`, `complete_run`, `save_fallback`, `write_report`.
-    pub action: &'static str,
+    /// What the action is for (its `purpose`): `create_run`, `check_run`,
+    /// `upload_attachment`, `upload_results`, `complete_run`, `save_fallback`, `write_report`.
+    pub action: String,
     /// `GET` / `POST`; empty for a file write.
     pub method: String,
     /// The request path (`/v2/DEMO/run/1/results`), or the folder of a file write.
@@ -142,18 +142,21 @@ impl Host {
     fn drain(&mut self, session: &mut Session, now: u64) -> Option<Receipt> {
         loop {
             let action = session.poll(now);
+            // The simulated server answers by what the request is for.
             let answer = match &action {
-                Action::CreateRun(_) => Some((200, run_body(PLACEHOLDER_RUN_ID))),
-                Action::CheckRun(_) => Some((200, run_body(session.run_id().unwrap_or_default()))),
-                // No configuration values are configured: never asked; answered empty anyway.
-                Action::GetConfigurations(_) => Some((
-                    200,
-                    r#"{"status":true,"result":{"entities":[]}}"#.to_owned(),
-                )),
-                Action::CreateConfigurationGroup(_) | Action::CreateConfiguration(_) => {
-                    Some((200, run_body(PLACEHOLDER_RUN_ID)))
-                }
-                Action::UploadAttachment(_) => {
+                Action::Http(r) => match r.purpose.as_str() {
+                    "create_run" | "create_configuration_group" | "create_configuration" => {
+                        Some((200, run_body(PLACEHOLDER_RUN_ID)))
+                    }
+                    "check_run" => Some((200, run_body(session.run_id().unwrap_or_default()))),
+                    // No configuration values are configured: never asked; answered empty.
+                    "get_configurations" => Some((
+                        200,
+                        r#"{"status":true,"result":{"entities":[]}}"#.to_owned(),
+                    )),
+                    _ => Some((200, r#"{"status":true}"#.to_owned())),
+                },
+                Action::Multipart(_) => {
                     self.attachments += 1;
                     let hash = format!("preview-attachment-{}", self.attachments);
                     Some((
@@ -161,32 +164,26 @@ impl Host {
                         format!(r#"{{"status":true,"result":[{{"hash":"{hash}"}}]}}"#),
                     ))
                 }
-                Action::UploadResults(_) | Action::CompleteRun(_) => {
-                    Some((200, r#"{"status":true}"#.to_owned()))
-                }
-                Action::WriteReport(_) | Action::SaveFallback(_) | Action::Log { .. } => None,
+                Action::WriteFiles(_) | Action::Log { .. } => None,
                 Action::Wait { until: Some(until) } if *until <= now => continue,
                 Action::Wait { .. } => return None,
                 Action::Finished { receipt } => return Some(receipt.clone()),
             };
             self.record(&action);
-            let answered = match (answer, &action) {
-                (Some((status, body)), _) => {
-                    let id = request_id(&action);
+            let answered = match (answer, action.request_id()) {
+                (Some((status, body)), Some(id)) => {
                     session.handle_http_response(now, id, status, body, None)
                 }
-                (None, Action::WriteReport(w) | Action::SaveFallback(w)) => {
-                    session.handle_report_written(now, w.request_id)
-                }
-                (None, _) => Ok(()),
+                (None, Some(id)) => session.handle_report_written(now, id),
+                (_, None) => Ok(()),
             };
             answered.unwrap_or_else(refused);
         }
     }
 
     fn record(&mut self, action: &Action) {
-        let step = |action: &'static str, method: &str, path: &str, results, bytes| PlannedStep {
-            action,
+        let step = |method: &str, path: &str, results, bytes| PlannedStep {
+            action: action.purpose().to_owned(),
             method: method.to_owned(),
             path: path.to_owned(),
             results,
@@ -200,20 +197,16 @@ impl Host {
                 });
                 return;
             }
-            Action::UploadAttachment(a) => {
+            Action::Multipart(a) => {
                 let bytes = a.content.as_ref().map_or(0, String::len);
-                step(action.name(), &a.method, &a.path, None, bytes)
+                step(&a.method, &a.path, None, bytes)
             }
-            Action::WriteReport(w) | Action::SaveFallback(w) => {
+            Action::WriteFiles(w) => {
                 let bytes = w.files.iter().map(|f| f.content.len()).sum();
-                step(action.name(), "", &w.dir, Some(w.files.len()), bytes)
+                step("", &w.dir, Some(w.files.len()), bytes)
             }
-            other => {
-                let Some(r) = other.http_request() else {
-                    return;
-                };
-                step(other.name(), &r.method, &r.path, r.count, r.body.len())
-            }
+            Action::Http(r) => step(&r.method, &r.path, r.count, r.body.len()),
+            Action::Wait { .. } | Action::Finished { .. } => return,
         };
         self.steps.push(planned);
     }
@@ -222,14 +215,6 @@ impl Host {
 /// The session refused a call the simulated host made as the drain loop says: a bug.
 fn refused<T>(e: crate::Error) -> T {
     unreachable!("bug: the session refused the preview's call: {e}")
-}
-
-/// The request id of an HTTP or attachment action.
-fn request_id(action: &Action) -> u64 {
-    match action {
-        Action::UploadAttachment(a) => a.request_id,
-        other => other.http_request().map_or(0, |r| r.request_id),
-    }
 }
 
 #[cfg(test)]

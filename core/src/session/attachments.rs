@@ -1,6 +1,6 @@
 //! Attachments (SPEC §9, `ResultCreate.attachments`). Upload: each attachment of a result goes
 //! up first (`upload_attachment`, `POST /v1/attachment/{code}`, multipart, answered with
-//! `AttachmentUploadsResponse` `{result: [{hash, …}]}`), and the result waits — held, outside
+//! `MultipartUploadsResponse` `{result: [{hash, …}]}`), and the result waits — held, outside
 //! the upload queue — until every one of its attachments has a hash or has failed; then the
 //! hashes are added to its JSON and it joins the queue. A failed attachment never holds a
 //! result back for good: after the retry budget, or when the host cannot read the file, the
@@ -10,7 +10,7 @@
 //!
 //! The session never reads a file: the host does, for the upload and for the copy.
 
-use super::event::{AttachmentUpload, FileEntry, HttpRequest, LogLevel};
+use super::event::{FileEntry, HttpRequest, LogLevel, MultipartUpload};
 use super::pipeline::Prepared;
 use super::{Phase, Request, Session};
 use crate::result::Attachment;
@@ -161,18 +161,21 @@ impl Session {
         http: HttpRequest,
         held: u64,
         index: usize,
-    ) -> AttachmentUpload {
+    ) -> MultipartUpload {
         let attachment = self
             .held
             .get(held)
             .and_then(|h| h.attachments.get(index))
             .cloned()
             .unwrap_or_default();
-        AttachmentUpload {
+        MultipartUpload {
             request_id: http.request_id,
+            purpose: http.purpose,
             method: http.method,
             url: http.url,
             path: http.path,
+            headers: http.headers,
+            field: "file".to_owned(),
             name: if attachment.name.is_empty() {
                 "attachment".to_owned()
             } else {
@@ -186,7 +189,7 @@ impl Session {
     }
 }
 
-/// `result[0].hash` of an `AttachmentUploadsResponse`.
+/// `result[0].hash` of an `MultipartUploadsResponse`.
 pub(crate) fn uploaded_hash(body: &str) -> Option<String> {
     let value: Value = crate::json::from_str(body).ok()?;
     let hash = value.get("result")?.get(0)?.get("hash")?.as_str()?;

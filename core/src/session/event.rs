@@ -73,26 +73,36 @@ pub enum Event {
     AllTestsDone {},
 }
 
-/// An HTTP request the host MUST send with headers `Token: <session.token()>` and
-/// `Content-Type: application/json`, then feed back `http_response` or `http_failed`.
+/// The placeholder a header value carries where the host MUST put the API token
+/// (`session.token()`): the token itself never sits in an action, so no action a host logs
+/// or a test prints can show it.
+pub const TOKEN_PLACEHOLDER: &str = "{{token}}";
+
+/// An HTTP request the host MUST send as given — method, url, every header (the token put in
+/// for [`TOKEN_PLACEHOLDER`]), body — then feed back `http_response` (any status, 3xx
+/// included: a host MUST NOT follow redirects) or `http_failed`. The host SHOULD abort it
+/// after `timeout_ms`; the session gives up on it then anyway.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpRequest {
     /// Names this request in the event that answers it.
     pub request_id: u64,
+    /// What the request is for, for logs and tests (`create_run`, `upload_results`, …).
+    /// A host MUST NOT branch on it.
+    pub purpose: String,
     /// `GET` or `POST`.
     pub method: String,
     /// The full URL (API base + path).
     pub url: String,
     /// The path alone, e.g. `/v1/run/DEMO`.
     pub path: String,
-    /// The JSON body text, or `""`.
+    /// Every header to send, as `[name, value]`, in order.
+    pub headers: Vec<[String; 2]>,
+    /// The JSON body text, or `""` (no body).
     pub body: String,
     /// For `upload_results`: how many results the body carries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<usize>,
-    /// The whole time the request may take (ms), connection to last byte. The session gives
-    /// up on it by itself then; the host SHOULD abort it then too, and MUST NOT follow
-    /// redirects.
+    /// The whole time the request may take (ms), connection to last byte.
     pub timeout_ms: u64,
 }
 
@@ -113,20 +123,28 @@ pub struct FileEntry {
     pub encoding: Option<String>,
 }
 
-/// An attachment the host MUST upload as `multipart/form-data` (one part named `file`,
-/// with `name` as its file name and `content_type` as its type) with the header
-/// `Token: <session.token()>`, then feed back `http_response` / `http_failed`, or
-/// `attachment_unreadable` when the file cannot be read.
+/// A file the host MUST send as `multipart/form-data` — one part named `field`, with `name`
+/// as its file name and `content_type` as its type (or `application/octet-stream`) — with
+/// every header given (the token put in for [`TOKEN_PLACEHOLDER`]; the host adds the
+/// multipart `Content-Type` itself), then feed back `http_response` / `http_failed`, or
+/// `attachment_unreadable` when the file cannot be read. As [`HttpRequest`]: no redirects
+/// followed, aborted after `timeout_ms`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentUpload {
+pub struct MultipartUpload {
     /// Names this request in the event that answers it.
     pub request_id: u64,
+    /// What the upload is for (`upload_attachment`), for logs and tests.
+    pub purpose: String,
     /// `POST`.
     pub method: String,
     /// The full URL (API base + path).
     pub url: String,
-    /// `/v1/attachment/{code}`.
+    /// The path alone.
     pub path: String,
+    /// Every header to send, as `[name, value]`.
+    pub headers: Vec<[String; 2]>,
+    /// The form field of the file part (`file`).
+    pub field: String,
     /// The file name to send.
     pub name: String,
     /// The MIME type, when known (else the host may send `application/octet-stream`).
@@ -145,6 +163,9 @@ pub struct AttachmentUpload {
 pub struct FileWrite {
     /// Names this write in the event that answers it.
     pub request_id: u64,
+    /// What the files are (`write_report`: the local report; `save_fallback`: results that
+    /// could not be delivered), for logs and tests.
+    pub purpose: String,
     /// The report folder (`report.connection.local.path`).
     pub dir: String,
     /// The files.
@@ -165,33 +186,17 @@ pub enum LogLevel {
     Error,
 }
 
-/// What the host must do next.
+/// What the host must do next: one of six cases, whatever the endpoint or the target, so a
+/// new request needs no host change.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
-    /// `POST /v1/run/{code}`.
-    CreateRun(HttpRequest),
-    /// `GET /v1/run/{code}/{id}`: the configured run exists and is not completed.
-    CheckRun(HttpRequest),
-    /// `GET /v1/configuration/{code}`: the project's configuration groups and values, to
-    /// look the picked values up by name before create-run.
-    GetConfigurations(HttpRequest),
-    /// `POST /v1/configuration/{code}/group` `{title}`: create a missing configuration group
-    /// (`createIfNotExists`).
-    CreateConfigurationGroup(HttpRequest),
-    /// `POST /v1/configuration/{code}` `{title, group_id}`: create a missing configuration
-    /// value (`createIfNotExists`).
-    CreateConfiguration(HttpRequest),
-    /// `POST /v1/attachment/{code}` (multipart): one attachment, before its result's upload.
-    UploadAttachment(AttachmentUpload),
-    /// `POST /v2/{code}/run/{id}/results`.
-    UploadResults(HttpRequest),
-    /// `POST /v1/run/{code}/{id}/complete`.
-    CompleteRun(HttpRequest),
-    /// Write local report files (report mode).
-    WriteReport(FileWrite),
-    /// Write results that could not be delivered to the local report (fallback).
-    SaveFallback(FileWrite),
+    /// Send an HTTP request.
+    Http(HttpRequest),
+    /// Send a file as `multipart/form-data`.
+    Multipart(MultipartUpload),
+    /// Write files.
+    WriteFiles(FileWrite),
     /// Print a line. Never contains the token.
     Log {
         /// How loud.
@@ -215,39 +220,42 @@ impl Action {
     /// The HTTP request of an action that is one (the host sends it), else `None`.
     pub fn http_request(&self) -> Option<&HttpRequest> {
         match self {
-            Action::CreateRun(r)
-            | Action::CheckRun(r)
-            | Action::GetConfigurations(r)
-            | Action::CreateConfigurationGroup(r)
-            | Action::CreateConfiguration(r)
-            | Action::UploadResults(r)
-            | Action::CompleteRun(r) => Some(r),
-            Action::UploadAttachment(_)
-            | Action::WriteReport(_)
-            | Action::SaveFallback(_)
-            | Action::Log { .. }
-            | Action::Wait { .. }
-            | Action::Finished { .. } => None,
+            Action::Http(r) => Some(r),
+            _ => None,
         }
     }
 
-    /// The action's wire name, its serde tag (`create_run`, `write_report`, …); a test holds
-    /// the two equal.
+    /// The action's wire name, its serde tag (`http`, `write_files`, …); a test holds the two
+    /// equal.
     pub fn name(&self) -> &'static str {
         match self {
-            Action::CreateRun(_) => "create_run",
-            Action::CheckRun(_) => "check_run",
-            Action::GetConfigurations(_) => "get_configurations",
-            Action::CreateConfigurationGroup(_) => "create_configuration_group",
-            Action::CreateConfiguration(_) => "create_configuration",
-            Action::UploadAttachment(_) => "upload_attachment",
-            Action::UploadResults(_) => "upload_results",
-            Action::CompleteRun(_) => "complete_run",
-            Action::WriteReport(_) => "write_report",
-            Action::SaveFallback(_) => "save_fallback",
+            Action::Http(_) => "http",
+            Action::Multipart(_) => "multipart",
+            Action::WriteFiles(_) => "write_files",
             Action::Log { .. } => "log",
             Action::Wait { .. } => "wait",
             Action::Finished { .. } => "finished",
+        }
+    }
+
+    /// What the action is for: the purpose of a request or a write (`upload_results`,
+    /// `save_fallback`, …), else its name.
+    pub fn purpose(&self) -> &str {
+        match self {
+            Action::Http(r) => &r.purpose,
+            Action::Multipart(m) => &m.purpose,
+            Action::WriteFiles(w) => &w.purpose,
+            other => other.name(),
+        }
+    }
+
+    /// The request or write id of an action that is answered by an event.
+    pub fn request_id(&self) -> Option<u64> {
+        match self {
+            Action::Http(r) => Some(r.request_id),
+            Action::Multipart(m) => Some(m.request_id),
+            Action::WriteFiles(w) => Some(w.request_id),
+            Action::Log { .. } | Action::Wait { .. } | Action::Finished { .. } => None,
         }
     }
 
@@ -263,41 +271,39 @@ mod tests {
 
     #[test]
     fn every_name_is_the_serde_tag() {
-        let http = || HttpRequest {
+        let http = HttpRequest {
             request_id: 1,
+            purpose: "create_run".into(),
             method: "POST".into(),
             url: "https://api.qase.io/v1/run/DEMO".into(),
             path: "/v1/run/DEMO".into(),
+            headers: vec![["Token".into(), TOKEN_PLACEHOLDER.into()]],
             body: String::new(),
             count: None,
             timeout_ms: 1_000,
         };
-        let files = || FileWrite {
-            request_id: 2,
-            dir: "report".into(),
-            files: Vec::new(),
-        };
         let actions = [
-            Action::CreateRun(http()),
-            Action::CheckRun(http()),
-            Action::GetConfigurations(http()),
-            Action::CreateConfigurationGroup(http()),
-            Action::CreateConfiguration(http()),
-            Action::UploadAttachment(AttachmentUpload {
+            Action::Http(http),
+            Action::Multipart(MultipartUpload {
                 request_id: 3,
+                purpose: "upload_attachment".into(),
                 method: "POST".into(),
                 url: String::new(),
                 path: String::new(),
+                headers: Vec::new(),
+                field: "file".into(),
                 name: "a".into(),
                 content_type: None,
                 file_path: None,
                 content: None,
                 timeout_ms: 1_000,
             }),
-            Action::UploadResults(http()),
-            Action::CompleteRun(http()),
-            Action::WriteReport(files()),
-            Action::SaveFallback(files()),
+            Action::WriteFiles(FileWrite {
+                request_id: 2,
+                purpose: "write_report".into(),
+                dir: "report".into(),
+                files: Vec::new(),
+            }),
             Action::Log {
                 level: LogLevel::Info,
                 message: "m".into(),

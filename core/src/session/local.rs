@@ -51,14 +51,16 @@ impl Session {
         self.next_request += 1;
         let write = FileWrite {
             request_id: self.next_request,
+            purpose: match sink {
+                Sink::Report => "write_report",
+                Sink::Fallback => "save_fallback",
+            }
+            .to_owned(),
             dir: self.config.report_path.clone(),
             files,
         };
         self.files
             .insert(self.next_request, FileJob { count, sink });
-        self.out.push_back(match sink {
-            Sink::Report => Action::WriteReport(write),
-            Sink::Fallback => Action::SaveFallback(write),
-        });
+        self.out.push_back(Action::WriteFiles(write));
     }
 }

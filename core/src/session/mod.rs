@@ -46,7 +46,7 @@
 //! let mut now = 1_020;
 //! let receipt = loop {
 //!     match session.poll(now) {
-//!         Action::WriteReport(w) | Action::SaveFallback(w) => {
+//!         Action::WriteFiles(w) => {
 //!             // write w.files under w.dir, then:
 //!             session.handle(now, Event::ReportWritten { request_id: w.request_id }).unwrap();
 //!         }
@@ -76,7 +76,9 @@ mod result_body;
 pub mod retry;
 mod state;
 
-pub use event::{Action, AttachmentUpload, Event, FileEntry, FileWrite, HttpRequest, LogLevel};
+pub use event::{
+    Action, Event, FileEntry, FileWrite, HttpRequest, LogLevel, MultipartUpload, TOKEN_PLACEHOLDER,
+};
 use payload::ResultIds;
 pub use payload::{api_time, iso8601, result_uuid};
 pub use receipt::Receipt;
@@ -170,9 +172,9 @@ pub(crate) enum Request {
 }
 
 impl Request {
-    /// The wire name of the action `send` makes of the request (`Action::name`), for the
-    /// message of the bug "answered in the wrong phase" (not its `Debug` text: that would keep
-    /// every `Debug` of a batch's results in the WASM module).
+    /// What the request is for: the `purpose` of its action, and the name in the message of
+    /// the bug "answered in the wrong phase" (not its `Debug` text: that would keep every
+    /// `Debug` of a batch's results in the WASM module).
     fn kind(&self) -> &'static str {
         match self {
             Request::CreateRun(_) => "create_run",

@@ -1,7 +1,7 @@
 //! Requests out: a retry waits in `scheduled` until its time; `send` turns a request into the
 //! host's HTTP action (method, path, body) and keeps it in flight until its answer comes.
 
-use super::event::{Action, HttpRequest};
+use super::event::{Action, HttpRequest, TOKEN_PLACEHOLDER};
 use super::retry;
 use super::{Pending, Phase, Request, Session};
 
@@ -125,14 +125,24 @@ impl Session {
         if self.phase == Phase::Opening {
             timeout_ms = timeout_ms.min(self.start_deadline().saturating_sub(self.now).max(1));
         }
+        let multipart = matches!(request, Request::UploadAttachment { .. });
+        let mut headers = vec![
+            ["Token".to_owned(), TOKEN_PLACEHOLDER.to_owned()],
+            ["Accept".to_owned(), "application/json".to_owned()],
+        ];
+        if !multipart {
+            headers.push(["Content-Type".to_owned(), "application/json".to_owned()]);
+        }
         let http = HttpRequest {
             request_id,
+            purpose: request.kind().to_owned(),
             method: method.to_owned(),
             url: pending
                 .redirected_to
                 .clone()
                 .unwrap_or_else(|| format!("{}{path}", testops.api_base())),
             path,
+            headers,
             body,
             count,
             timeout_ms,
@@ -143,16 +153,10 @@ impl Session {
             }
         }
         self.out.push_back(match request {
-            Request::CreateRun(_) => Action::CreateRun(http),
-            Request::CheckRun => Action::CheckRun(http),
-            Request::ListConfigurations => Action::GetConfigurations(http),
-            Request::CreateConfigurationGroup(_) => Action::CreateConfigurationGroup(http),
-            Request::CreateConfiguration(..) => Action::CreateConfiguration(http),
-            Request::Upload(_) => Action::UploadResults(http),
-            Request::Complete => Action::CompleteRun(http),
             Request::UploadAttachment { held, index } => {
-                Action::UploadAttachment(self.attachment_upload(http, *held, *index))
+                Action::Multipart(self.attachment_upload(http, *held, *index))
             }
+            _ => Action::Http(http),
         });
         pending.tries += 1;
         pending.expires = self.now.saturating_add(timeout_ms);

@@ -67,19 +67,19 @@ pub fn drain(session: &mut Session, now: u64) -> Vec<Action> {
 
 /// One short line per action, for golden lists.
 pub fn render(action: &Action) -> String {
-    let kind = action.name();
+    let kind = action.purpose();
     if let Some(r) = action.http_request() {
         let count = r.count.map(|c| format!(" count={c}")).unwrap_or_default();
         return format!("{kind} #{} {} {}{count}", r.request_id, r.method, r.path);
     }
     match action {
-        Action::UploadAttachment(a) => {
+        Action::Multipart(a) => {
             format!(
                 "{kind} #{} {} {} {}",
                 a.request_id, a.method, a.path, a.name
             )
         }
-        Action::WriteReport(w) | Action::SaveFallback(w) => {
+        Action::WriteFiles(w) => {
             let results = w
                 .files
                 .iter()
@@ -116,14 +116,9 @@ pub fn render_all(actions: &[Action]) -> Vec<String> {
 }
 
 pub fn request_id(action: &Action) -> u64 {
-    if let Some(r) = action.http_request() {
-        return r.request_id;
-    }
-    match action {
-        Action::UploadAttachment(a) => a.request_id,
-        Action::WriteReport(w) | Action::SaveFallback(w) => w.request_id,
-        other => panic!("no request id in {other:?}"),
-    }
+    action
+        .request_id()
+        .unwrap_or_else(|| panic!("no request id in {action:?}"))
 }
 
 pub fn receipt(actions: &[Action]) -> Receipt {

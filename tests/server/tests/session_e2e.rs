@@ -90,7 +90,7 @@ fn run_session(config: Config, instance: &str, results: usize) -> Receipt {
             continue;
         }
         match action {
-            Action::WriteReport(write) | Action::SaveFallback(write) => session
+            Action::WriteFiles(write) => session
                 .handle_report_written(now, write.request_id)
                 .expect("write acknowledged"),
             Action::Wait { until } => {
