@@ -248,6 +248,15 @@ export declare function classify(outcome: Outcome, policy?: Policy | null): Verd
 /** A new run with the same cases, keeping the listed fields. */
 export declare function cloneRun(cases: object[], keep: string[]): Record<string, any>[]
 
+/** The exit status of `testrelay complete-run` from its session's receipt (`null`: none). */
+export declare function completeRunExit(receipt: Receipt | null): number
+
+/** The first step of `testrelay complete-run`: `{run_id, proceed, exit_code, lines, decision}`. */
+export declare function completeRunPlan(input: { sources: Sources; receipts?: object[] | null; expected_jobs?: string[] }): { run_id: number | null; proceed: boolean; exit_code: number; lines: string[]; decision: object | null }
+
+/** The `qase.config.json` paths to try, in order, for the directories the host knows. */
+export declare function configFileCandidates(dirs: string[]): Array<string>
+
 /** The cross-product of configuration values: `[{group: value}]`, in group then value order. */
 export declare function configurationProduct(groups: Record<string, string[]>): Record<string, string>[]
 
@@ -256,6 +265,9 @@ export declare function configurationProduct(groups: Record<string, string[]>): 
  * `{run_id, complete, jobs, missing_jobs, lines}`.
  */
 export declare function decideCompletion(input: { run_id: number; receipts: object[]; expected_jobs?: string[] | null }): { run_id: number; complete: boolean; jobs: { job: string; delivered: boolean; short_by: number; never_reported: number; reason: string | null }[]; missing_jobs: string[]; lines: string[] }
+
+/** How long a host's end may wait for `finished` after `all_tests_done` (ms). */
+export declare function endWaitBoundMs(uploadDeadlineMs: number): number
 
 /** A run's duration estimate from past durations per case id (`{"12": [ms, …]}`). */
 export declare function estimate(caseIds: number[], history?: Record<string, number[]> | null): Record<string, any>
@@ -271,6 +283,9 @@ export declare function importJunit(xml: string): { results: TestResult[]; warni
 
 /** Reads a Playwright JSON report (`--reporter=json`): `{results: [TestResult], warnings}`. */
 export declare function importPlaywrightJson(text: string): { results: TestResult[]; warnings: Warning[] }
+
+/** A job's name in its receipt. */
+export declare function jobName(facts: { env_job?: string | null; shard?: { current: number; total: number } | null; runner: string; instance: string }): string
 
 /** The JS-flavour signature: case ids, suite path, parameters (insertion order). */
 export declare function jsSignature(ids: number[], suites: string[], params: Record<string, string>): string
@@ -316,6 +331,9 @@ export declare function qsStatusCounts(statuses: string[]): Record<string, any>
 
 /** QA Sphere: the rule violations of a run request, as data (`[{code, plan, message}]`). */
 export declare function qsValidate(request: object, existingTitles?: string[] | null): Record<string, any>[]
+
+/** The name and text of one process's receipt file. */
+export declare function receiptFile(input: { job: string; instance: string; receipt: Receipt; expected_tests?: number | null; tests_reported?: number | null; ignored?: number }): { name: string; body: string }
 
 /**
  * Resolves the configuration from reporter options < `qase.config.json` text < `QASE_*` env <

@@ -39,6 +39,8 @@ class TestrelayReporter {
     this.expectedTests = null
     /** Results left out by `qase.ignore()`: never reach the core, counted in the receipt file. */
     this.ignored = 0
+    /** Playwright said the run was interrupted (Ctrl-C, the global timeout). */
+    this.interrupted = false
   }
 
   printsToStdio() {
@@ -62,7 +64,7 @@ class TestrelayReporter {
       // If the runner exits without onEnd (a crash, process.exit), the results still buffered
       // reach the session and it finishes: the local report (or the fallback of what was not
       // delivered yet) is written synchronously; requests cannot complete any more.
-      process.once('exit', () => this.onExit())
+      process.once('exit', () => this.atProcessExit())
     })
   }
 
@@ -83,15 +85,30 @@ class TestrelayReporter {
   }
 
   async onEnd(result) {
+    if (!this.host) {
+      this.ended = true
+      return
+    }
+    // Ctrl-C or the global timeout: tests that should have run did not, so the run stays open.
+    // Playwright reports the test it cut off after onEnd, so the session ends in onExit then.
+    if (result?.status === 'interrupted' || result?.status === 'timedout') {
+      this.interrupted = true
+      return
+    }
+    await this.finishSession()
+  }
+
+  /** Playwright's last hook (after every onEnd and late onTestEnd). */
+  async onExit() {
+    if (!this.ended && this.host) await this.finishSession()
+  }
+
+  async finishSession() {
     this.ended = true
-    if (!this.host) return
     this.flush()
     // Said before the session's summary, which stays the last line.
     if (this.ignored > 0) console.log(`testrelay: ${this.ignored} result(s) not reported: qase.ignore()`)
-    // Ctrl-C or the global timeout: tests that should have run did not, so the run stays open.
-    if (result?.status === 'interrupted' || result?.status === 'timedout') {
-      this.guard('say the run was interrupted', () => this.host.handle({ event: 'run_interrupted' }))
-    }
+    if (this.interrupted) this.guard('say the run was interrupted', () => this.host.handle({ event: 'run_interrupted' }))
     if (!this.guard('finish', () => this.host.handle({ event: 'all_tests_done' }))) return
     // The session logs its one-line summary (loud, at warn, when results were not delivered)
     // and failure links; they were printed as they came.
@@ -101,11 +118,11 @@ class TestrelayReporter {
     this.guard('write the receipt', () => writeReceipt(this.receipt, this.job, this.instance, this.expectedTests, this.testsReported.size, this.ignored))
   }
 
-  onExit() {
+  /** The process exits without onEnd/onExit (a crash, process.exit): the run did not end. */
+  atProcessExit() {
     if (this.ended || !this.host) return
     this.ended = true
     this.flush()
-    // The runner exited without ending the run: it did not run to its end.
     this.guard('say the run was interrupted', () => this.host.handle({ event: 'run_interrupted' }))
     this.guard('finish at exit', () => this.host.handle({ event: 'all_tests_done' }))
   }

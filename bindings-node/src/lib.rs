@@ -5,10 +5,15 @@
 
 mod convert;
 mod error;
+mod host;
 mod matching;
 mod runs;
 mod session;
 
+pub use host::{
+    complete_run_exit, complete_run_plan, config_file_candidates, end_wait_bound_ms, job_name,
+    receipt_file,
+};
 pub use matching::{CaseIndex, case_ids, js_signature, match_settings_warnings, python_signature};
 pub use runs::{
     assign, clone_run, decide_completion, estimate, qs_create_run, qs_membership, qs_resolve,

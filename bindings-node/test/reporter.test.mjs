@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '../../tests/temp-dirs.mjs'
 
@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url)
 const { toTestResult } = require('../lib/translate.js')
 const { Host } = require('../lib/host.js')
 const { collectSources } = require('../lib/sources.js')
+const { resolveConfig } = require('../index.js')
 
 function fakeTest({ title = 'adds', describes = ['math'], project = 'unit', annotations = [], expectedStatus = 'passed' } = {}) {
   return {
@@ -360,7 +361,23 @@ test('sources: only QASE_* env names cross, and qase.config.json is read as text
   assert.equal(collectSources({ mode: 'report' }, { cwd: dir, env: { HOME: '/root' } }).file, null)
   writeFileSync(join(dir, 'qase.config.json'), '{"mode":"off"}')
   const s = collectSources({ mode: 'report' }, { cwd: dir, env: { HOME: '/root', QASE_MODE: 'testops' } })
-  assert.deepEqual(s, { options: { mode: 'report' }, file: '{"mode":"off"}', env: { QASE_MODE: 'testops' }, cli: null })
+  assert.deepEqual(s, { options: { mode: 'report' }, file: '{"mode":"off"}', file_error: null, env: { QASE_MODE: 'testops' }, cli: null })
+})
+
+test('sources: the candidates in the core\'s order; an unreadable file is a warning, not a throw', () => {
+  const root = tempDir('testrelay-src-')
+  const sub = join(root, 'e2e')
+  mkdirSync(sub)
+  writeFileSync(join(root, 'qase.config.json'), '{"mode":"report"}')
+  // The working directory has none: the next directory the host knows does.
+  assert.equal(collectSources(null, { dirs: [sub, root], env: {} }).file, '{"mode":"report"}')
+  // A folder where the file should be: not readable, said by the core, the run goes on.
+  mkdirSync(join(sub, 'qase.config.json'))
+  const s = collectSources(null, { dirs: [sub, root], env: {} })
+  assert.equal(s.file, null)
+  assert.equal(s.file_error.path, join(sub, 'qase.config.json'))
+  const { warnings } = resolveConfig(s)
+  assert.ok(warnings.some((w) => w.key === 'qase.config.json' && w.message.includes('could not be read')), JSON.stringify(warnings))
 })
 
 test('testrelay/playwright: the ESM and CommonJS entry points are the same Reporter class', async () => {

@@ -133,6 +133,15 @@ const ops = {
   },
   import_junit: (input) => imported(() => t.importJunit(input.xml)),
   import_playwright_json: (input) => imported(() => t.importPlaywrightJson(typeof input.text === 'string' ? input.text : JSON.stringify(input.report))),
+  config_files: (input) => ({ candidates: t.configFileCandidates(input.dirs) }),
+  job_name: (input) => ({ name: t.jobName(input) }),
+  receipt_file: (input) => {
+    const file = t.receiptFile(input)
+    return { name: file.name, body: JSON.parse(file.body) }
+  },
+  complete_run_plan: (input) => t.completeRunPlan(input),
+  complete_run_exit: (input) => ({ exit_code: t.completeRunExit(input.receipt) }),
+  end_wait_bound: (input) => ({ bound_ms: t.endWaitBoundMs(input.upload_deadline_ms) }),
   configurations: (input) => {
     const combinations = t.configurationProduct(input.groups)
     return { count: combinations.length, combinations }

@@ -267,6 +267,52 @@ fn decide_completion<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py
     )
 }
 
+/// The `qase.config.json` paths to try, in order, for the directories the host knows.
+#[pyfunction]
+fn config_file_candidates(dirs: &Obj<'_>) -> PyResult<Vec<String>> {
+    Ok(api::config_files(&from_py::<Vec<String>>(dirs, "dirs")?))
+}
+
+/// A job's name in its receipt (`{env_job, shard, runner, instance}`).
+#[pyfunction]
+fn job_name(facts: &Obj<'_>) -> PyResult<String> {
+    Ok(api::job(&from_py(facts, "job_name facts")?))
+}
+
+/// The name and text of one process's receipt file: `{name, body}`.
+#[pyfunction]
+fn receipt_file<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py>> {
+    to_py(
+        py,
+        &api::receipt_file(&from_py(input, "receipt_file input")?),
+    )
+}
+
+/// How long a host's end may wait for `finished` after `all_tests_done` (ms).
+#[pyfunction]
+fn end_wait_bound_ms(upload_deadline_ms: &Obj<'_>) -> PyResult<u64> {
+    Ok(api::end_wait_bound(from_py(
+        upload_deadline_ms,
+        "upload_deadline_ms",
+    )?))
+}
+
+/// The first step of `testrelay complete-run`: `{run_id, proceed, exit_code, lines, decision}`.
+#[pyfunction]
+fn complete_run_plan<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py>> {
+    to_py(
+        py,
+        &api::complete_run_plan(&from_py(input, "complete_run_plan input")?),
+    )
+}
+
+/// The exit status of `testrelay complete-run` from its session's receipt (`None`: none).
+#[pyfunction]
+fn complete_run_exit(receipt: &Obj<'_>) -> PyResult<u8> {
+    let receipt: Option<testrelay::session::Receipt> = from_py(receipt, "receipt")?;
+    Ok(api::complete_run_exit(receipt.as_ref()))
+}
+
 /// A JUnit XML report → `{results: [TestResult], warnings}`; malformed → `MalformedReportError`.
 #[pyfunction]
 fn import_junit<'py>(py: Python<'py>, xml: &Obj<'py>) -> PyResult<Obj<'py>> {
@@ -342,6 +388,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(qs_membership, m)?)?;
     m.add_function(wrap_pyfunction!(qs_status_counts, m)?)?;
     m.add_function(wrap_pyfunction!(decide_completion, m)?)?;
+    m.add_function(wrap_pyfunction!(config_file_candidates, m)?)?;
+    m.add_function(wrap_pyfunction!(job_name, m)?)?;
+    m.add_function(wrap_pyfunction!(receipt_file, m)?)?;
+    m.add_function(wrap_pyfunction!(end_wait_bound_ms, m)?)?;
+    m.add_function(wrap_pyfunction!(complete_run_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(complete_run_exit, m)?)?;
     m.add_function(wrap_pyfunction!(import_junit, m)?)?;
     m.add_function(wrap_pyfunction!(import_playwright_json, m)?)?;
     Ok(())

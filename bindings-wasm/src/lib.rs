@@ -9,6 +9,8 @@
 mod convert;
 mod error;
 #[cfg(feature = "full")]
+mod host;
+#[cfg(feature = "full")]
 mod matching;
 #[cfg(feature = "full")]
 mod runs;

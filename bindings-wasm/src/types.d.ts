@@ -77,3 +77,4 @@ export interface Sources {
 }
 /** The resolved configuration (camelCase keys as in `qase.config.json`; the token is `***`). */
 export interface ConfigResolved { config: Record<string, unknown>; warnings: Warning[] }
+export interface JobFacts { env_job?: string | null; shard?: { current: number; total: number } | null; runner: string; instance: string }

@@ -295,6 +295,36 @@ fn replace_lone_surrogates(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// `configFileCandidates`: the `qase.config.json` paths to try, in order.
+pub fn config_files(dirs: &[String]) -> Vec<String> {
+    crate::host::config_file_candidates(dirs)
+}
+
+/// `jobName`: a job's name in its receipt.
+pub fn job(facts: &crate::host::JobFacts) -> String {
+    crate::host::job_name(facts)
+}
+
+/// `receiptFile`: the name and text of one process's receipt file.
+pub fn receipt_file(input: &crate::host::ReceiptFileInput) -> crate::host::ReceiptFile {
+    crate::host::receipt_file(input)
+}
+
+/// `endWaitBoundMs`: how long a host's end may wait for `finished`.
+pub fn end_wait_bound(upload_deadline_ms: u64) -> u64 {
+    crate::host::end_wait_bound_ms(upload_deadline_ms)
+}
+
+/// `completeRunPlan`: the first step of `testrelay complete-run`.
+pub fn complete_run_plan(input: &crate::host::CompleteRunInput) -> crate::host::CompleteRunPlan {
+    crate::host::complete_run_plan(input)
+}
+
+/// `completeRunExit`: the exit status of `testrelay complete-run` from its session's receipt.
+pub fn complete_run_exit(receipt: Option<&crate::session::Receipt>) -> u8 {
+    crate::host::complete_run_exit(receipt)
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_lone_surrogates;

@@ -69,6 +69,7 @@ pub mod case_ids;
 pub mod classify;
 pub mod config;
 pub mod error;
+pub mod host;
 pub mod import;
 mod json;
 pub mod links;

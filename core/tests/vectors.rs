@@ -354,6 +354,40 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
             json!({ "complete": decision.complete, "short": short, "never_reported": never,
                     "missing_jobs": decision.missing_jobs, "lines": decision.lines })
         }
+        "config_files" => {
+            let dirs: Vec<String> = from_input(input, "dirs")?;
+            json!({ "candidates": api::config_files(&dirs) })
+        }
+        "job_name" => {
+            let facts: host::JobFacts =
+                serde_json::from_value(input.clone()).map_err(|e| e.to_string())?;
+            json!({ "name": api::job(&facts) })
+        }
+        "receipt_file" => {
+            let file_input: host::ReceiptFileInput =
+                serde_json::from_value(input.clone()).map_err(|e| e.to_string())?;
+            let file = api::receipt_file(&file_input);
+            let body: Value = serde_json::from_str(&file.body).map_err(|e| e.to_string())?;
+            json!({ "name": file.name, "body": body })
+        }
+        "complete_run_plan" => {
+            let plan_input: host::CompleteRunInput =
+                serde_json::from_value(input.clone()).map_err(|e| e.to_string())?;
+            let plan = api::complete_run_plan(&plan_input);
+            json!({ "run_id": plan.run_id, "proceed": plan.proceed, "exit_code": plan.exit_code,
+                    "lines": plan.lines })
+        }
+        "complete_run_exit" => {
+            let receipt: Option<session::Receipt> =
+                serde_json::from_value(input["receipt"].clone()).map_err(|e| e.to_string())?;
+            json!({ "exit_code": api::complete_run_exit(receipt.as_ref()) })
+        }
+        "end_wait_bound" => {
+            let deadline = input["upload_deadline_ms"]
+                .as_u64()
+                .ok_or("upload_deadline_ms")?;
+            json!({ "bound_ms": api::end_wait_bound(deadline) })
+        }
         other => return Err(format!("unknown op `{other}`")),
     })
 }

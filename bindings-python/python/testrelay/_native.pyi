@@ -18,12 +18,17 @@ __all__ = [
     "case_ids",
     "classify",
     "clone_run",
+    "complete_run_exit",
+    "complete_run_plan",
+    "config_file_candidates",
     "configuration_product",
     "decide_completion",
+    "end_wait_bound_ms",
     "estimate",
     "failure_links",
     "import_junit",
     "import_playwright_json",
+    "job_name",
     "js_signature",
     "match_settings_warnings",
     "parse_status_filter_env",
@@ -38,6 +43,7 @@ __all__ = [
     "qs_resolve",
     "qs_status_counts",
     "qs_validate_run",
+    "receipt_file",
     "resolve_config",
     "retest",
     "run_stats",
@@ -172,3 +178,9 @@ class _Imported(TypedDict):
 
 def import_junit(xml: str) -> _Imported: ...
 def import_playwright_json(text: str) -> _Imported: ...
+def config_file_candidates(dirs: list[str]) -> list[str]: ...
+def job_name(facts: dict[str, Any]) -> str: ...
+def receipt_file(input: dict[str, Any]) -> dict[str, str]: ...
+def end_wait_bound_ms(upload_deadline_ms: int) -> int: ...
+def complete_run_plan(input: dict[str, Any]) -> dict[str, Any]: ...
+def complete_run_exit(receipt: Optional[dict[str, Any]]) -> int: ...

@@ -7,7 +7,7 @@
 mod layers;
 mod resolve;
 
-pub use resolve::Sources;
+pub use resolve::{FileError, Sources};
 
 use crate::classify::Policy;
 use crate::mapping::{StatusFilter, StatusMapping};

@@ -24,10 +24,24 @@ pub struct Sources {
     pub options: Option<Value>,
     /// The text of `qase.config.json`, if the host found one.
     pub file: Option<String>,
+    /// The file the host could not read, when one of the candidates
+    /// ([`crate::host::config_file_candidates`]) exists but failed to read: `{path, message}`.
+    /// It becomes one warning; the run goes on without the file.
+    pub file_error: Option<FileError>,
     /// The process environment (only `QASE_*` names are read).
     pub env: Option<BTreeMap<String, String>>,
     /// Binding-specific command-line flags (`qase.config.json` shape), above env.
     pub cli: Option<Value>,
+}
+
+/// A configuration file that exists but could not be read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct FileError {
+    /// Its path.
+    pub path: String,
+    /// What the host was told (`EACCES`, `Is a directory`, …).
+    pub message: String,
 }
 
 /// Keys of the official reporters that testrelay accepts and does not use (no warning).
@@ -322,6 +336,16 @@ impl Config {
                 )),
             }
         }
+        if let Some(error) = &sources.file_error {
+            warnings.push(Warning::new(
+                WarningCode::InvalidConfigValue,
+                "qase.config.json",
+                format!(
+                    "{} could not be read ({}); going on without it",
+                    error.path, error.message
+                ),
+            ));
+        }
         if let Some(env) = &sources.env {
             layers.add_env(env, &mut warnings);
         }
@@ -551,6 +575,7 @@ mod tests {
             file: Some(r#"{"testops": {"project": "FILE", "batch": {"size": 50}}}"#.into()),
             env: env(&[("QASE_TESTOPS_PROJECT", "ENV")]),
             cli: None,
+            ..Sources::default()
         };
         let (c, warnings) = Config::resolve(&sources);
         assert_eq!(c.testops.project.as_deref(), Some("ENV"));

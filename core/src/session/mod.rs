@@ -342,7 +342,13 @@ impl Session {
             } else {
                 LogLevel::Info
             };
-            session.log(level, format!("{}: {}", warning.key, warning.message));
+            // Most messages name their key already; the others get it in front.
+            let line = if warning.message.starts_with(warning.key.as_str()) {
+                warning.message
+            } else {
+                format!("{}: {}", warning.key, warning.message)
+            };
+            session.log(level, line);
         }
         session.start(now);
         Ok(session)

@@ -1,12 +1,13 @@
 //! The receipt that ends every session (SPEC §5).
 
 use crate::config::Mode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a session did. Counts of host results (`results_seen`, `filtered`) are per test
 /// attempt; the others are per payload result (one per case id), so
 /// `acknowledged + in_fallback + reported + lost` = payload results made.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Receipt {
     /// The run, once known.
     pub run_id: Option<u64>,

@@ -542,18 +542,23 @@ impl Session {
                 self.dispatch(pending);
             }
             target => {
-                let whither = target
-                    .as_deref()
-                    .and_then(crate::url::origin)
-                    .unwrap_or_else(|| "an unreadable location".to_owned());
+                let why = match target.as_deref().map(crate::url::origin) {
+                    None | Some(None) => "to an unreadable location".to_owned(),
+                    Some(origin) if origin != api => format!(
+                        "to {}; not followed: the token is only sent to {}",
+                        origin.unwrap_or_default(),
+                        api.as_deref().unwrap_or("the configured API host")
+                    ),
+                    Some(_) if !method_kept => {
+                        "that may change the method; not followed".to_owned()
+                    }
+                    Some(_) => format!("more than {MAX_REDIRECTS} times; not followed"),
+                };
                 if !self.warned_redirect {
                     self.warned_redirect = true;
                     self.log(
                         LogLevel::Warn,
-                        format!(
-                            "the server redirected a request (HTTP {status}) to {whither}; not followed: the token is only sent to {}",
-                            api.as_deref().unwrap_or("the configured API host")
-                        ),
+                        format!("the server redirected a request (HTTP {status}) {why}"),
                     );
                 }
                 let what = format!("HTTP {status} redirect, not followed");
