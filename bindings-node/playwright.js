@@ -10,15 +10,10 @@
 //   import { qase } from 'testrelay/playwright'
 //   qase.parameters({ Browser: 'firefox' })
 
-const { randomUUID } = require('node:crypto')
-const fs = require('node:fs')
-const path = require('node:path')
-const { Host } = require('./lib/host.js')
-const { collectSources } = require('./lib/sources.js')
 const { toTestResult } = require('./lib/translate.js')
 const { qase } = require('./lib/qase.js')
 
-/** Results handed to the core in one call, at most… */
+/** Results translated and handed to the core in one call, at most… */
 const FLUSH_EVERY = 200
 /** …and at the latest this long (ms) after the oldest of them finished. */
 const FLUSH_MS = 250
@@ -27,15 +22,14 @@ class TestrelayReporter {
   /** @param {object} [options] reporter options, `qase.config.json` shape (SPEC §4) */
   constructor(options = {}) {
     this.options = ownOptions(options)
-    this.host = null
+    /** The kit's session (`testrelay/host`), once started. */
+    this.session = null
     this.buffer = []
     this.flushTimer = null
     this.ended = false
     this.rootDir = process.cwd()
     this.said = new Set()
-    this.instance = randomUUID()
     this.testsReported = new Set()
-    this.job = null
     this.expectedTests = null
     /** Results left out by `qase.ignore()`: never reach the core, counted in the receipt file. */
     this.ignored = 0
@@ -49,27 +43,23 @@ class TestrelayReporter {
 
   onBegin(config, suite) {
     this.rootDir = config.rootDir
-    // For the receipt: this shard's tests (Playwright gives the reporter only its shard's) and
-    // a job name unique across the shards of one run.
+    // For the receipt: this shard's tests (Playwright gives the reporter only its shard's).
     this.expectedTests = suite ? suite.allTests().length : null
-    this.job = process.env.TESTRELAY_JOB || (config.shard ? `shard-${config.shard.current}-of-${config.shard.total}` : this.instance)
     this.guard('start', () => {
       // The native binding loads here, in the runner: test workers that import `qase` from this
-      // module never load it.
-      const { Session } = require('./index.js')
-      const session = new Session(collectSources(this.options), { instance: this.instance }, Date.now())
-      const host = new Host(session)
-      host.drain()
-      this.host = host
-      // If the runner exits without onEnd (a crash, process.exit), the results still buffered
-      // reach the session and it finishes: the local report (or the fallback of what was not
-      // delivered yet) is written synchronously; requests cannot complete any more.
-      process.once('exit', () => this.atProcessExit())
+      // module never load it. The kit looks for qase.config.json in the working directory, then
+      // in the folder of the Playwright config.
+      const { ReporterSession } = require('./host.js')
+      const dirs = [process.cwd(), ...(config.configFile ? [require('node:path').dirname(config.configFile)] : [])]
+      this.session = new ReporterSession({ options: this.options, dirs, runner: 'playwright', shard: config.shard ?? null })
+      // If the runner exits without onEnd (a crash, process.exit), the tests still buffered here
+      // reach the session before the kit ends it (its own exit listener comes after this one).
+      process.prependOnceListener('exit', () => this.atProcessExit())
     })
   }
 
   onTestEnd(test, result) {
-    if (!this.host) return
+    if (!this.session) return
     this.testsReported.add(test.id)
     // Playwright's objects are final here; they are translated in the batch, at flush.
     this.buffer.push(test, result)
@@ -85,7 +75,7 @@ class TestrelayReporter {
   }
 
   async onEnd(result) {
-    if (!this.host) {
+    if (!this.session) {
       this.ended = true
       return
     }
@@ -100,7 +90,7 @@ class TestrelayReporter {
 
   /** Playwright's last hook (after every onEnd and late onTestEnd). */
   async onExit() {
-    if (!this.ended && this.host) await this.finishSession()
+    if (!this.ended && this.session) await this.finishSession()
   }
 
   async finishSession() {
@@ -108,29 +98,30 @@ class TestrelayReporter {
     this.flush()
     // Said before the session's summary, which stays the last line.
     if (this.ignored > 0) console.log(`testrelay: ${this.ignored} result(s) not reported: qase.ignore()`)
-    if (this.interrupted) this.guard('say the run was interrupted', () => this.host.handle({ event: 'run_interrupted' }))
-    if (!this.guard('finish', () => this.host.handle({ event: 'all_tests_done' }))) return
+    if (this.interrupted) this.guard('say the run was interrupted', () => this.session.interrupted())
     // The session logs its one-line summary (loud, at warn, when results were not delivered)
-    // and failure links; they were printed as they came.
-    this.receipt = await this.host.finished
-    // No receipt: the session could not finish after a bug (the host said so).
-    if (this.receipt === null) return
-    this.guard('write the receipt', () => writeReceipt(this.receipt, this.job, this.instance, this.expectedTests, this.testsReported.size, this.ignored))
+    // and failure links as they come; the kit writes the job's receipt.
+    const counts = { expectedTests: this.expectedTests, testsReported: this.testsReported.size, ignored: this.ignored }
+    let ending = null
+    if (!this.guard('finish', () => (ending = this.session.end(counts)))) return
+    try {
+      this.receipt = await ending
+    } catch (error) {
+      console.error(`testrelay: ERROR: could not write the receipt: ${error?.message ?? error}`)
+    }
   }
 
   /** The process exits without onEnd/onExit (a crash, process.exit): the run did not end. */
   atProcessExit() {
-    if (this.ended || !this.host) return
+    if (this.ended || !this.session) return
     this.ended = true
     this.flush()
-    this.guard('say the run was interrupted', () => this.host.handle({ event: 'run_interrupted' }))
-    this.guard('finish at exit', () => this.host.handle({ event: 'all_tests_done' }))
   }
 
   flush() {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
-    if (this.buffer.length === 0 || !this.host) return
+    if (this.buffer.length === 0 || !this.session) return
     const finished = this.buffer
     this.buffer = []
     const context = { rootDir: this.rootDir, onInvalid: (m) => this.warnOnce(m) }
@@ -143,11 +134,7 @@ class TestrelayReporter {
       })
     }
     if (results.length === 0) return
-    if (this.guard(`report ${results.length} results in bulk`, () => this.host.addResults(results))) return
-    // The bulk call changed nothing: report one by one so a bad result costs only itself.
-    for (const result of results) {
-      this.guard(`report "${result.title}"`, () => this.host.handle({ event: 'test_finished', result }))
-    }
+    this.guard(`report ${results.length} results`, () => this.session.addMany(results))
   }
 
   warnOnce(message) {
@@ -168,21 +155,6 @@ class TestrelayReporter {
       return false
     }
   }
-}
-
-/**
- * For the final step of a shared run (`testrelay complete-run --receipts DIR`): the receipt as
- * `$TESTRELAY_RECEIPTS_DIR/<job>-<instance>.json` (written whole, then renamed), the job named by
- * `$TESTRELAY_JOB`, else `shard-<i>-of-<n>` for a Playwright shard, else this instance.
- */
-function writeReceipt(receipt, job, instance, expectedTests, testsReported, ignored) {
-  const dir = process.env.TESTRELAY_RECEIPTS_DIR
-  if (!dir) return
-  fs.mkdirSync(dir, { recursive: true })
-  const file = path.join(dir, `${job.replace(/[^A-Za-z0-9._-]/g, '_')}-${instance}.json`)
-  const body = { ...receipt, job, expected_tests: expectedTests, tests_reported: testsReported, ignored }
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(body, null, 2))
-  fs.renameSync(`${file}.tmp`, file)
 }
 
 /** The user's options without the keys Playwright adds for itself (`configDir`, `_mode`, …). */

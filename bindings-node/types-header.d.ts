@@ -95,6 +95,8 @@ export interface TestResult {
 export interface Sources {
   options?: object | null
   file?: string | null
+  /** A `qase.config.json` candidate that exists but could not be read: one warning. */
+  file_error?: { path: string; message: string } | null
   env?: Record<string, string | undefined> | null
   cli?: object | null
 }

@@ -7,7 +7,7 @@
 const { randomUUID } = require('node:crypto')
 const fs = require('node:fs')
 const path = require('node:path')
-const { Session, decideCompletion, resolveConfig } = require('../index.js')
+const { Session, completeRunExit, completeRunPlan } = require('../index.js')
 const { Host } = require('../lib/host.js')
 const { collectSources } = require('../lib/sources.js')
 
@@ -48,30 +48,20 @@ function readReceipts(dir) {
     .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')))
 }
 
-/** With receipts: the core decides whether the run may be completed; prints its lines. */
-function mayComplete(sources, receiptsDir, expectedJobs) {
-  if (!receiptsDir) return true
-  const runId = resolveConfig(sources).config.testops.runId
-  const decision = decideCompletion({ run_id: runId, receipts: readReceipts(receiptsDir), expected_jobs: expectedJobs })
-  for (const line of decision.lines) console.log(line.startsWith('testrelay: ') ? line : `testrelay: ${line}`)
-  return decision.complete
-}
-
 async function completeRun(cli, receiptsDir, expectedJobs) {
   const sources = collectSources(null, { cli })
-  if (resolveConfig(sources).config.testops.runId == null) {
-    console.error(`testrelay: no run id (--run-id or QASE_TESTOPS_RUN_ID)\n${USAGE}`)
-    return 2
-  }
-  if (!mayComplete(sources, receiptsDir, expectedJobs)) return 1
+  // The core decides: a run id, and (with receipts) whether every job delivered everything.
+  const plan = completeRunPlan({ sources, receipts: receiptsDir ? readReceipts(receiptsDir) : null, expected_jobs: expectedJobs })
+  for (const line of plan.lines) (plan.exit_code === 2 ? console.error : console.log)(line)
+  if (plan.exit_code === 2) console.error(USAGE)
+  if (!plan.proceed) return plan.exit_code
   const session = new Session(sources, { instance: randomUUID() }, Date.now())
   const host = new Host(session)
   host.drain()
   host.handle({ event: 'complete_run_requested' })
   host.handle({ event: 'all_tests_done' })
   // The session printed its summary line through the host.
-  const receipt = await host.finished
-  return receipt.completed ? 0 : 1
+  return completeRunExit(await host.finished)
 }
 
 async function main(argv) {

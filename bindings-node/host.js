@@ -1,0 +1,132 @@
+'use strict'
+// `testrelay/host`: the host kit for JavaScript reporter authors — the one the Playwright and
+// Vitest reporters and the CLI are built on. A `ReporterSession` reads the configuration the
+// way every testrelay reporter does, takes finished tests in the core's `TestResult` shape,
+// performs what the core asks (requests, files, log lines) and ends with the receipt. It
+// decides nothing: statuses, batching, retries, fallback and completion are the core's
+// (docs/authoring.md).
+
+const { randomUUID } = require('node:crypto')
+const fs = require('node:fs')
+const path = require('node:path')
+const { Host, writeFiles } = require('./lib/host.js')
+const { collectSources } = require('./lib/sources.js')
+
+/** Results cross to the core at most this many at a time… */
+const FLUSH_EVERY = 200
+/** …and at the latest this long (ms) after the oldest of them was added. */
+const FLUSH_MS = 250
+
+class ReporterSession {
+  /**
+   * @param {object} [init]
+   * @param {object | null} [init.options] reporter options, `qase.config.json` shape
+   * @param {string[]} [init.dirs] where to look for `qase.config.json` (default: the working directory)
+   * @param {NodeJS.ProcessEnv} [init.env] the environment (default: `process.env`)
+   * @param {object | null} [init.cli] command-line flags, `qase.config.json` shape
+   * @param {string} [init.runner] the runner's name, for the job's name (`vitest`, …)
+   * @param {{ current: number, total: number } | null} [init.shard] this process's shard
+   * @param {(level: string, message: string) => void} [init.print] where log lines go
+   */
+  constructor(init = {}) {
+    const binding = require('./index.js')
+    this.env = init.env ?? process.env
+    this.instance = randomUUID()
+    this.job = binding.jobName({ env_job: this.env.TESTRELAY_JOB ?? null, shard: init.shard ?? null, runner: init.runner ?? '', instance: this.instance })
+    const sources = collectSources(init.options ?? null, { dirs: init.dirs, env: this.env, cli: init.cli ?? null })
+    this.session = new binding.Session(sources, { instance: this.instance }, Date.now())
+    this.host = new Host(this.session, init.print ? { print: init.print } : {})
+    this.buffer = []
+    this.timer = null
+    this.ended = false
+    this.receipt = undefined
+    this.host.drain()
+    // A runner that exits without `end` (a crash, process.exit): what was added still reaches
+    // the session, which writes the report (or the fallback of what was not delivered)
+    // synchronously; the run is taken as interrupted.
+    this.onProcessExit = () => this.endAtExit()
+    process.once('exit', this.onProcessExit)
+  }
+
+  /** The run id, once the run is created or checked. */
+  get runId() {
+    return this.session.runId
+  }
+
+  /** One finished test (the core's `TestResult`); handed to the core in batches. */
+  add(result) {
+    this.buffer.push(result)
+    if (this.buffer.length >= FLUSH_EVERY) this.flush()
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS).unref()
+  }
+
+  /** Many finished tests in one crossing. */
+  addMany(results) {
+    for (const result of results) this.buffer.push(result)
+    this.flush()
+  }
+
+  /** Hands every buffered result to the core now (one crossing); a refused result costs only itself. */
+  flush() {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (this.buffer.length === 0) return
+    const results = this.buffer
+    this.buffer = []
+    try {
+      this.host.addResults(results)
+    } catch {
+      for (const result of results) {
+        try {
+          this.host.handle({ event: 'test_finished', result })
+        } catch (error) {
+          this.host.print('error', `could not report "${result?.title}"${error?.code ? ` [${error.code}]` : ''}: ${error?.message ?? error}`)
+        }
+      }
+    }
+  }
+
+  /** The test run was interrupted (Ctrl-C, a global timeout): the run will be left open. */
+  interrupted() {
+    this.host.handle({ event: 'run_interrupted' })
+  }
+
+  /**
+   * Ends the session: flushes, waits for the uploads (bounded by the core), and writes the
+   * job's receipt when `$TESTRELAY_RECEIPTS_DIR` is set. Resolves to the receipt, or `null`
+   * when the session could not finish after a bug (said loudly).
+   * @param {{ expectedTests?: number | null, testsReported?: number | null, ignored?: number }} [counts]
+   */
+  async end(counts = {}) {
+    if (this.ended) return this.receipt ?? this.host.finished
+    this.ended = true
+    process.removeListener('exit', this.onProcessExit)
+    this.flush()
+    this.host.handle({ event: 'all_tests_done' })
+    this.receipt = await this.host.finished
+    if (this.receipt) this.writeReceipt(counts)
+    return this.receipt
+  }
+
+  endAtExit() {
+    if (this.ended) return
+    this.ended = true
+    this.flush()
+    this.host.handle({ event: 'run_interrupted' })
+    this.host.handle({ event: 'all_tests_done' })
+  }
+
+  /** The job receipt for `testrelay complete-run --receipts DIR` (name and body: the core's). */
+  writeReceipt({ expectedTests = null, testsReported = null, ignored = 0 } = {}) {
+    const dir = this.env.TESTRELAY_RECEIPTS_DIR
+    if (!dir) return
+    const { receiptFile } = require('./index.js')
+    const file = receiptFile({ job: this.job, instance: this.instance, receipt: this.receipt, expected_tests: expectedTests, tests_reported: testsReported, ignored })
+    fs.mkdirSync(dir, { recursive: true })
+    const target = path.join(dir, file.name)
+    fs.writeFileSync(`${target}.tmp`, file.body)
+    fs.renameSync(`${target}.tmp`, target)
+  }
+}
+
+module.exports = { ReporterSession, Host, collectSources, writeFiles }
