@@ -46,17 +46,23 @@ PAYLOADS = 25
 
 
 class RecordingHost:
+    """Stands in for the host kit's ReporterSession: records what the plugin hands over."""
+
     def __init__(self) -> None:
         self.results: list[dict[str, Any]] = []
         self.receipt: Optional[dict[str, Any]] = None
+        self.job = "recorded"
 
     def start(self) -> None:
         pass
 
-    def add_result(self, result: dict[str, Any]) -> None:
+    def add(self, result: dict[str, Any]) -> None:
         self.results.append(result)
 
-    def finish(self) -> None:
+    def interrupted(self) -> None:
+        pass
+
+    def end(self, **counts: Any) -> None:
         return None
 
 

@@ -36,19 +36,16 @@ IDLE_POLL_S = 0.2
 # would die unnoticed, and the results it had taken from the test loop with it).
 BUG = (Exception, _native.PanicException)
 
-# How long a host's end waits beyond the session's own upload deadline
-# (testops.uploads.deadlineMs), by which the session has given up on every request, saved
-# what is undelivered in the fallback and finished by itself: the margin covers writing the
-# fallback files. Past it, the background thread is taken to be stuck and :meth:`Host.finish`
-# saves the results itself.
-FINISH_MARGIN_S = 10.0
 # How long the rescue waits for a stuck background thread to let go of the session.
 RESCUE_LOCK_S = 5.0
 
 
 def finish_bound_s(config: dict[str, Any]) -> float:
-    """The wait of :meth:`Host.finish` for a resolved configuration."""
-    return float(config["testops"]["uploadDeadlineMs"]) / 1000 + FINISH_MARGIN_S
+    """The wait of :meth:`Host.finish` for a resolved configuration: the core's bound (the
+    upload deadline, by which the session has given up on every request and saved what is
+    undelivered, plus a margin for those files). Past it the background thread is taken to be
+    stuck and :meth:`Host.finish` saves the results itself."""
+    return _native.end_wait_bound_ms(int(config["testops"]["uploadDeadlineMs"])) / 1000
 
 
 def start_bound_s(config: dict[str, Any]) -> float:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
 from . import _native
 from ._receipts import RECEIPTS_ENV, read_receipts
+from .host import ReporterSession, collect_sources
 
 EXIT_COMPLETED, EXIT_LEFT_OPEN, EXIT_USAGE = 0, 1, 2
 
@@ -43,41 +43,22 @@ def _say(line: str) -> None:
     print(line if line.startswith("testrelay") else f"testrelay: {line}", flush=True)
 
 
-def sources(run_id: Optional[int]) -> dict[str, Any]:
-    """docs/api.md ``Sources``: ./qase.config.json, the QASE_* env, ``--run-id`` as CLI flag."""
-    try:
-        file: Optional[str] = Path("qase.config.json").read_text(encoding="utf-8", errors="replace")
-    except OSError:  # absent or unreadable: no file source
-        file = None
-    env = {k: v for k, v in os.environ.items() if k.startswith("QASE_")}
-    cli = {"testops": {"run": {"id": run_id}}} if run_id is not None else None
-    return {"options": None, "file": file, "env": env, "cli": cli}
-
-
 def complete_run(run_id: Optional[int], receipts: Optional[str], expected_jobs: list[str]) -> int:
-    """Decides (core) and, when it says so, completes the run through a core session."""
-    from ._host import Host, finish_bound_s
-
-    src = sources(run_id)
-    config = _native.resolve_config(src)["config"]
-    run = config["testops"].get("runId")
-    if run is None:
-        _say("ERROR: no run id (--run-id or QASE_TESTOPS_RUN_ID)")
-        return EXIT_USAGE
-    if receipts is not None:
-        decision = _native.decide_completion(
-            {"run_id": run, "receipts": read_receipts(receipts), "expected_jobs": expected_jobs})
-        for line in decision["lines"]:
-            _say(line)
-        if not decision["complete"]:
-            return EXIT_LEFT_OPEN
-    # Past the session's own upload deadline (+ a margin), as the plugin's end: a fixed bound
-    # gave up while the session was still retrying under a longer configured deadline.
-    host = Host(src, lambda _level, message: _say(message), finish_timeout_s=finish_bound_s(config))
-    host.send({"event": "complete_run_requested"})
-    host.start()
-    receipt = host.finish()
-    return EXIT_COMPLETED if receipt is not None and receipt["completed"] else EXIT_LEFT_OPEN
+    """The core decides (a run id; with receipts, whether every job delivered everything)
+    and, when it says so, a core session joined to the run completes it."""
+    cli = {"testops": {"run": {"id": run_id}}} if run_id is not None else None
+    src = collect_sources(None, None, os.environ, cli)
+    plan = _native.complete_run_plan({"sources": src, "receipts": read_receipts(receipts) if receipts else None,
+                                      "expected_jobs": expected_jobs})
+    for line in plan["lines"]:
+        _say(line)
+    if not plan["proceed"]:
+        return int(plan["exit_code"])
+    # Not a job of the run: this session writes no receipt of its own.
+    session = ReporterSession(sources=src, runner="complete-run", log=lambda _level, message: _say(message),
+                              receipts=False)
+    session.send({"event": "complete_run_requested"})
+    return _native.complete_run_exit(session.end())
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

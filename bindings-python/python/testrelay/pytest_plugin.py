@@ -30,7 +30,7 @@ from typing import Any, Optional
 import pytest
 
 from . import _native
-from ._receipts import job_name, receipts_dir, write_receipt
+from .host import ReporterSession, collect_sources
 from ._results import Attempt, build, case_ids, error_info, essentials, marks
 
 RUN_ID_KEY = "testrelay_run_id"
@@ -92,16 +92,9 @@ def _xdist_active(config: pytest.Config) -> bool:
 
 def sources(config: pytest.Config, run_id: Any = None, no_run: bool = False) -> dict[str, Any]:
     """The four configuration sources of the core (docs/api.md ``Sources``); the core
-    resolves and judges them. ``run_id``: the run this process joins; ``no_run``: the run
-    could not be opened, so results go to the local report."""
-    file = None
-    for folder in (Path.cwd(), config.rootpath):
-        path = folder / "qase.config.json"
-        try:
-            file = path.read_text(encoding="utf-8", errors="replace")
-            break
-        except OSError:  # absent or unreadable: the next place, else no file
-            continue
+    resolves and judges them, and says where ``qase.config.json`` is looked for (the working
+    directory, then pytest's rootdir). ``run_id``: the run this process joins; ``no_run``: the
+    run could not be opened, so results go to the local report."""
     cli: dict[str, Any] = {}
     for name, (key, _) in OPTIONS.items():
         value = config.getoption(f"testrelay_{name.replace('-', '_')}")
@@ -111,8 +104,7 @@ def sources(config: pytest.Config, run_id: Any = None, no_run: bool = False) -> 
         _set(cli, "testops.run.id", run_id)
     if no_run:
         _set(cli, "mode", "report")
-    env = {k: v for k, v in os.environ.items() if k.startswith("QASE_")}
-    return {"options": None, "file": file, "env": env, "cli": cli or None}
+    return collect_sources(None, [Path.cwd(), config.rootpath], os.environ, cli)
 
 
 def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
@@ -157,21 +149,13 @@ class Lines:
                 for level, message, times in self.lines if message not in hidden]
 
 
-def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Optional[Any]:
-    """A host of a new session, or None when reporting is off or cannot start (a warning,
-    never an error that would abort pytest)."""
-    from ._host import Host, finish_bound_s
-
-    try:
-        resolved = _native.resolve_config(src)["config"]
-        if resolved["mode"] == "off":
-            return None
-        return Host(src, lines, finish_timeout_s=finish_bound_s(resolved))
-    except _native.TestrelayError as e:
-        lines("error", f"testrelay: reporting disabled: {e} ({e.code})")
-    except (Exception, _native.PanicException) as e:  # a reporter must never abort the test run
-        lines("error", f"testrelay: reporting disabled: {type(e).__name__}: {e}")
-    return None
+def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Optional[ReporterSession]:
+    """A reporting session (the host kit's), or None when reporting is off or cannot start
+    (said, never an error that would abort pytest)."""
+    session = ReporterSession(sources=src, runner="pytest", log=lines)
+    if session.host is None or session.config["mode"] == "off":
+        return None
+    return session
 
 
 class RunOwner:
@@ -190,11 +174,9 @@ class RunOwner:
             return
         if resolved["mode"] != "testops" or resolved["testops"].get("runId") is not None:
             return
-        from ._host import start_bound_s
-
         self.host = start_host(config, src, lines)
         if self.host is not None:
-            self.run_id = self.host.drive_until_run_known(start_bound_s(resolved))
+            self.run_id = self.host.wait_for_run()
 
     @property
     def failed(self) -> bool:
@@ -216,8 +198,7 @@ class RunOwner:
         if interrupted:
             lines("warn", f"testrelay: run {self.run_id} left open: the test session was interrupted")
         elif decision["complete"]:
-            self.host.start()
-            receipt = self.host.finish()
+            receipt = self.host.end()
             if receipt is not None and receipt["completed"]:
                 lines("info", f"testrelay: run {self.run_id} completed")
 
@@ -238,10 +219,6 @@ class Reporter:
         self.thread = workerinput["workerid"] if workerinput else None
         run_id = workerinput.get(RUN_ID_KEY) if workerinput else None
         no_run = bool(workerinput and workerinput.get(NO_RUN_KEY))
-        # The receipt's job (one run across CI jobs): the xdist controller's name for the whole
-        # pytest job, else $TESTRELAY_JOB, else unique to this process.
-        self.instance = uuid.uuid4().hex
-        self.job: str = (workerinput.get(JOB_KEY) if workerinput else None) or job_name(f"pytest-{self.instance}")
         self.tests_done: set[str] = set()
         # The test whose phases are being reported, when it started (ms) and its attempt so
         # far (None while every phase passed).
@@ -251,6 +228,10 @@ class Reporter:
         self.host = start_host(config, sources(config, run_id, no_run), self.lines)
         self.interrupted = False
         if self.host is not None:
+            # The receipt's job (one run across CI jobs): the xdist controller's name for the
+            # whole pytest job, else the kit's ($TESTRELAY_JOB, else unique to this process).
+            if workerinput and workerinput.get(JOB_KEY):
+                self.host.job = workerinput[JOB_KEY]
             self.host.start()
 
     @pytest.hookimpl(wrapper=True)
@@ -309,7 +290,7 @@ class Reporter:
                                 f"{type(e).__name__}: {e}")
             result = essentials(nodeid, attempt, started_ms, stop_ms, framework, self.thread,
                                 nodeid.rpartition("::")[2])
-        self.host.add_result(result)
+        self.host.add(result)
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
@@ -319,27 +300,16 @@ class Reporter:
         if self.host is None:
             return
         if self.interrupted:
-            self.host.send({"event": "run_interrupted"})
-        receipt = self.host.finish()
+            self.host.interrupted()
+        # The kit writes the job receipt for `testrelay complete-run` ($TESTRELAY_RECEIPTS_DIR).
+        receipt = self.host.end(expected_tests=session.testscollected, tests_reported=len(self.tests_done))
         if receipt is None:
             self.lines("error", "testrelay: the session did not finish in time; results may be undelivered")
-        self.write_receipt(receipt, session.testscollected)
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:
             # The controller prints the workers' lines (failure links, warnings) once.
             workeroutput[RECEIPT_KEY] = receipt
             workeroutput[LINES_KEY] = self.lines.lines
-
-    def write_receipt(self, receipt: Optional[dict[str, Any]], collected: int) -> None:
-        """The job receipt for ``testrelay complete-run`` (when ``$TESTRELAY_RECEIPTS_DIR``
-        is set); a failure to write it is said, never raised."""
-        folder = receipts_dir()
-        if folder is None or receipt is None:
-            return
-        try:
-            write_receipt(folder, receipt, self.job, self.instance, collected, len(self.tests_done))
-        except OSError as e:
-            self.lines("error", f"testrelay: could not write the receipt into {folder}: {e}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         write_summary(terminalreporter, self.lines, self.host.receipt if self.host is not None else None)
@@ -369,7 +339,9 @@ class Controller:
         self.receipts: dict[str, Optional[dict[str, Any]]] = {}
         self.owner = RunOwner(config, self.lines)
         self.interrupted = False
-        self.job = job_name(f"pytest-{uuid.uuid4().hex}")
+        # One name for the whole pytest job: every worker's receipt carries it.
+        self.job: str = _native.job_name({"env_job": os.environ.get("TESTRELAY_JOB"), "runner": "pytest",
+                                          "instance": uuid.uuid4().hex})
         self.finished: dict[str, int] = {}
         self.crashed_in: dict[str, str] = {}
 
