@@ -334,6 +334,9 @@ export declare function qsStatusCounts(statuses: string[]): Record<string, any>
 /** QA Sphere: the rule violations of a run request, as data (`[{code, plan, message}]`). */
 export declare function qsValidate(request: object, existingTitles?: string[] | null): Record<string, any>[]
 
+/** A result with its runner-native facts (pytest phases) read, as the session reads it. */
+export declare function readResult(result: TestResult): TestResult
+
 /** The name and text of one process's receipt file. */
 export declare function receiptFile(input: { job: string; instance: string; receipt: Receipt; expected_tests?: number | null; tests_reported?: number | null; ignored?: number }): { name: string; body: string }
 

@@ -868,6 +868,7 @@ module.exports.qsMembership = nativeBinding.qsMembership
 module.exports.qsResolve = nativeBinding.qsResolve
 module.exports.qsStatusCounts = nativeBinding.qsStatusCounts
 module.exports.qsValidate = nativeBinding.qsValidate
+module.exports.readResult = nativeBinding.readResult
 module.exports.receiptFile = nativeBinding.receiptFile
 module.exports.resolveConfig = nativeBinding.resolveConfig
 module.exports.retest = nativeBinding.retest

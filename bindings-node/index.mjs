@@ -36,6 +36,7 @@ export const {
   qsResolve,
   qsStatusCounts,
   qsValidate,
+  readResult,
   receiptFile,
   resolveConfig,
   retest,

@@ -67,3 +67,13 @@ pub fn complete_run_exit(env: &Env, receipt: Unknown<'_>) -> Result<u32> {
     let receipt: Option<testrelay::session::Receipt> = from_js(env, "receipt", receipt)?;
     Ok(api::complete_run_exit(receipt.as_ref()).into())
 }
+
+/// A result with its runner-native facts (pytest phases) read, as the session reads it.
+#[napi(
+    catch_unwind,
+    ts_args_type = "result: TestResult",
+    ts_return_type = "TestResult"
+)]
+pub fn read_result(env: &Env, result: Unknown<'_>) -> Result<Value> {
+    to_js(&api::read_result(&from_js(env, "result", result)?))
+}

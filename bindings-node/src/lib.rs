@@ -12,7 +12,7 @@ mod session;
 
 pub use host::{
     complete_run_exit, complete_run_plan, config_file_candidates, end_wait_bound_ms, job_name,
-    receipt_file,
+    read_result, receipt_file,
 };
 pub use matching::{CaseIndex, case_ids, js_signature, match_settings_warnings, python_signature};
 pub use runs::{

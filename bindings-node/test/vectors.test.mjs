@@ -133,6 +133,19 @@ const ops = {
   },
   import_junit: (input) => imported(() => t.importJunit(input.xml)),
   import_playwright_json: (input) => imported(() => t.importPlaywrightJson(typeof input.text === 'string' ? input.text : JSON.stringify(input.report))),
+  read_result: (input) => {
+    const read = t.readResult(input.result)
+    return {
+      runner_status: read.outcome.runner_status,
+      phase: read.outcome.phase,
+      expected_status: read.outcome.expected_status,
+      strict: read.outcome.strict,
+      error_type: read.outcome.error?.type ?? null,
+      errors: read.outcome.errors.length,
+      message: read.message,
+      status: t.classify(read.outcome).status,
+    }
+  },
   config_files: (input) => ({ candidates: t.configFileCandidates(input.dirs) }),
   job_name: (input) => ({ name: t.jobName(input) }),
   receipt_file: (input) => {

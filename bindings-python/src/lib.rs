@@ -267,6 +267,14 @@ fn decide_completion<'py>(py: Python<'py>, input: &Obj<'py>) -> PyResult<Obj<'py
     )
 }
 
+/// A result (a `TestResult` dict) with its runner-native facts (pytest phases) read, as the
+/// session reads it.
+#[pyfunction]
+fn read_result<'py>(py: Python<'py>, result: &Obj<'py>) -> PyResult<Obj<'py>> {
+    let result: testrelay::TestResult = from_py(result, "result")?;
+    to_py(py, &api::read_result(&result))
+}
+
 /// The `qase.config.json` paths to try, in order, for the directories the host knows.
 #[pyfunction]
 fn config_file_candidates(dirs: &Obj<'_>) -> PyResult<Vec<String>> {
@@ -389,6 +397,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(qs_status_counts, m)?)?;
     m.add_function(wrap_pyfunction!(decide_completion, m)?)?;
     m.add_function(wrap_pyfunction!(config_file_candidates, m)?)?;
+    m.add_function(wrap_pyfunction!(read_result, m)?)?;
     m.add_function(wrap_pyfunction!(job_name, m)?)?;
     m.add_function(wrap_pyfunction!(receipt_file, m)?)?;
     m.add_function(wrap_pyfunction!(end_wait_bound_ms, m)?)?;

@@ -204,6 +204,15 @@ def op_import_playwright_json(i: dict[str, Any]) -> dict[str, Any]:
     return imported(lambda: testrelay.import_playwright_json(text))
 
 
+def op_read_result(i: dict[str, Any]) -> dict[str, Any]:
+    read = testrelay.read_result(i["result"])
+    outcome = read["outcome"]
+    return {"runner_status": outcome["runner_status"], "phase": outcome["phase"],
+            "expected_status": outcome["expected_status"], "strict": outcome["strict"],
+            "error_type": (outcome["error"] or {}).get("type"), "errors": len(outcome["errors"]),
+            "message": read["message"], "status": testrelay.classify(outcome)["status"]}
+
+
 OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "classify": op_classify,
     "status_mapping": op_status_mapping,
@@ -227,6 +236,7 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "qs_validate": op_qs_validate,
     "qs_membership": op_qs_membership,
     "completion": op_completion,
+    "read_result": op_read_result,
     "config_files": lambda i: {"candidates": testrelay.config_file_candidates(i["dirs"])},
     "job_name": lambda i: {"name": testrelay.job_name(i)},
     "receipt_file": lambda i: (lambda f: {"name": f["name"], "body": json.loads(f["body"])})(testrelay.receipt_file(i)),

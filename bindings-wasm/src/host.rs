@@ -58,3 +58,12 @@ pub fn complete_run_exit(
     let receipt: Option<testrelay::session::Receipt> = from_js("receipt", receipt)?;
     to_js(&api::complete_run_exit(receipt.as_ref()))
 }
+
+/// A result with its runner-native facts (pytest phases) read, as the session reads it.
+#[wasm_bindgen(js_name = readResult, unchecked_return_type = "TestResult")]
+pub fn read_result(
+    #[wasm_bindgen(unchecked_param_type = "TestResult")] result: JsValue,
+) -> JsResult {
+    let result: testrelay::TestResult = from_js("result", result)?;
+    to_js(&api::read_result(&result))
+}

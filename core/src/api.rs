@@ -295,6 +295,12 @@ fn replace_lone_surrogates(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// `readResult`: a result with its runner-native facts (pytest phases) read, as the session
+/// reads it.
+pub fn read_result(result: &TestResult) -> TestResult {
+    crate::runner_facts::read_result(result)
+}
+
 /// `configFileCandidates`: the `qase.config.json` paths to try, in order.
 pub fn config_files(dirs: &[String]) -> Vec<String> {
     crate::host::config_file_candidates(dirs)

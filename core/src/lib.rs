@@ -78,6 +78,7 @@ pub mod matching;
 pub mod preview;
 pub mod qasphere;
 pub mod result;
+pub mod runner_facts;
 pub mod runs;
 pub mod session;
 pub mod shards;

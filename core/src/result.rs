@@ -223,6 +223,11 @@ pub struct TestResult {
     /// Absent (the default), and left out of the serialized result, otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_path: Option<Vec<String>>,
+    /// pytest's reports of the phases that did not simply pass, for the core to fold into
+    /// `outcome` and `message` ([`crate::runner_facts::read_result`]); empty otherwise, and
+    /// left out of the serialized result.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pytest_phases: Vec<crate::runner_facts::PytestPhase>,
 }
 
 /// `testops_ids` from any JSON numbers: out-of-range or fractional ones become `0`.

@@ -354,6 +354,21 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
             json!({ "complete": decision.complete, "short": short, "never_reported": never,
                     "missing_jobs": decision.missing_jobs, "lines": decision.lines })
         }
+        "read_result" => {
+            let result: TestResult = from_input(input, "result")?;
+            let read = api::read_result(&result);
+            let verdict = classify(&read.outcome, &Policy::default());
+            json!({
+                "runner_status": read.outcome.runner_status,
+                "phase": read.outcome.phase,
+                "expected_status": read.outcome.expected_status,
+                "strict": read.outcome.strict,
+                "error_type": read.outcome.error.as_ref().and_then(|e| e.type_name.clone()),
+                "errors": read.outcome.errors.len(),
+                "message": read.message,
+                "status": verdict.status,
+            })
+        }
         "config_files" => {
             let dirs: Vec<String> = from_input(input, "dirs")?;
             json!({ "candidates": api::config_files(&dirs) })

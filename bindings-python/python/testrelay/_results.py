@@ -87,45 +87,29 @@ def _first_line(text: str) -> str:
 
 class Attempt:
     """The phase reports of one attempt of one test that did not simply pass, gathered until
-    its teardown. Passing reports change nothing: only the others go to :meth:`add`; a test
-    whose phases all passed has no ``Attempt`` at all (``None``)."""
+    its teardown as the facts the core folds (``pytest_phases``, docs/api.md): which phase
+    decides, what a later error is, what an xfail or a strict xpass means is the core's (the
+    same as its JUnit reader's). Passing reports change nothing: only the others go to
+    :meth:`add`; a test whose phases all passed has no ``Attempt`` at all (``None``)."""
 
-    __slots__ = ("phase", "runner_status", "error", "expected_failure", "strict", "message")
+    __slots__ = ("phases",)
 
     def __init__(self) -> None:
-        self.phase = "call"
-        self.runner_status = "passed"
-        self.error: Optional[dict[str, Any]] = None
-        self.expected_failure = False
-        self.strict = False
-        self.message: Optional[str] = None
+        self.phases: list[dict[str, Any]] = []
 
     def add(self, report: pytest.TestReport, error: Optional[dict[str, Any]]) -> None:
+        phase: dict[str, Any] = {"when": report.when, "outcome": report.outcome}
+        if error is not None:
+            phase["error"] = error
         if hasattr(report, "wasxfail"):
-            # xfail: failed as expected (skipped report) or passed unexpectedly (non-strict).
-            self.expected_failure = True
-            self.runner_status = "failed" if report.skipped else "passed"
-            self.error = self.error or error
-            # Why it is expected to fail, as qase-pytest's message; the failure is the stack.
-            if report.skipped and report.wasxfail:
-                self.message = report.wasxfail
-            return
-        if report.failed and str(report.longrepr).startswith("[XPASS(strict)]"):
-            self.expected_failure = True
-            self.strict = True
-            self.runner_status = "passed"
-            self.message = _first_line(str(report.longrepr))
-            return
-        if report.skipped and self.runner_status == "passed":
-            self.runner_status = "skipped"
-            self.message = _skip_reason(report)
-        elif report.failed and self.runner_status != "failed":
-            # The first failing phase decides: a failed call is never replaced by a teardown error.
-            self.runner_status = "failed"
-            self.phase = report.when
-            self.error = error
-            if error is None:
-                self.message = _first_line(str(report.longreprtext))
+            phase["wasxfail"] = report.wasxfail
+        if report.failed:
+            phase["longrepr"] = _first_line(report.longreprtext)
+        elif report.skipped:
+            reason = _skip_reason(report)
+            if reason is not None:
+                phase["skip_reason"] = reason
+        self.phases.append(phase)
 
 
 def _skip_reason(report: pytest.TestReport) -> Optional[str]:
@@ -235,15 +219,7 @@ def essentials(nodeid: str, attempt: Optional[Attempt], started_ms: float, stop_
     """What a result needs from the test's run alone (no markers, no params): the whole
     result of a plain test, and what is still reported when reading the item fails.
     ``attempt``: None when every phase passed."""
-    if attempt is None:
-        outcome: dict[str, Any] = {"framework": framework, "runner_status": "passed", "phase": "call"}
-    else:
-        outcome = {"framework": framework, "runner_status": attempt.runner_status, "phase": attempt.phase}
-        if attempt.expected_failure:
-            outcome["expected_status"] = "failed"
-            outcome["strict"] = attempt.strict
-        if attempt.error is not None:
-            outcome["error"] = attempt.error
+    outcome: dict[str, Any] = {"framework": framework, "runner_status": "passed", "phase": "call"}
     duration = stop_ms - started_ms
     result: dict[str, Any] = {
         "title": title,
@@ -253,8 +229,8 @@ def essentials(nodeid: str, attempt: Optional[Attempt], started_ms: float, stop_
         "started_at": started_ms,
         "duration": duration if duration > 0.0 else 0.0,
     }
-    if attempt is not None and attempt.message is not None:
-        result["message"] = attempt.message
+    if attempt is not None:
+        result["pytest_phases"] = attempt.phases
     if thread is not None:
         result["thread"] = thread
     return result

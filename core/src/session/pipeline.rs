@@ -40,6 +40,15 @@ impl Session {
     /// dropped it.
     pub(super) fn prepare(&mut self, result: &TestResult, scratch: &mut Scratch) {
         self.receipt.results_seen += 1;
+        // Runner-native facts (pytest's phases) read into the result first: a copy, made only
+        // for the tests that carry them (those that did not simply pass).
+        let read;
+        let result = if result.pytest_phases.is_empty() {
+            result
+        } else {
+            read = crate::runner_facts::read_result(result);
+            &read
+        };
         let cases = read_case_ids(&result.title, result.testops_ids.as_deref());
         for warning in &cases.warnings {
             self.log(
