@@ -43,11 +43,11 @@ impl Session {
         // Runner-native facts (pytest's phases) read into the result first: a copy, made only
         // for the tests that carry them (those that did not simply pass).
         let read;
-        let result = if result.pytest_phases.is_empty() {
-            result
-        } else {
+        let result = if crate::runner_facts::has_facts(result) {
             read = crate::runner_facts::read_result(result);
             &read
+        } else {
+            result
         };
         let cases = read_case_ids(&result.title, result.testops_ids.as_deref());
         for warning in &cases.warnings {

@@ -1,7 +1,5 @@
-//! Runner-native facts read into a result (SPEC §13), so that what a runner reported means
-//! the same whichever host reports it and whichever file it comes from: pytest's per-phase
-//! reports are folded here exactly as the JUnit reader folds pytest's JUnit entries (a
-//! teardown error after a failed call is kept as a further error, never dropped).
+//! pytest's per-phase reports, folded exactly as the JUnit reader folds pytest's JUnit entries
+//! (a teardown error after a failed call is kept as a further error, never dropped).
 
 use crate::result::{ErrorInfo, Phase, TestResult};
 use crate::status::Status;
@@ -27,25 +25,9 @@ pub struct PytestPhase {
     pub skip_reason: Option<String>,
 }
 
-/// `result` with its runner-native facts read: a result without any comes back as it is.
-/// pytest phases become the outcome (runner status, phase, error, further errors, expected
-/// failure) and, unless the host set one, the message (an xfail's reason, a skip's reason, a
-/// failure that carried no exception).
-pub fn read_result(result: &TestResult) -> TestResult {
-    let mut read = result.clone();
-    if !result.pytest_phases.is_empty() {
-        let message = fold_pytest_phases(&mut read);
-        if read.message.is_none() {
-            read.message = message;
-        }
-        read.pytest_phases = Vec::new();
-    }
-    read
-}
-
 /// The phases folded into `result.outcome` (the framework stays); returns the message they
 /// imply. The first failing phase decides; a later one's error is kept in `errors`.
-fn fold_pytest_phases(result: &mut TestResult) -> Option<String> {
+pub(super) fn fold_pytest_phases(result: &mut TestResult) -> Option<String> {
     let outcome = &mut result.outcome;
     outcome.runner_status = Some("passed".to_owned());
     outcome.phase = Phase::Call;
@@ -105,6 +87,7 @@ fn fold_pytest_phases(result: &mut TestResult) -> Option<String> {
 mod tests {
     use super::*;
     use crate::result::{Framework, Outcome};
+    use crate::runner_facts::read_result;
 
     fn phase(when: Phase, outcome: &str, error: Option<&str>) -> PytestPhase {
         PytestPhase {
