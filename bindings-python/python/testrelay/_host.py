@@ -62,13 +62,15 @@ class Host:
     """Runs one session on a background thread. ``log`` receives ``(level, message)``."""
 
     def __init__(self, sources: dict[str, Any], log: Callable[[str, str], None], *, finish_timeout_s: float,
-                 instance: Optional[str] = None):
+                 instance: Optional[str] = None, pool: Any = None):
         self._session = _native.Session(sources, {"instance": instance or uuid.uuid4().hex}, now_ms())
         # How long :meth:`finish` waits: longer than the session's own upload deadline, after
         # which the session saves what is undelivered and finishes by itself.
         self.finish_timeout_s = finish_timeout_s
         self._log = log
-        self._pool: Any = None  # urllib3.PoolManager, made on the first request
+        # The HTTP client: a urllib3.PoolManager made on the first request, unless the caller
+        # gave one of the same interface (its own proxy or TLS settings; a fake in tests).
+        self._pool: Any = pool
         # Read once: request threads never call into the session.
         self._token: Optional[str] = self._session.token()
         self._lock = threading.Lock()
