@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from helpers import clean_env, report_results, run_pytest
-from test_e2e_server import TOKEN, FakeQase, start_fake_qase
+from test_e2e_server import TOKEN, FakeQase, server, start_fake_qase
+
+__all__ = ["server"]  # the fake Qase of test_e2e_server, used as a fixture here too
 
 TESTS = 24
 DEADLINE_MS = 3_000
@@ -40,12 +42,6 @@ def test_step(n):
     # The last test to finish leaves its time: the end wait is counted from there.
     Path(__file__).with_name("last-test-ended").write_text(repr(time.time()))
 '''
-
-
-@pytest.fixture
-def server() -> Iterator[FakeQase]:
-    with start_fake_qase(token=TOKEN, projects=["DEMO"]) as s:
-        yield s
 
 
 @pytest.fixture
