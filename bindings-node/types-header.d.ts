@@ -24,7 +24,7 @@ export interface ErrorInfo {
 
 /** Everything classification reads about one finished test (SPEC §2). */
 export interface Outcome {
-  framework: 'playwright' | 'jest' | 'vitest' | 'node' | 'pytest' | 'unittest' | 'java' | 'phpunit' | 'junit-xml'
+  framework: 'playwright' | 'jest' | 'vitest' | 'node' | 'pytest' | 'unittest' | 'java' | 'phpunit' | 'robot' | 'junit-xml'
   runner_status?: string | null
   phase?: 'setup' | 'call' | 'teardown'
   expected_status?: Status | null

@@ -66,8 +66,10 @@ const PHP_ASSERTION_TYPES: [&str; 2] =
 
 /// Classifies one finished test (SPEC §2). Total: any outcome gets a verdict.
 pub fn classify(outcome: &Outcome, policy: &Policy) -> Verdict {
-    if outcome.framework == Framework::JunitXml {
-        return classify_junit(outcome.element);
+    match outcome.framework {
+        Framework::JunitXml => return classify_junit(outcome.element),
+        Framework::Robot => return classify_robot(outcome, policy),
+        _ => {}
     }
     let runner = outcome.runner_status.as_deref();
     let first_error = outcome.error.as_ref().or(outcome.errors.first());
@@ -254,7 +256,8 @@ fn assertion(error: &ErrorInfo, language: Language, policy: &Policy) -> Option<V
         Language::Python => python_assertion(error),
         Language::Java => java_assertion(error),
         Language::Php => php_assertion(error),
-        Language::Unknown => None,
+        // Robot's messages are read by `classify_robot`, which never comes here.
+        Language::Robot | Language::Unknown => None,
     };
     by_language.or_else(|| {
         // Language-independent: every language above calls its assertion base `AssertionError`.
@@ -389,6 +392,264 @@ fn truncate(text: &str, max_chars: usize) -> String {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_owned(),
     }
+}
+
+// Robot Framework reports a failure as one message, never as an exception object: a library
+// keyword's exception becomes `Name: message` (`ZeroDivisionError: division by zero`), except
+// for the generic names Robot leaves out (its `robot.utils.error`), and Robot's own errors
+// about the test data are fixed sentences (`No keyword with name 'X' found.`). So these rules
+// read the message — hosts send it as Robot gave it, `type` null, with the phase it came from.
+
+/// Exception names Robot leaves out of a failure message: a message that starts with one was
+/// written by the test (`Fail    Error: …`), not by an exception.
+const ROBOT_GENERIC_EXCEPTIONS: [&str; 4] =
+    ["AssertionError", "Error", "Exception", "RuntimeError"];
+
+/// Exception names without one of the usual endings (Error, Exception, …).
+const ROBOT_BARE_EXCEPTIONS: [&str; 3] = ["StopIteration", "StopAsyncIteration", "GeneratorExit"];
+
+/// What a test that Robot never started says, when the execution was stopping (a fatal
+/// error, `--exitonfailure`, `--exitonerror`, a signal).
+const ROBOT_STOPPED: [&str; 3] = [
+    "Test execution stopped due to a fatal error.",
+    "Failure occurred and exit-on-failure mode is in use.",
+    "Error occurred and exit-on-error mode is in use.",
+];
+
+/// The failure of the keyword that was running when Robot got SIGINT or SIGTERM.
+const ROBOT_SIGNAL: &str = "Execution terminated by signal";
+
+/// Robot's own errors about the test data, as its sources word them: the start of the
+/// message and a part that must follow (empty: the start alone is Robot's).
+const ROBOT_DATA_ERRORS: [(&str, &str); 28] = [
+    ("No keyword with name '", "' found."),
+    ("Multiple keywords with name '", "' found."),
+    ("Variable '", "' not found."),
+    ("Environment variable '", "' not found."),
+    ("Resolving variable '", "' failed: "),
+    ("Setting variable '", "' failed: "),
+    ("Keyword '", "' missing value for argument '"),
+    ("Keyword '", "' missing named-only argument"),
+    ("Keyword '", "' got multiple values for argument '"),
+    ("Keyword '", "' got unexpected named argument"),
+    (
+        "Keyword '",
+        "' got positional argument after named arguments.",
+    ),
+    ("Non-existing setting '", "'."),
+    ("Setting '", "' is not allowed"),
+    ("Setting '", "' is allowed only once."),
+    ("Setting '", "' accepts only one value"),
+    ("Invalid syntax", ""),
+    ("Invalid argument specification: ", ""),
+    ("Invalid variable name '", ""),
+    ("Invalid embedded argument '", ""),
+    ("Invalid dictionary item '", ""),
+    ("Invalid 'Run Keyword If' usage.", ""),
+    ("Support for the old FOR loop syntax has been removed.", ""),
+    (
+        "Maximum limit of started keywords and control structures exceeded.",
+        "",
+    ),
+    ("Test cannot be empty.", ""),
+    ("Task cannot be empty.", ""),
+    ("Test name cannot be empty.", ""),
+    ("Task name cannot be empty.", ""),
+    ("User keyword cannot be empty.", ""),
+];
+
+/// Control structures: a message that starts with one of these words (`FOR loop must have
+/// closing END.`), or with `Invalid` and one (`Invalid IF condition: …`), is Robot's about
+/// the structure's syntax or its condition.
+const ROBOT_CONTROL_WORDS: [&str; 13] = [
+    "FOR", "WHILE", "IF", "ELSE", "TRY", "EXCEPT", "FINALLY", "GROUP", "RETURN", "BREAK",
+    "CONTINUE", "VAR", "END",
+];
+
+/// What one failure message of a Robot test is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RobotFailure<'a> {
+    /// A keyword's check did not hold (`1 != 2`, `Fail`, an `AssertionError`).
+    Check,
+    /// A test or keyword timeout.
+    Timeout,
+    /// Robot's own error about the test data.
+    DataError,
+    /// A library keyword raised this (non-generic) exception.
+    Exception(&'a str),
+}
+
+/// Robot Framework (framework `robot`). First match wins: no error → the runner status
+/// (PASS/FAIL/SKIP read as passed/failed/skipped); the run was interrupted → failed (as
+/// rule 4 for an interrupted Playwright test); a test Robot never started because the
+/// execution was stopping → blocked; a failure in setup or teardown (the test's, or a
+/// parent suite's setup) → invalid by the phase rule; then each failure of the message
+/// (`Several failures occurred:` lists them): a keyword's check or a timeout → failed (any one
+/// is enough, like soft assertions); otherwise Robot's error about the test data or a library
+/// keyword's exception → invalid.
+fn classify_robot(outcome: &Outcome, policy: &Policy) -> Verdict {
+    let runner = outcome.runner_status.as_deref();
+    let mut messages = outcome
+        .error
+        .iter()
+        .chain(&outcome.errors)
+        .map(|e| robot_text(e.message.as_deref().unwrap_or("")))
+        .peekable();
+    let Some(&first) = messages.peek() else {
+        return classify_runner_status(runner);
+    };
+    if is_skip(runner) {
+        return classify_runner_status(runner);
+    }
+    let failures: Vec<&str> = messages.flat_map(robot_failures).collect();
+    if failures.contains(&ROBOT_SIGNAL) {
+        return Verdict::new(Status::Failed, "robot.interrupted", ROBOT_SIGNAL);
+    }
+    if let Some(stopped) = ROBOT_STOPPED.iter().find(|m| **m == first) {
+        return Verdict::new(Status::Blocked, "robot.execution_stopped", *stopped);
+    }
+    if policy.phase_rule && outcome.phase != Phase::Call {
+        let phase = match outcome.phase {
+            Phase::Setup => "setup",
+            _ => "teardown",
+        };
+        return Verdict::new(
+            Status::Invalid,
+            "phase.setup_teardown",
+            format!("{phase} failed: {}", robot_line(first)),
+        );
+    }
+    let mut invalid = None;
+    for failure in &failures {
+        match robot_failure(failure) {
+            RobotFailure::Check => {
+                return Verdict::new(Status::Failed, "robot.keyword_failure", robot_line(failure));
+            }
+            RobotFailure::Timeout => {
+                return Verdict::new(Status::Failed, "robot.timeout", robot_line(failure));
+            }
+            RobotFailure::DataError => {
+                invalid.get_or_insert_with(|| {
+                    Verdict::new(Status::Invalid, "robot.data_error", robot_line(failure))
+                });
+            }
+            RobotFailure::Exception(name) => {
+                invalid.get_or_insert_with(|| {
+                    Verdict::new(
+                        Status::Invalid,
+                        "robot.python_exception",
+                        format!("{name} is not an assertion error"),
+                    )
+                });
+            }
+        }
+    }
+    // A message that lists no failure (`Several failures occurred:` and nothing after it).
+    invalid
+        .unwrap_or_else(|| Verdict::new(Status::Failed, "robot.keyword_failure", robot_line(first)))
+}
+
+/// The message without Robot's `*HTML*` marker and surrounding whitespace.
+fn robot_text(message: &str) -> &str {
+    let message = message.trim();
+    message
+        .strip_prefix("*HTML*")
+        .map_or(message, str::trim_start)
+}
+
+/// The failures of one message: Robot joins those of a test that went on after a failure as
+/// `Several failures occurred:\n\n1) …\n\n2) …`.
+fn robot_failures(message: &str) -> Vec<&str> {
+    let Some(mut rest) = message.strip_prefix("Several failures occurred:") else {
+        return vec![message];
+    };
+    let mut failures = Vec::new();
+    let mut marker = String::from("\n\n1) ");
+    let mut number = 1;
+    while let Some(at) = rest.find(&marker) {
+        rest = &rest[at + marker.len()..];
+        number += 1;
+        marker = format!("\n\n{number}) ");
+        let end = rest.find(&marker).unwrap_or(rest.len());
+        failures.push(rest[..end].trim());
+        rest = &rest[end..];
+    }
+    failures
+}
+
+fn robot_failure(message: &str) -> RobotFailure<'_> {
+    if is_robot_timeout(message) {
+        return RobotFailure::Timeout;
+    }
+    if is_robot_data_error(message) {
+        return RobotFailure::DataError;
+    }
+    match robot_exception_name(message) {
+        Some(name) => RobotFailure::Exception(name),
+        None => RobotFailure::Check,
+    }
+}
+
+/// `Test timeout 1 minute exceeded.`, `Task timeout …`, `Keyword timeout …`.
+fn is_robot_timeout(message: &str) -> bool {
+    ["Test timeout ", "Task timeout ", "Keyword timeout "]
+        .iter()
+        .any(|p| message.starts_with(p))
+        && message
+            .lines()
+            .next()
+            .is_some_and(|l| l.ends_with(" exceeded."))
+}
+
+fn is_robot_data_error(message: &str) -> bool {
+    let data = ROBOT_DATA_ERRORS.iter().any(|(start, then)| {
+        message
+            .strip_prefix(start)
+            .is_some_and(|rest| rest.contains(then))
+    });
+    data || robot_argument_count(message) || robot_control_structure(message)
+}
+
+/// `Keyword 'BuiltIn.Should Be Equal' expected 2 to 10 arguments, got 1.`
+fn robot_argument_count(message: &str) -> bool {
+    message
+        .strip_prefix("Keyword '")
+        .and_then(|rest| rest.split_once("' expected "))
+        .is_some_and(|(_, rest)| rest.contains(" argument") && rest.contains(", got "))
+}
+
+/// `FOR loop must have closing END.`, `Invalid IF condition: …`, `Only one ELSE allowed.`
+fn robot_control_structure(message: &str) -> bool {
+    let rest = ["Invalid ", "Only one ", "Inline "]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))
+        .unwrap_or(message);
+    let word = rest.split([' ', '.']).next().unwrap_or("");
+    ROBOT_CONTROL_WORDS.contains(&word) && rest.len() > word.len()
+}
+
+/// The exception a message names (`ZeroDivisionError: division by zero`, or the bare name of
+/// one raised without a message), when it is not one Robot leaves out and its name says it is
+/// no assertion (an `AssertionError` subclass is named so by convention: `MyAssertionError`).
+fn robot_exception_name(message: &str) -> Option<&str> {
+    let line = message.lines().next().unwrap_or("");
+    let name = line.split_once(": ").map_or(line, |(name, _)| name);
+    let identifier = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let exception = ["Error", "Exception", "Timeout", "Warning", "Interrupt"]
+        .iter()
+        .any(|end| name.ends_with(end))
+        || ROBOT_BARE_EXCEPTIONS.contains(&name);
+    (identifier
+        && exception
+        && !ROBOT_GENERIC_EXCEPTIONS.contains(&name)
+        && !name.contains("Assert"))
+    .then_some(name)
+}
+
+/// A failure as evidence: its first line, at most 120 characters.
+fn robot_line(message: &str) -> String {
+    truncate(message.lines().next().unwrap_or("").trim(), 120)
 }
 
 #[cfg(test)]

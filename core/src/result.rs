@@ -32,6 +32,9 @@ pub enum Framework {
     Java,
     /// PHPUnit.
     Phpunit,
+    /// Robot Framework: a failure is Robot's message, read by the rules of
+    /// [`Language::Robot`].
+    Robot,
     /// A JUnit XML report (status from its elements, SPEC §2.1).
     JunitXml,
     /// Any other framework: only language-independent rules apply.
@@ -51,6 +54,9 @@ pub enum Language {
     Java,
     /// PHP.
     Php,
+    /// Robot Framework's failure messages: its own errors about the test data, a library
+    /// keyword's exception by name, a keyword's failed check.
+    Robot,
     /// Unknown: only language-independent rules apply.
     Unknown,
 }
@@ -68,6 +74,7 @@ impl Framework {
             Framework::Pytest | Framework::Unittest => Language::Python,
             Framework::Java => Language::Java,
             Framework::Phpunit => Language::Php,
+            Framework::Robot => Language::Robot,
             Framework::JunitXml | Framework::Other => Language::Unknown,
         }
     }
