@@ -33,6 +33,8 @@ pub enum WarningCode {
     InvalidConfigValue,
     /// A configuration key is unknown; it was ignored.
     UnknownConfigKey,
+    /// A key of the official Qase reporters that testrelay does not implement; it was ignored.
+    UnsupportedConfigKey,
     /// Two settings contradict each other.
     ConflictingSettings,
     /// The batch size was outside 1..=200 and was clamped.

@@ -37,6 +37,15 @@ pub(super) const ENV_KEYS: &[(&str, &str)] = &[
     ("QASE_TESTOPS_BATCH_SIZE", "testops.batch.size"),
     ("QASE_TESTOPS_BATCH_BYTES", "testops.batch.bytes"),
     ("QASE_TESTOPS_DEFECT", "testops.defect"),
+    (
+        "QASE_TESTOPS_UPLOAD_ATTACHMENTS",
+        "testops.uploadAttachments",
+    ),
+    ("QASE_CAPTURE_LOGS", "captureLogs"),
+    (
+        "QASE_TESTOPS_SHOW_PUBLIC_REPORT_LINK",
+        "testops.showPublicReportLink",
+    ),
     ("QASE_TESTOPS_STATUS_FILTER", "testops.statusFilter"),
     (
         "QASE_TESTOPS_CONFIGURATIONS_VALUES",

@@ -129,6 +129,9 @@ pub struct TestopsConfig {
     pub configurations_create: bool,
     /// `testops.defect`: create defects for failed results.
     pub defect: bool,
+    /// `testops.uploadAttachments` (default true). False: no attachment is read for upload or
+    /// sent — results go without them, and their files stay local (a privacy switch).
+    pub upload_attachments: bool,
     /// `testops.uploads.inFlight` (testrelay): uploads in flight at once (default 2, 1..=16).
     pub uploads_in_flight: usize,
     /// `testops.uploads.retries` (testrelay): at most this many tries per request, when set;
@@ -173,6 +176,7 @@ impl Default for TestopsConfig {
             configurations: Vec::new(),
             configurations_create: false,
             defect: false,
+            upload_attachments: true,
             uploads_in_flight: 2,
             upload_retries: None,
             retry_budget_ms: 60_000,

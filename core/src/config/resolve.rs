@@ -44,16 +44,16 @@ pub struct FileError {
     pub message: String,
 }
 
-/// Keys of the official reporters that testrelay accepts and does not use (no warning).
-const ACCEPTED_UNUSED: &[&str] = &[
+/// Keys of the official reporters that testrelay does not implement: one warning each (SPEC
+/// §4), never silent acceptance. `report.driver` and `report.connection.local.format` are
+/// read instead: testrelay writes only what they name by default.
+const UNSUPPORTED: &[&str] = &[
     "captureLogs",
     "frameworks",
     "logging",
     "profilers",
-    "report.driver",
-    "report.connection.local.format",
-    "testops.uploadAttachments",
     "testops.showPublicReportLink",
+    "testops.run.externalLink",
 ];
 
 /// The token path: its value never appears in a warning.
@@ -295,12 +295,45 @@ impl Reader {
         }
     }
 
+    /// The local report's driver and format: testrelay writes the `local` driver's `json`
+    /// files; another value is a warning, and that is what is written.
+    fn report_format(&mut self) {
+        for (path, supported) in [
+            ("report.driver", "local"),
+            ("report.connection.local.format", "json"),
+        ] {
+            let Some(leaf) = self.take(path) else {
+                continue;
+            };
+            if leaf.value.as_str().map(str::trim) != Some(supported) {
+                self.warnings.push(Warning::new(
+                    WarningCode::UnsupportedConfigKey,
+                    leaf.key.as_str(),
+                    format!(
+                        "{} ({}) = {} is not supported: testrelay writes `{supported}`; ignored",
+                        leaf.key,
+                        leaf.source,
+                        shown_value(&leaf.value)
+                    ),
+                ));
+            }
+        }
+    }
+
     fn unknown_keys(&mut self) {
         for (path, leaf) in std::mem::take(&mut self.leaves) {
-            if ACCEPTED_UNUSED
+            if UNSUPPORTED
                 .iter()
                 .any(|k| path == *k || path.starts_with(&format!("{k}.")))
             {
+                self.warnings.push(Warning::new(
+                    WarningCode::UnsupportedConfigKey,
+                    leaf.key.as_str(),
+                    format!(
+                        "{} ({}) is a setting of the official Qase reporters that testrelay does not support; ignored",
+                        leaf.key, leaf.source
+                    ),
+                ));
                 continue;
             }
             self.warnings.push(Warning::note(
@@ -357,6 +390,7 @@ impl Config {
             warnings,
         };
         let config = read_config(&mut r);
+        r.report_format();
         r.unknown_keys();
         (config, r.warnings)
     }
@@ -393,6 +427,7 @@ fn read_config(r: &mut Reader) -> Config {
                 dt.configurations_create,
             ),
             defect: r.bool("testops.defect", dt.defect),
+            upload_attachments: r.bool("testops.uploadAttachments", dt.upload_attachments),
             uploads_in_flight: r.number(
                 "testops.uploads.inFlight",
                 1..=16,
@@ -709,16 +744,27 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_are_notes_and_known_unused_are_silent() {
+    fn unknown_keys_are_notes_and_official_ones_not_supported_are_warnings() {
         let sources = Sources {
-            options: Some(json!({"captureLogs": true, "testops": {"projct": "X"}})),
+            options: Some(json!({"captureLogs": true, "testops": {"projct": "X"},
+                                 "report": {"driver": "local", "connection": {"local": {"format": "jsonp"}}}})),
             env: env(&[("QASE_TESTOPS_PROJCT", "X"), ("PATH", "/bin")]),
             ..Sources::default()
         };
         let (_, warnings) = Config::resolve(&sources);
-        let keys: Vec<&str> = warnings.iter().map(|w| w.key.as_str()).collect();
-        assert_eq!(keys, ["QASE_TESTOPS_PROJCT", "testops.projct"]);
-        assert!(warnings.iter().all(|w| !w.is_warning()));
+        let said: Vec<(&str, bool)> = warnings
+            .iter()
+            .map(|w| (w.key.as_str(), w.is_warning()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("QASE_TESTOPS_PROJCT", false),
+                ("report.connection.local.format", true),
+                ("captureLogs", true),
+                ("testops.projct", false),
+            ]
+        );
     }
 
     #[test]
