@@ -11,3 +11,12 @@ command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs np
   fi
   npx napi build --platform
 )
+# The Vitest fixture (bindings-node/test/vitest: testrelay/vitest's end-to-end test and demo)
+# has its own package.json, so bindings-node's stays free of Vitest; same skip rule as above.
+(
+  cd "$ROOT/bindings-node/test/vitest"
+  stamp=node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+    npm install --no-audit --no-fund
+  fi
+)
