@@ -1,8 +1,9 @@
 # Python: a venv at $VENV with maturin, pytest (+ xdist, rerunfailures), urllib3 (the plugin's
-# HTTP client) and the official Qase API v2 client (payload validation in tests); then the
-# testrelay wheel built from bindings-python/ and installed into it. Skips what is present.
+# HTTP client), robotframework (the Robot listener's runs) and the official Qase API v2 client
+# (payload validation in tests); then the testrelay wheel built from bindings-python/ and
+# installed into it. Skips what is present.
 PY_PACKAGES=(maturin==1.16.0 pytest==9.2.0 pytest-xdist==3.8.0 pytest-rerunfailures==16.7
-  urllib3==2.8.0 qase-api-v2-client==2.0.8 mypy==2.4.1)
+  urllib3==2.8.0 qase-api-v2-client==2.0.8 mypy==2.4.1 robotframework==7.5)
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 missing=()
 for p in "${PY_PACKAGES[@]}"; do
