@@ -1,0 +1,2 @@
+*** Settings ***
+Suite Setup    Fail    server did not start

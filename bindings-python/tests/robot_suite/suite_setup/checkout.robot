@@ -1,0 +1,3 @@
+*** Test Cases ***
+Pays By Card
+    Log    never runs

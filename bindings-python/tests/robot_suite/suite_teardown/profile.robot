@@ -1,0 +1,3 @@
+*** Test Cases ***
+Shows The Profile
+    Log    passes before the suite teardown fails
