@@ -295,9 +295,9 @@ fn replace_lone_surrogates(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// `readResult`: a result with its runner-native facts (pytest phases) read, as the session
-/// reads it.
-pub fn read_result(result: &TestResult) -> TestResult {
+/// `readResult`: a result with its runner-native facts (pytest phases, Playwright's facts)
+/// read, as the session reads it: the result, with `ignored` and `warnings` when there are any.
+pub fn read_result(result: &TestResult) -> crate::runner_facts::ReadResult {
     crate::runner_facts::read_result(result)
 }
 

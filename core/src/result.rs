@@ -235,6 +235,12 @@ pub struct TestResult {
     /// left out of the serialized result.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pytest_phases: Vec<crate::runner_facts::PytestPhase>,
+    /// Playwright's facts about the test (what a reporter reads off its `TestCase` and
+    /// `TestResult`), for the core to read into the other fields
+    /// ([`crate::runner_facts::read_result`]); absent otherwise, and left out of the
+    /// serialized result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub playwright: Option<Box<crate::runner_facts::PlaywrightFacts>>,
 }
 
 /// `testops_ids` from any JSON numbers: out-of-range or fractional ones become `0`.

@@ -115,7 +115,7 @@ mod tests {
             ],
             ..TestResult::default()
         };
-        let read = read_result(&result);
+        let read = read_result(&result).result;
         assert_eq!(read.outcome.phase, Phase::Call);
         assert_eq!(
             read.outcome.error.unwrap().type_name.as_deref(),
@@ -132,6 +132,6 @@ mod tests {
             message: Some("m".into()),
             ..TestResult::default()
         };
-        assert_eq!(read_result(&result), result);
+        assert_eq!(read_result(&result).result, result);
     }
 }
