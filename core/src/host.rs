@@ -127,7 +127,10 @@ pub fn receipt_file(input: &ReceiptFileInput) -> ReceiptFile {
     body.insert("job".into(), input.job.clone().into());
     body.insert("expected_tests".into(), input.expected_tests.into());
     body.insert("tests_reported".into(), input.tests_reported.into());
-    body.insert("ignored".into(), input.ignored.into());
+    // The host's own count (tests it never handed over) and the session's (results whose
+    // runner facts asked not to be reported).
+    let ignored = input.ignored + input.receipt.ignored;
+    body.insert("ignored".into(), ignored.into());
     ReceiptFile {
         name: format!("{}-{}.json", safe(&input.job), safe(&input.instance)),
         body: serde_json::to_string_pretty(&body).unwrap_or_default(),

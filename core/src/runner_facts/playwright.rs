@@ -544,6 +544,29 @@ mod tests {
     }
 
     #[test]
+    fn the_session_drops_an_ignored_result_counts_it_and_says_each_warning_once() {
+        let bad = facts(vec![metadata("{not json")]);
+        let ignored = facts(vec![metadata(r#"{"ignore": true}"#)]);
+        let settings = crate::preview::PreviewSettings {
+            app: Some("https://app.qase.io".into()),
+            project: Some("DEMO".into()),
+            ..Default::default()
+        };
+        let preview = crate::preview::preview(&[bad.clone(), ignored, bad], &settings);
+        let plan = preview.session.expect("a session plan");
+        assert_eq!(plan.uploads, [2]);
+        assert_eq!((plan.receipt.results_seen, plan.receipt.ignored), (2, 1));
+        let lines: Vec<_> = plan.log.iter().map(|l| l.message.as_str()).collect();
+        let said = "qase metadata: an attachment is not JSON; ignored";
+        assert_eq!(lines.iter().filter(|l| **l == said).count(), 1, "{lines:?}");
+        let [.., ignore, summary] = lines.as_slice() else {
+            panic!("{lines:?}");
+        };
+        assert_eq!(*ignore, "1 result(s) not reported: qase.ignore()");
+        assert!(summary.contains("2 results delivered"), "{summary}");
+    }
+
+    #[test]
     fn annotations_of_any_json_value_are_read_as_javascript_strings() {
         let facts: PlaywrightFacts = serde_json::from_str(
             r#"{"annotations": [{"type": "QaseID", "description": 12}, {"type": "issue", "description": [1, null, 2]}, {"type": null}]}"#,

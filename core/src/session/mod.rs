@@ -264,6 +264,9 @@ pub struct Session {
     local: Vec<Summary>,
     waiting_links: Vec<(Vec<u64>, String)>,
     failed_attempts: FxHashSet<u64>,
+    /// Warnings of reading results' runner facts already said (a fixed-key hash of the line):
+    /// each is said once, however many tests repeat it.
+    said: FxHashSet<u64>,
     out: VecDeque<Action>,
     receipt: Receipt,
 }
@@ -329,6 +332,7 @@ impl Session {
             local: Vec::new(),
             waiting_links: Vec::new(),
             failed_attempts: FxHashSet::default(),
+            said: FxHashSet::default(),
             out: VecDeque::new(),
             receipt: Receipt {
                 mode: config.mode,

@@ -13,6 +13,7 @@ use crate::mapping::{map_and_filter, map_and_filter_traced};
 use crate::result::{Attachment, Step, TestResult};
 use crate::signature::{write_js_signature, write_python_signature};
 use crate::status::Status;
+use std::borrow::Cow;
 
 /// One payload result, serialized once.
 #[derive(Debug)]
@@ -40,15 +41,6 @@ impl Session {
     /// dropped it.
     pub(super) fn prepare(&mut self, result: &TestResult, scratch: &mut Scratch) {
         self.receipt.results_seen += 1;
-        // Runner-native facts (pytest's phases) read into the result first: a copy, made only
-        // for the tests that carry them (those that did not simply pass).
-        let read;
-        let result = if crate::runner_facts::has_facts(result) {
-            read = crate::runner_facts::read_result(result);
-            &read
-        } else {
-            result
-        };
         let cases = read_case_ids(&result.title, result.testops_ids.as_deref());
         for warning in &cases.warnings {
             self.log(
@@ -125,6 +117,28 @@ impl Session {
                 summary,
             });
         }
+    }
+
+    /// `result` with its runner-native facts read (pytest's phases, Playwright's facts): a
+    /// copy, made only for results that carry them. Each warning of the reading is said once
+    /// per session, as hosts said them; `None` when the facts ask for the result not to be
+    /// reported (counted in the receipt, and said at the end).
+    pub(super) fn read_facts<'a>(&mut self, result: &'a TestResult) -> Option<Cow<'a, TestResult>> {
+        if !crate::runner_facts::has_facts(result) {
+            return Some(Cow::Borrowed(result));
+        }
+        let read = crate::runner_facts::read_result(result);
+        for warning in &read.warnings {
+            let line = format!("{}: {}", warning.key, warning.message);
+            if self.said.insert(signature_key(&line)) {
+                self.log(LogLevel::Warn, line);
+            }
+        }
+        if read.ignored {
+            self.receipt.ignored += 1;
+            return None;
+        }
+        Some(Cow::Owned(read.result))
     }
 
     /// A pass after a failed attempt of the same test (same signature) is flaky.

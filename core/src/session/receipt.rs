@@ -19,6 +19,11 @@ pub struct Receipt {
     pub results_seen: u64,
     /// Of those, dropped by the status filter.
     pub filtered: u64,
+    /// Test attempts whose runner facts asked not to report them (Playwright's
+    /// `qase.ignore()`): neither sent nor written, and not in `results_seen`. Left out of the
+    /// serialized receipt when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ignored: u64,
     /// Payload results sent at least once.
     pub sent: u64,
     /// Payload results the server acknowledged.
@@ -38,4 +43,8 @@ pub struct Receipt {
     pub fallback_dir: Option<String>,
     /// The one line to print at the end.
     pub summary: String,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }

@@ -63,12 +63,16 @@ impl Session {
 
     /// One finished test, once the phase was checked (`test_finished`, `add_results`).
     pub(super) fn accept(&mut self, result: &crate::result::TestResult) {
+        // Read first in every mode: an ignored result is never seen, in mode off too.
+        let Some(result) = self.read_facts(result) else {
+            return;
+        };
         if self.phase == Phase::Off {
             self.receipt.results_seen += 1;
             return;
         }
         let mut scratch = std::mem::take(&mut self.scratch);
-        self.prepare(result, &mut scratch);
+        self.prepare(&result, &mut scratch);
         let attachments = scratch.prepared.first().map(|p| p.attachments.clone());
         if let Some(attachments) = attachments.filter(|a| !a.is_empty())
             && matches!(self.phase, Phase::Opening | Phase::Open)
@@ -851,7 +855,15 @@ impl Session {
             r.fallback_dir = Some(dir.clone());
         }
         r.summary = summary.clone();
+        let ignored = r.ignored;
         self.phase = Phase::Finished;
+        // Said in every mode, just before the summary (which stays the last line).
+        if ignored > 0 {
+            self.log(
+                LogLevel::Info,
+                format!("{ignored} result(s) not reported: qase.ignore()"),
+            );
+        }
         // Mode off: no action but the receipt (which carries the summary).
         if self.config.mode != Mode::Off {
             self.log(level, summary);
