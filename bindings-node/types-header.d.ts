@@ -69,6 +69,55 @@ export interface Step {
   steps?: Step[]
 }
 
+/**
+ * What a Playwright reporter reads off one finished test (`TestCase` + `TestResult`), as
+ * Playwright gives it, for the core to read (`TestResult.playwright`).
+ */
+export interface PlaywrightFacts {
+  /** `test.titlePath()`: `['', project, spec file, ...describe blocks, title]`. */
+  title_path: string[]
+  title: string
+  /** The spec file relative to the configuration's root directory, `/`-separated. */
+  file?: string | null
+  annotations?: { type: string; description?: string | null }[]
+  /** `test.expectedStatus`. */
+  expected_status?: string | null
+  /** `result.status`. */
+  status?: string | null
+  retry?: number
+  parallel_index?: number | null
+  /** `result.startTime`, ms since the Unix epoch. */
+  start_time?: number | null
+  duration?: number | null
+  errors?: { message?: string | null; stack?: string | null; value?: string | null }[]
+  /** The whole step tree. */
+  steps?: PlaywrightStep[]
+  /** `body`: base64, only for an attachment without a `path`. */
+  attachments?: { name: string; content_type?: string | null; path?: string | null; body?: string | null }[]
+}
+
+/**
+ * One of Playwright's `TestStep`s. Of `pw:api`, `fixture` and `expect` steps the core reads
+ * only the category, the error and the inner steps: their title and times may be left out.
+ */
+export interface PlaywrightStep {
+  title?: string
+  category: string
+  error?: { message?: string | null } | null
+  /** `startTime`, ms since the Unix epoch. */
+  start_time?: number | null
+  duration?: number | null
+  steps?: PlaywrightStep[]
+}
+
+/** A result with its runner-native facts read (`readResult`). */
+export type ReadResult = TestResult & {
+  /** The facts ask for the result not to be reported (`qase.ignore()`). */
+  ignored?: boolean
+  /** What could not be read; the rest was. */
+  warnings?: Warning[]
+}
+
 /** One finished test as a host reports it. */
 export interface TestResult {
   title: string
@@ -89,6 +138,8 @@ export interface TestResult {
   thread?: string | null
   /** The path the JS signature is built from when not `suite` + `title` (qase.title / qase.suite). */
   signature_path?: string[] | null
+  /** Playwright's facts, for the core to read into the other fields. */
+  playwright?: PlaywrightFacts | null
 }
 
 /** Configuration sources, lowest precedence first (docs/api.md). */
@@ -162,6 +213,8 @@ export interface Receipt {
   mode: 'testops' | 'report' | 'off'
   results_seen: number
   filtered: number
+  /** Test attempts whose runner facts asked not to be reported (`qase.ignore()`); absent when none. */
+  ignored?: number
   sent: number
   acknowledged: number
   retried: number

@@ -2,7 +2,7 @@
 //! looked for, a job's name and receipt file, the bound on the end's wait, and the
 //! `complete-run` flow. Conversion only.
 
-use crate::convert::{from_js, to_js};
+use crate::convert::{from_js, to_js, to_js_ordered};
 use crate::error::Result;
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
@@ -68,12 +68,13 @@ pub fn complete_run_exit(env: &Env, receipt: Unknown<'_>) -> Result<u32> {
     Ok(api::complete_run_exit(receipt.as_ref()).into())
 }
 
-/// A result with its runner-native facts (pytest phases) read, as the session reads it.
+/// A result with its runner-native facts (pytest phases, Playwright's facts) read, as the
+/// session reads it. Written keeping the parameters' order.
 #[napi(
     catch_unwind,
     ts_args_type = "result: TestResult",
-    ts_return_type = "TestResult"
+    ts_return_type = "ReadResult"
 )]
-pub fn read_result(env: &Env, result: Unknown<'_>) -> Result<Value> {
-    to_js(&api::read_result(&from_js(env, "result", result)?))
+pub fn read_result<'env>(env: &'env Env, result: Unknown<'_>) -> Result<Unknown<'env>> {
+    to_js_ordered(env, &api::read_result(&from_js(env, "result", result)?))
 }
