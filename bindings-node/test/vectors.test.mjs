@@ -146,6 +146,10 @@ const ops = {
       status: t.classify(read.outcome).status,
     }
   },
+  read_playwright: (input) => {
+    const { ignored = false, warnings = [], ...read } = t.readResult(input.result)
+    return { ...read, params: Object.entries(read.params), signature_path: read.signature_path ?? null, ignored, warnings: warnings.map((w) => `${w.key}: ${w.message}`), status: t.classify(read.outcome).status }
+  },
   config_files: (input) => ({ candidates: t.configFileCandidates(input.dirs) }),
   job_name: (input) => ({ name: t.jobName(input) }),
   receipt_file: (input) => {

@@ -237,6 +237,10 @@ OPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "qs_membership": op_qs_membership,
     "completion": op_completion,
     "read_result": op_read_result,
+    "read_playwright": lambda i: (lambda r: {
+        **r, "params": [list(p) for p in r["params"].items()], "signature_path": r.get("signature_path"),
+        "ignored": r.get("ignored", False), "warnings": [f"{w['key']}: {w['message']}" for w in r.get("warnings", [])],
+        "status": testrelay.classify(r["outcome"])["status"]})(testrelay.read_result(i["result"])),
     "config_files": lambda i: {"candidates": testrelay.config_file_candidates(i["dirs"])},
     "job_name": lambda i: {"name": testrelay.job_name(i)},
     "receipt_file": lambda i: (lambda f: {"name": f["name"], "body": json.loads(f["body"])})(testrelay.receipt_file(i)),

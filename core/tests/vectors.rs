@@ -369,6 +369,22 @@ fn run(op: &str, input: &Value) -> Result<Value, String> {
                 "status": verdict.status,
             })
         }
+        "read_playwright" => {
+            let result: TestResult = from_input(input, "result")?;
+            let read = api::read_result(&result);
+            let mut out = serde_json::to_value(&read.result).map_err(|e| e.to_string())?;
+            out["params"] = json!(read.params.iter().collect::<Vec<_>>());
+            out["signature_path"] = json!(read.signature_path);
+            out["ignored"] = json!(read.ignored);
+            let said: Vec<String> = read
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {}", w.key, w.message))
+                .collect();
+            out["warnings"] = json!(said);
+            out["status"] = json!(classify(&read.outcome, &Policy::default()).status);
+            out
+        }
         "config_files" => {
             let dirs: Vec<String> = from_input(input, "dirs")?;
             json!({ "candidates": api::config_files(&dirs) })
