@@ -1,7 +1,8 @@
 'use strict'
-// `testrelay/playwright`: a Playwright reporter that hosts a testrelay session. It translates
-// Playwright's tests into the core's TestResult shape and performs the session's actions; every
-// decision (status, mapping, filter, batching, retries, completion) is the core's.
+// `testrelay/playwright`: a Playwright reporter that hosts a testrelay session. It hands
+// Playwright's facts about each test to the core and performs the session's actions; every
+// decision (what annotations, `qase.*` messages and steps mean, whether a test is reported,
+// status, mapping, filter, batching, retries, completion) is the core's.
 //
 //   // playwright.config.ts
 //   reporter: [['list'], ['testrelay/playwright', { testops: { project: 'DEMO' } }]]
@@ -28,11 +29,8 @@ class TestrelayReporter {
     this.flushTimer = null
     this.ended = false
     this.rootDir = process.cwd()
-    this.said = new Set()
     this.testsReported = new Set()
     this.expectedTests = null
-    /** Results left out by `qase.ignore()`: never reach the core, counted in the receipt file. */
-    this.ignored = 0
     /** Playwright said the run was interrupted (Ctrl-C, the global timeout). */
     this.interrupted = false
   }
@@ -95,13 +93,13 @@ class TestrelayReporter {
 
   async finishSession() {
     this.ended = true
+    // Results `qase.ignore()` left out are counted by the session, which says how many before
+    // its summary and puts them in the receipt (`ignored`).
     this.flush()
-    // Said before the session's summary, which stays the last line.
-    if (this.ignored > 0) console.log(`testrelay: ${this.ignored} result(s) not reported: qase.ignore()`)
     if (this.interrupted) this.guard('say the run was interrupted', () => this.session.interrupted())
     // The session logs its one-line summary (loud, at warn, when results were not delivered)
     // and failure links as they come; the kit writes the job's receipt.
-    const counts = { expectedTests: this.expectedTests, testsReported: this.testsReported.size, ignored: this.ignored }
+    const counts = { expectedTests: this.expectedTests, testsReported: this.testsReported.size }
     let ending = null
     if (!this.guard('finish', () => (ending = this.session.end(counts)))) return
     try {
@@ -124,23 +122,12 @@ class TestrelayReporter {
     if (this.buffer.length === 0 || !this.session) return
     const finished = this.buffer
     this.buffer = []
-    const context = { rootDir: this.rootDir, onInvalid: (m) => this.warnOnce(m) }
     const results = []
     for (let i = 0; i < finished.length; i += 2) {
-      this.guard(`translate "${finished[i].title}"`, () => {
-        const result = toTestResult(finished[i], finished[i + 1], context)
-        if (result === null) this.ignored += 1
-        else results.push(result)
-      })
+      this.guard(`translate "${finished[i].title}"`, () => results.push(toTestResult(finished[i], finished[i + 1], this.rootDir)))
     }
     if (results.length === 0) return
     this.guard(`report ${results.length} results`, () => this.session.addMany(results))
-  }
-
-  warnOnce(message) {
-    if (this.said.has(message)) return
-    this.said.add(message)
-    console.error(`testrelay: ${message}`)
   }
 
   // Reporting problems never change Playwright's outcome: they are printed, loudly, and the
