@@ -14,17 +14,26 @@ export interface ReporterSessionInit {
   runner?: string
   /** This process's shard of a split run. */
   shard?: { current: number; total: number } | null
+  /** A worker whose controller completes the run. */
+  worker?: boolean
   /** Where log lines go (default: the console, warnings and errors to stderr). */
   print?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
 }
 
-/** One reporting session: configuration, finished tests in, the receipt out. */
+/**
+ * One reporting session: configuration, finished tests in, the receipt out. Never throws into
+ * the runner: a binding or configuration it cannot use is said once, and it reports nothing.
+ */
 export declare class ReporterSession {
   constructor(init?: ReporterSessionInit)
   /** The run id, once the run is created or checked. */
   readonly runId: number | null
   /** This job's name in its receipt. */
   readonly job: string
+  /** The resolved mode (`testops`, `report`, `off`; `off` when reporting could not start). */
+  readonly mode: 'testops' | 'report' | 'off'
+  /** Runs `fn` when the process exits before `end`, before the kit ends the session (hand over held tests there). */
+  onExit(fn: () => void): void
   /** One finished test; handed to the core in batches. */
   add(result: TestResult): void
   /** Many finished tests in one crossing. */

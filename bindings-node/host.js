@@ -26,35 +26,62 @@ class ReporterSession {
    * @param {object | null} [init.cli] command-line flags, `qase.config.json` shape
    * @param {string} [init.runner] the runner's name, for the job's name (`vitest`, …)
    * @param {{ current: number, total: number } | null} [init.shard] this process's shard
+   * @param {boolean} [init.worker] a worker whose controller completes the run
    * @param {(level: string, message: string) => void} [init.print] where log lines go
    */
   constructor(init = {}) {
-    const binding = require('./index.js')
     this.env = init.env ?? process.env
-    this.instance = randomUUID()
-    this.job = binding.jobName({ env_job: this.env.TESTRELAY_JOB ?? null, shard: init.shard ?? null, runner: init.runner ?? '', instance: this.instance })
-    const sources = collectSources(init.options ?? null, { dirs: init.dirs, env: this.env, cli: init.cli ?? null })
-    this.session = new binding.Session(sources, { instance: this.instance }, Date.now())
-    this.host = new Host(this.session, init.print ? { print: init.print } : {})
+    this.print = init.print ?? null
     this.buffer = []
     this.timer = null
     this.ended = false
     this.receipt = undefined
-    this.host.drain()
+    this.atExit = []
+    this.session = null
+    this.host = null
+    try {
+      const binding = require('./index.js')
+      this.instance = randomUUID()
+      this.job = binding.jobName({ env_job: this.env.TESTRELAY_JOB ?? null, shard: init.shard ?? null, runner: init.runner ?? '', instance: this.instance })
+      const sources = collectSources(init.options ?? null, { dirs: init.dirs, env: this.env, cli: init.cli ?? null })
+      // Facts the core decides from which run this job completes (SPEC §5).
+      const options = { instance: this.instance, shard: init.shard ?? null, receipts: Boolean(this.env.TESTRELAY_RECEIPTS_DIR), worker: Boolean(init.worker) }
+      this.session = new binding.Session(sources, options, Date.now())
+      this.mode = binding.resolveConfig(sources).config.mode
+      this.host = new Host(this.session, this.print ? { print: this.print } : {})
+      this.host.drain()
+    } catch (error) {
+      // Never into the runner: said once, and this session reports nothing.
+      this.session = null
+      this.host = null
+      this.mode = 'off'
+      const line = `testrelay: reporting disabled: ${error?.message ?? error}${error?.code ? ` [${error.code}]` : ''}`
+      ;(this.print ?? ((_, m) => console.error(m)))('error', line)
+      return
+    }
     // A runner that exits without `end` (a crash, process.exit): what was added still reaches
     // the session, which writes the report (or the fallback of what was not delivered)
-    // synchronously; the run is taken as interrupted.
+    // synchronously; the run is taken as interrupted. `onExit` callbacks run first.
     this.onProcessExit = () => this.endAtExit()
     process.once('exit', this.onProcessExit)
   }
 
+  /**
+   * Runs `fn` when the process exits before `end` (a crash, `process.exit`), before the kit
+   * ends the session: a reporter that holds tests of its own hands them over there.
+   */
+  onExit(fn) {
+    this.atExit.push(fn)
+  }
+
   /** The run id, once the run is created or checked. */
   get runId() {
-    return this.session.runId
+    return this.session?.runId ?? null
   }
 
   /** One finished test (the core's `TestResult`); handed to the core in batches. */
   add(result) {
+    if (!this.host) return
     this.buffer.push(result)
     if (this.buffer.length >= FLUSH_EVERY) this.flush()
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS).unref()
@@ -62,6 +89,7 @@ class ReporterSession {
 
   /** Many finished tests in one crossing. */
   addMany(results) {
+    if (!this.host) return
     for (const result of results) this.buffer.push(result)
     this.flush()
   }
@@ -70,7 +98,7 @@ class ReporterSession {
   flush() {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    if (this.buffer.length === 0) return
+    if (this.buffer.length === 0 || !this.host) return
     const results = this.buffer
     this.buffer = []
     try {
@@ -88,7 +116,7 @@ class ReporterSession {
 
   /** The test run was interrupted (Ctrl-C, a global timeout): the run will be left open. */
   interrupted() {
-    this.host.handle({ event: 'run_interrupted' })
+    this.host?.handle({ event: 'run_interrupted' })
   }
 
   /**
@@ -98,6 +126,7 @@ class ReporterSession {
    * @param {{ expectedTests?: number | null, testsReported?: number | null, ignored?: number }} [counts]
    */
   async end(counts = {}) {
+    if (!this.host) return null
     if (this.ended) return this.receipt ?? this.host.finished
     this.ended = true
     process.removeListener('exit', this.onProcessExit)
@@ -109,7 +138,14 @@ class ReporterSession {
   }
 
   endAtExit() {
-    if (this.ended) return
+    if (this.ended || !this.host) return
+    for (const fn of this.atExit) {
+      try {
+        fn()
+      } catch (error) {
+        this.host.print('error', `could not hand over the last tests: ${error?.message ?? error}`)
+      }
+    }
     this.ended = true
     this.flush()
     this.host.handle({ event: 'run_interrupted' })

@@ -152,6 +152,18 @@ export interface Sources {
   cli?: object | null
 }
 
+/** What a host tells its session about itself (SPEC §5: which run the job completes). */
+export interface SessionOptions {
+  /** A unique id of this host process (a UUID). */
+  instance: string
+  /** This process's shard of a split run. */
+  shard?: { current: number; total: number } | null
+  /** The host writes the job's receipt for `complete-run` ($TESTRELAY_RECEIPTS_DIR). */
+  receipts?: boolean
+  /** A worker whose controller completes the run. */
+  worker?: boolean
+}
+
 /** A fact fed to a session. */
 export type SessionEvent =
   | { event: 'test_finished'; result: TestResult }
@@ -262,9 +274,10 @@ export declare class CaseIndex {
 export declare class Session {
   /**
    * A session for the configuration resolved from `sources`; the resolution warnings come
-   * out once each as `log` actions. `options.instance` is a host-made unique id (a UUID).
+   * out once each as `log` actions. `options`: `{instance, shard?, receipts?, worker?}`
+   * (docs/api.md `SessionOptions`).
    */
-  constructor(sources: Sources, options: { instance: string }, now: number)
+  constructor(sources: Sources, options: SessionOptions, now: number)
   /** Feeds one event (`{event: "http_response", …}`). */
   handle(now: number, event: SessionEvent): void
   /** Feeds many finished tests in one call (bulk `test_finished`). */

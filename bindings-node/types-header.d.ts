@@ -152,6 +152,18 @@ export interface Sources {
   cli?: object | null
 }
 
+/** What a host tells its session about itself (SPEC §5: which run the job completes). */
+export interface SessionOptions {
+  /** A unique id of this host process (a UUID). */
+  instance: string
+  /** This process's shard of a split run. */
+  shard?: { current: number; total: number } | null
+  /** The host writes the job's receipt for `complete-run` ($TESTRELAY_RECEIPTS_DIR). */
+  receipts?: boolean
+  /** A worker whose controller completes the run. */
+  worker?: boolean
+}
+
 /** A fact fed to a session. */
 export type SessionEvent =
   | { event: 'test_finished'; result: TestResult }

@@ -49,12 +49,6 @@ pub fn to_js_ordered<'env, T: Serialize>(env: &'env Env, value: &T) -> Result<Un
         .map_err(|e| invalid_input("output", e.reason))
 }
 
-/// `new Session(sources, {instance}, now)` options.
-#[derive(serde::Deserialize)]
-pub struct SessionOptionsInput {
-    pub instance: String,
-}
-
 /// A JS object keyed by case id (`{"12": …}`) → a map keyed by number.
 pub fn id_keys<V>(what: &str, map: BTreeMap<String, V>) -> Result<BTreeMap<u64, V>> {
     map.into_iter()

@@ -1,6 +1,6 @@
 //! The `Session` class: the core's run session with JS values in and out (docs/api.md).
 
-use crate::convert::{SessionOptionsInput, from_js, to_js};
+use crate::convert::{from_js, to_js};
 use crate::error::{Result, from_core, invalid_input};
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
@@ -44,17 +44,18 @@ fn ms(now: i64) -> Result<u64> {
 #[napi]
 impl Session {
     /// A session for the configuration resolved from `sources`; the resolution warnings come
-    /// out once each as `log` actions. `options.instance` is a host-made unique id (a UUID).
+    /// out once each as `log` actions. `options`: `{instance, shard?, receipts?, worker?}`
+    /// (docs/api.md `SessionOptions`).
     #[napi(
         catch_unwind,
         constructor,
-        ts_args_type = "sources: Sources, options: { instance: string }, now: number"
+        ts_args_type = "sources: Sources, options: SessionOptions, now: number"
     )]
     pub fn new(env: &Env, sources: Unknown<'_>, options: Unknown<'_>, now: i64) -> Result<Self> {
         let sources: Sources = from_js(env, "sources", sources)?;
-        let SessionOptionsInput { instance } = from_js(env, "options", options)?;
+        let options: SessionOptions = from_js(env, "options", options)?;
         let (config, warnings) = Config::resolve(&sources);
-        testrelay::Session::with_warnings(config, warnings, SessionOptions { instance }, ms(now)?)
+        testrelay::Session::with_warnings(config, warnings, options, ms(now)?)
             .map(|inner| Session { inner })
             .map_err(from_core)
     }

@@ -75,6 +75,20 @@ test('a failing attachment endpoint sends the results without their attachments'
   assert.deepEqual(readdirSync(fallback), [])
 })
 
+test('with uploadAttachments off, no attachment request reaches the server and the results still do', async () => {
+  await server.reset()
+  const { code, out } = await run({ ...testops(tempDir('fallback-')), QASE_TESTOPS_UPLOAD_ATTACHMENTS: 'false' })
+  assert.equal(code, 0, out)
+  assert.match(out, /attachments stay local: testops\.uploadAttachments is false/)
+  const state = await server.state()
+  assert.deepEqual(state.requests.filter((r) => r.endpoint === 'attachment'), [])
+  assert.deepEqual(state.attachments, [])
+  const [runState] = state.runs
+  assert.equal(runState.results.length, 2)
+  assert.ok(runState.results.every((r) => r.payload.attachments === undefined))
+  assert.ok(runState.completed)
+})
+
 test('report mode copies attachments into the report and lists them in the result', async () => {
   const report = tempDir('report-')
   const { code, out } = await run({ QASE_MODE: 'report', QASE_REPORT_CONNECTION_PATH: report })

@@ -8,12 +8,6 @@ use testrelay::session::Action;
 use testrelay::{Config, Sources};
 use testrelay::{Event, Session as Core, SessionOptions};
 
-/// Options the host gives about itself: `{instance}`.
-#[derive(serde::Deserialize)]
-struct Options {
-    instance: String,
-}
-
 /// A run session. After every `handle`/`add_results`, drain `poll(now)` until it answers
 /// `wait` or `finished`, performing every action and feeding back what happened.
 #[pyclass(module = "testrelay")]
@@ -27,10 +21,7 @@ impl Session {
     #[new]
     fn new(sources: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>, now_ms: u64) -> PyResult<Self> {
         let (config, warnings) = Config::resolve(&from_py::<Sources>(sources, "sources")?);
-        let options: Options = from_py(options, "options")?;
-        let options = SessionOptions {
-            instance: options.instance,
-        };
+        let options: SessionOptions = from_py(options, "options")?;
         Core::with_warnings(config, warnings, options, now_ms)
             .map(Session)
             .map_err(err)

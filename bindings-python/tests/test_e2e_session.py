@@ -115,6 +115,20 @@ def test_recorded_attachments_are_uploaded_and_referenced(server: FakeQase, tmp_
     validate_results(list(by_title.values()))
 
 
+def test_with_upload_attachments_off_no_attachment_reaches_the_server(server: FakeQase, tmp_path: Path) -> None:
+    (tmp_path / "test_attach.py").write_text(ATTACHING)
+    out = run_pytest(tmp_path, env=env_for(server, tmp_path, QASE_TESTOPS_UPLOAD_ATTACHMENTS="false"))
+    text = out.stdout + out.stderr
+    assert "INTERNALERROR" not in text
+    assert "attachments stay local: testops.uploadAttachments is false" in text
+    state = server.state()
+    assert [r for r in state["requests"] if r["endpoint"] == "attachment"] == []
+    assert state["attachments"] == []
+    run = created_run(server)
+    assert len(run["results"]) == 2 and run["completed"]
+    assert all("attachments" not in r["payload"] for r in run["results"])
+
+
 def test_report_mode_copies_recorded_attachments(tmp_path: Path) -> None:
     (tmp_path / "test_attach.py").write_text(ATTACHING)
     report = tmp_path / "report"

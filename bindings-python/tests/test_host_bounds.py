@@ -41,7 +41,8 @@ def test_complete_run_waits_longer_than_the_cores_own_upload_deadline(
     monkeypatch.chdir(tmp_path)  # no qase.config.json: the env alone
 
     class Recorder:
-        def __init__(self, src: dict[str, Any], log: Any, *, finish_timeout_s: float, instance: str) -> None:
+        def __init__(self, src: dict[str, Any], log: Any, *, finish_timeout_s: float, instance: str,
+                     options: dict[str, Any]) -> None:
             waited.append(finish_timeout_s)
             self._thread: Any = None
 

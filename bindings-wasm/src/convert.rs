@@ -5,8 +5,8 @@
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 use crate::error::{core_error, shape_error};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use testrelay::Warning;
 use wasm_bindgen::JsValue;
@@ -63,12 +63,6 @@ pub fn id_keys<V>(what: &str, map: BTreeMap<String, V>) -> Result<BTreeMap<u64, 
 /// A host time in milliseconds (a JS number) as the core's `u64`.
 pub fn millis(now: f64) -> Result<u64, JsValue> {
     from_js("now", JsValue::from_f64(now))
-}
-
-/// `{instance}`: the session options a host passes.
-#[derive(Deserialize)]
-pub struct SessionOptionsInput {
-    pub instance: String,
 }
 
 /// `{ids, title, warnings}` of `caseIds`.

@@ -2,7 +2,7 @@
 //! `poll(now)` until `wait` or `finished` (see docs/api.md for the loop).
 
 use crate::JsResult;
-use crate::convert::{SessionOptionsInput, from_js, millis, to_js};
+use crate::convert::{from_js, millis, to_js};
 use crate::error::core_error;
 use testrelay::{Config, Event, SessionOptions, Sources, TestResult};
 use wasm_bindgen::prelude::*;
@@ -20,20 +20,15 @@ impl Session {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Sources")] sources: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ instance: string }")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SessionOptions")] options: JsValue,
         now: f64,
     ) -> Result<Session, JsValue> {
         let sources: Sources = from_js("sources", sources)?;
-        let SessionOptionsInput { instance } = from_js("options", options)?;
+        let options: SessionOptions = from_js("options", options)?;
         let (config, warnings) = Config::resolve(&sources);
-        testrelay::Session::with_warnings(
-            config,
-            warnings,
-            SessionOptions { instance },
-            millis(now)?,
-        )
-        .map(|inner| Session { inner })
-        .map_err(core_error)
+        testrelay::Session::with_warnings(config, warnings, options, millis(now)?)
+            .map(|inner| Session { inner })
+            .map_err(core_error)
     }
 
     /// Feeds one fact (`{event: "http_response", …}`).

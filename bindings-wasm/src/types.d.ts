@@ -78,3 +78,4 @@ export interface Sources {
 /** The resolved configuration (camelCase keys as in `qase.config.json`; the token is `***`). */
 export interface ConfigResolved { config: Record<string, unknown>; warnings: Warning[] }
 export interface JobFacts { env_job?: string | null; shard?: { current: number; total: number } | null; runner: string; instance: string }
+export interface SessionOptions { instance: string; shard?: { current: number; total: number } | null; receipts?: boolean; worker?: boolean }

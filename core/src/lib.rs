@@ -33,7 +33,7 @@
 //!     },
 //!     ..Config::default()
 //! };
-//! let options = SessionOptions { instance: "host-1".into() };
+//! let options = SessionOptions::new("host-1");
 //! let mut session = Session::new(config, options, 0).unwrap();
 //! let mut now = 0;
 //! let mut events = vec![

@@ -392,11 +392,53 @@ fn the_end_waits_for_uploads_only_until_the_deadline() {
 }
 
 #[test]
-fn a_joined_run_is_checked_and_left_open_unless_told_to_complete() {
-    for told in [false, true] {
+fn a_joined_run_is_completed_by_a_single_job_and_left_to_the_complete_run_step_otherwise() {
+    // (job, told to complete) → the summary's end, or None when the run is completed.
+    let jobs: [(SessionOptions, bool, Option<&str>); 5] = [
+        (options(), false, None),
+        (
+            SessionOptions {
+                shard: Some(host::Shard {
+                    current: 2,
+                    total: 3,
+                }),
+                ..options()
+            },
+            false,
+            Some("run left open (one shard of several: the complete-run step completes the run)"),
+        ),
+        (
+            SessionOptions {
+                receipts: true,
+                ..options()
+            },
+            false,
+            Some(
+                "run left open (the job's receipt goes to the complete-run step, which completes the run)",
+            ),
+        ),
+        (
+            SessionOptions {
+                worker: true,
+                ..options()
+            },
+            false,
+            Some("run left open (a worker: the run is completed by its controller)"),
+        ),
+        // The complete-run step itself: told to, it completes a joined run.
+        (
+            SessionOptions {
+                receipts: true,
+                ..options()
+            },
+            true,
+            None,
+        ),
+    ];
+    for (job, told, left_open) in jobs {
         let mut config = testops_config();
         config.testops.run_id = Some(55);
-        let mut s = Session::new(config, options(), T0).unwrap();
+        let mut s = Session::new(config, job, T0).unwrap();
         assert_eq!(
             render_all(&drain(&mut s, T0)),
             ["check_run #1 GET /v1/run/DEMO/55", "wait 1795320411000"]
@@ -423,21 +465,24 @@ fn a_joined_run_is_checked_and_left_open_unless_told_to_complete() {
         s.handle_http_response(T0, 2, 200, "{}".into(), None)
             .unwrap();
         let end = drain(&mut s, T0);
-        if told {
-            assert_eq!(
-                render_all(&end)[0],
-                "complete_run #3 POST /v1/run/DEMO/55/complete"
-            );
-            s.handle_http_response(T0, 3, 200, "{}".into(), None)
-                .unwrap();
-            assert!(receipt(&drain(&mut s, T0)).completed);
-        } else {
-            let r = receipt(&end);
-            assert_eq!((r.run_created, r.completed), (false, false));
-            assert_eq!(
-                r.summary,
-                "testrelay: 1 results delivered to run 55; run left open"
-            );
+        match left_open {
+            None => {
+                assert_eq!(
+                    render_all(&end)[0],
+                    "complete_run #3 POST /v1/run/DEMO/55/complete"
+                );
+                s.handle_http_response(T0, 3, 200, "{}".into(), None)
+                    .unwrap();
+                assert!(receipt(&drain(&mut s, T0)).completed);
+            }
+            Some(why) => {
+                let r = receipt(&end);
+                assert_eq!((r.run_created, r.completed), (false, false));
+                assert_eq!(
+                    r.summary,
+                    format!("testrelay: 1 results delivered to run 55; {why}")
+                );
+            }
         }
     }
 }
@@ -544,9 +589,7 @@ fn misuse_is_an_error_and_changes_nothing() {
         "complete_run #2 POST /v1/run/DEMO/3/complete"
     );
 
-    let bad = SessionOptions {
-        instance: " ".into(),
-    };
+    let bad = SessionOptions::new(" ");
     assert_eq!(
         Session::new(testops_config(), bad, T0).unwrap_err().code(),
         ErrorCode::InvalidInput

@@ -62,8 +62,11 @@ class Host:
     """Runs one session on a background thread. ``log`` receives ``(level, message)``."""
 
     def __init__(self, sources: dict[str, Any], log: Callable[[str, str], None], *, finish_timeout_s: float,
-                 instance: Optional[str] = None, pool: Any = None):
-        self._session = _native.Session(sources, {"instance": instance or uuid.uuid4().hex}, now_ms())
+                 instance: Optional[str] = None, pool: Any = None, options: Optional[dict[str, Any]] = None):
+        # ``options``: docs/api.md ``SessionOptions`` beside the instance (shard, receipts,
+        # worker): the facts the core decides from which run this job completes.
+        self._session = _native.Session(sources, {**(options or {}), "instance": instance or uuid.uuid4().hex},
+                                        now_ms())
         # How long :meth:`finish` waits: longer than the session's own upload deadline, after
         # which the session saves what is undelivered and finishes by itself.
         self.finish_timeout_s = finish_timeout_s

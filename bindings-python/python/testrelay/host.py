@@ -66,33 +66,45 @@ class ReporterSession:
     ``runner`` names the runner in the job's name; ``shard`` is ``{"current": i, "total":
     n}`` for one shard of a split run; ``log`` receives ``(level, message)`` (default:
     :func:`print_line`); ``sources`` replaces ``options``/``dirs``/``env``/``cli`` when the
-    host collected them itself. With reporting off (``mode: off``) nothing is sent or written and
+    host collected them itself; ``worker``: a worker whose controller completes the run. With reporting off (``mode: off``) nothing is sent or written and
     :meth:`end` still gives a receipt. A configuration the core cannot start a session for is
     logged as an error and the session reports nothing — it never raises into the runner."""
 
     def __init__(self, options: Optional[Mapping[str, Any]] = None, *, dirs: Optional[Iterable[Any]] = None,
                  env: Optional[Mapping[str, str]] = None, cli: Optional[Mapping[str, Any]] = None,
                  runner: str = "", shard: Optional[Mapping[str, int]] = None, log: Optional[Log] = None,
-                 sources: Optional[dict[str, Any]] = None, receipts: bool = True):
+                 sources: Optional[dict[str, Any]] = None, receipts: bool = True, worker: bool = False):
         environ = os.environ if env is None else env
         self.log: Log = log or print_line
         self.instance = uuid.uuid4().hex
-        self.job: str = _native.job_name({"env_job": environ.get("TESTRELAY_JOB"), "shard": dict(shard) if shard else None,
-                                          "runner": runner, "instance": self.instance})
+        self.job: str = ""
         # ``receipts=False``: a session that is no job of the run (the complete-run step).
         self._receipts_dir = (environ.get("TESTRELAY_RECEIPTS_DIR") or None) if receipts else None
-        self.sources = sources if sources is not None else collect_sources(options, dirs, environ, cli)
         self.host: Optional[Host] = None
+        self.config: dict[str, Any] = {"mode": "off"}
         self.receipt: Optional[dict[str, Any]] = None
         self._ended = False
+        self.sources: dict[str, Any] = sources or {}
         try:
-            config = _native.resolve_config(self.sources)["config"]
-            self.config = config
-            self.host = Host(self.sources, self.log, finish_timeout_s=finish_bound_s(config), instance=self.instance)
+            self.job = _native.job_name({"env_job": environ.get("TESTRELAY_JOB"), "shard": dict(shard) if shard else None,
+                                         "runner": runner, "instance": self.instance})
+            if sources is None:
+                self.sources = collect_sources(options, dirs, environ, cli)
+            self.config = _native.resolve_config(self.sources)["config"]
+            # Facts the core decides from which run this job completes (SPEC §5).
+            job = {"shard": dict(shard) if shard else None, "receipts": self._receipts_dir is not None,
+                   "worker": worker}
+            self.host = Host(self.sources, self.log, finish_timeout_s=finish_bound_s(self.config), instance=self.instance,
+                             options=job)
         except _native.TestrelayError as e:
             self.log("error", f"testrelay: reporting disabled: {e} ({e.code})")
         except (Exception, _native.PanicException) as e:  # a reporter must never abort the test run
             self.log("error", f"testrelay: reporting disabled: {type(e).__name__}: {e}")
+
+    @property
+    def mode(self) -> str:
+        """The resolved mode (``testops``, ``report``, ``off``; ``off`` when reporting could not start)."""
+        return str(self.config["mode"]) if self.host is not None else "off"
 
     @property
     def run_id(self) -> Optional[int]:

@@ -151,9 +151,10 @@ class Lines:
 
 def start_host(config: pytest.Config, src: dict[str, Any], lines: Lines) -> Optional[ReporterSession]:
     """A reporting session (the host kit's), or None when reporting is off or cannot start
-    (said, never an error that would abort pytest)."""
-    session = ReporterSession(sources=src, runner="pytest", log=lines)
-    if session.host is None or session.config["mode"] == "off":
+    (said, never an error that would abort pytest). An xdist worker's session never
+    completes the run: its controller does."""
+    session = ReporterSession(sources=src, runner="pytest", log=lines, worker=hasattr(config, "workerinput"))
+    if session.mode == "off":
         return None
     return session
 

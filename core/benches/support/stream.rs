@@ -17,9 +17,7 @@ pub fn session(instance: &str) -> Session {
         },
         ..Config::default()
     };
-    let options = SessionOptions {
-        instance: instance.into(),
-    };
+    let options = SessionOptions::new(instance);
     Session::new(config, options, 0).expect("a valid configuration")
 }
 

@@ -90,9 +90,7 @@ pub(crate) fn plan_session(mut config: Config, results: Vec<TestResult>) -> Sess
         ..config.testops
     };
     let complete = config.testops.run_complete;
-    let options = SessionOptions {
-        instance: "preview".to_owned(),
-    };
+    let options = SessionOptions::new("preview".to_owned());
     let mut session = Session::new(config, options, now).unwrap_or_else(refused);
     let mut host = Host::default();
     // As a reporter: the run opens at start, tests finish, then the runner ends.
@@ -108,8 +106,6 @@ pub(crate) fn plan_session(mut config: Config, results: Vec<TestResult>) -> Sess
             "completion is off (testops.run.complete: false)"
         } else if receipt.in_fallback + receipt.lost > 0 {
             "not every result was acknowledged"
-        } else if !receipt.run_created {
-            "the run was configured (testops.run.id), not created by this session: a session completes only a run it created, unless told to (complete_run_requested)"
         } else {
             "the session did not complete it"
         }
@@ -359,12 +355,12 @@ mod tests {
         assert_eq!(plan["receipt"]["completed"], false);
         assert_eq!(
             plan["receipt"]["summary"],
-            "testrelay: 1 results delivered to run 1; run left open"
+            "testrelay: 1 results delivered to run 1; run left open (testops.run.complete is false)"
         );
     }
 
     #[test]
-    fn a_configured_run_is_checked_reused_and_left_open() {
+    fn a_configured_run_is_checked_reused_and_completed() {
         let settings = PreviewSettings {
             run_id: Some(77),
             ..settings()
@@ -376,7 +372,9 @@ mod tests {
         assert_eq!(plan["steps"][0]["action"], "check_run");
         assert_eq!(plan["steps"][0]["path"], "/v1/run/DEMO/77");
         assert_eq!(plan["steps"][1]["path"], "/v2/DEMO/run/77/results");
-        assert_eq!(plan["steps"].as_array().unwrap().len(), 2);
+        // A single job given a run by id completes it (SPEC §5).
+        assert_eq!(plan["steps"][2]["path"], "/v1/run/DEMO/77/complete");
+        assert_eq!(plan["steps"].as_array().unwrap().len(), 3);
         assert_eq!(plan["log"][0]["message"], "reporting to run 77");
         assert!(
             plan["log"][1]["message"]
@@ -384,13 +382,9 @@ mod tests {
                 .unwrap()
                 .ends_with("/run/DEMO/dashboard/77?source=logs&search=DEMO-6")
         );
-        assert!(
-            plan["left_open"]
-                .as_str()
-                .unwrap()
-                .starts_with("the run was configured")
-        );
+        assert_eq!(plan["left_open"], Value::Null);
         assert_eq!(plan["receipt"]["run_created"], false);
+        assert_eq!(plan["receipt"]["completed"], true);
     }
 
     #[test]

@@ -25,8 +25,10 @@
 //!   503, 504 retry with capped exponential backoff; 413 splits the batch in two; any other
 //!   status, or the retry budget spent, sends those results to the fallback report.
 //! - End (`all_tests_done`): flush, wait for uploads until `now + upload_deadline_ms`, then
-//!   complete the run only if completion is enabled, every result was acknowledged, and this
-//!   session created the run or was told to complete it (`complete_run_requested`).
+//!   complete the run only if completion is enabled, every result was acknowledged, the run
+//!   was not interrupted, and this job is the one that completes it: it created the run or was
+//!   given it by id, and is no shard of several, hands no receipt on and is no worker — or it
+//!   was told to (`complete_run_requested`, the `complete-run` step).
 //!   Anything not delivered by the deadline is saved to the fallback. A `finished` action
 //!   with the [`Receipt`] ends every session.
 //!
@@ -39,7 +41,7 @@
 //! use testrelay::{Config, TestResult};
 //!
 //! let config = Config::default(); // report mode: results go to the local report
-//! let options = SessionOptions { instance: "worker-1".into() };
+//! let options = SessionOptions::new("worker-1");
 //! let mut session = Session::new(config, options, 1_000).unwrap();
 //! session.add_results(1_010, vec![TestResult { title: "works".into(), ..Default::default() }]).unwrap();
 //! session.handle(1_020, Event::AllTestsDone {}).unwrap();
@@ -93,12 +95,45 @@ use report::Summary;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::VecDeque;
 
-/// What the host tells the session about itself.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the host tells the session about itself: facts, from which the session decides which
+/// run it completes (SPEC §5).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 pub struct SessionOptions {
     /// A unique id of this host process (e.g. a UUID the host made). Idempotency ids are
     /// derived from it, so shards and workers sharing a run MUST pass different values.
     pub instance: String,
+    /// The runner's shard, when the run is split (`--shard i/N`).
+    pub shard: Option<crate::host::Shard>,
+    /// True when the host writes the job's receipt for the `complete-run` step
+    /// (`$TESTRELAY_RECEIPTS_DIR` is set).
+    pub receipts: bool,
+    /// True for a worker of a runner whose controller completes the run (pytest-xdist).
+    pub worker: bool,
+}
+
+impl SessionOptions {
+    /// The options of a host process with nothing to say but its id.
+    pub fn new(instance: impl Into<String>) -> SessionOptions {
+        SessionOptions {
+            instance: instance.into(),
+            ..SessionOptions::default()
+        }
+    }
+
+    /// Why this job leaves the completion to another step, if it does: one shard of several,
+    /// a job that hands its receipt on, or a worker.
+    fn completed_elsewhere(&self) -> Option<&'static str> {
+        if self.shard.is_some_and(|s| s.total > 1) {
+            Some("one shard of several: the complete-run step completes the run")
+        } else if self.receipts {
+            Some("the job's receipt goes to the complete-run step, which completes the run")
+        } else if self.worker {
+            Some("a worker: the run is completed by its controller")
+        } else {
+            None
+        }
+    }
 }
 
 /// Where the session is in its lifecycle.
@@ -228,6 +263,8 @@ pub struct Session {
     phase: Phase,
     sink: Sink,
     started_at: u64,
+    /// Why this job leaves the run's completion to another step, when it does.
+    completed_elsewhere: Option<&'static str>,
     /// The latest `now` a call passed in: when a request goes out.
     now: u64,
     deadline: Option<u64>,
@@ -308,6 +345,7 @@ impl Session {
             phase: Phase::Off,
             sink: Sink::Report,
             started_at: now,
+            completed_elsewhere: options.completed_elsewhere(),
             now,
             deadline: None,
             interrupted: false,

@@ -31,6 +31,13 @@ impl Session {
             }
             Mode::Testops => {
                 self.phase = Phase::Opening;
+                if !self.config.testops.upload_attachments {
+                    self.log(
+                        LogLevel::Info,
+                        "attachments stay local: testops.uploadAttachments is false, so none is read or sent"
+                            .to_owned(),
+                    );
+                }
                 if self.config.fallback == Mode::Off {
                     self.log(
                         LogLevel::Info,
@@ -74,8 +81,11 @@ impl Session {
         let mut scratch = std::mem::take(&mut self.scratch);
         self.prepare(&result, &mut scratch);
         let attachments = scratch.prepared.first().map(|p| p.attachments.clone());
+        // With `testops.uploadAttachments` off nothing is uploaded: the result goes without its
+        // attachments (a local copy, fallback or report, still keeps them).
         if let Some(attachments) = attachments.filter(|a| !a.is_empty())
             && matches!(self.phase, Phase::Opening | Phase::Open)
+            && self.config.testops.upload_attachments
         {
             let prepared: Vec<Prepared> = scratch.prepared.drain(..).collect();
             self.hold(prepared, &attachments);
@@ -687,14 +697,31 @@ impl Session {
         self.create_run(&ids);
     }
 
+    /// SPEC §5: a job completes the run it created or was given by id, unless another step
+    /// does (one shard of several, a receipt handed on, a worker), and only when everything
+    /// arrived, completion is on and the run was not interrupted. `complete_run_requested`
+    /// (the complete-run step itself) completes a joined run whatever the job is.
     fn should_complete(&self) -> bool {
         let r = &self.receipt;
         !self.interrupted
             && self.config.testops.run_complete
-            && (self.run_created || self.complete_requested)
+            && (self.complete_requested || self.completed_elsewhere.is_none())
             && r.in_fallback == 0
             && r.lost == 0
             && self.local.is_empty()
+    }
+
+    /// Why a run all of whose results arrived was left open.
+    fn left_open_because(&self) -> Option<&'static str> {
+        if self.interrupted {
+            Some("the test run was interrupted")
+        } else if !self.config.testops.run_complete {
+            Some("testops.run.complete is false")
+        } else if self.complete_requested {
+            None
+        } else {
+            self.completed_elsewhere
+        }
     }
 
     fn run_opened(&mut self, run_id: u64, created: bool) {
@@ -798,6 +825,7 @@ impl Session {
     }
 
     fn finish(&mut self, _now: u64) {
+        let left_open_because = self.left_open_because();
         let r = &mut self.receipt;
         let dir = &self.config.report_path;
         let undelivered = r.in_fallback + r.lost;
@@ -829,12 +857,10 @@ impl Session {
                 format!(
                     "testrelay: {} results delivered to {run}; {}",
                     r.acknowledged,
-                    if r.completed {
-                        "run completed"
-                    } else if self.interrupted {
-                        "run left open (the test run was interrupted)"
-                    } else {
-                        "run left open"
+                    match (r.completed, left_open_because) {
+                        (true, _) => "run completed".to_owned(),
+                        (false, Some(why)) => format!("run left open ({why})"),
+                        (false, None) => "run left open".to_owned(),
                     }
                 ),
             ),

@@ -22,9 +22,7 @@ pub fn testops_config() -> Config {
 }
 
 pub fn options() -> SessionOptions {
-    SessionOptions {
-        instance: "worker-1".into(),
-    }
+    SessionOptions::new("worker-1")
 }
 
 pub fn passed(title: &str) -> TestResult {

@@ -54,9 +54,7 @@ fn test_result(i: usize) -> TestResult {
 /// before the next poll; waits jump virtual time; local files are acknowledged unwritten.
 fn run_session(config: Config, instance: &str, results: usize) -> Receipt {
     let agent = common::agent(10);
-    let options = SessionOptions {
-        instance: instance.into(),
-    };
+    let options = SessionOptions::new(instance);
     let mut now = 1_795_320_400_000;
     let mut session = Session::new(config, options, now).expect("a valid session");
     let results = (0..results).map(test_result).collect();
