@@ -522,7 +522,8 @@ fn report_mode_writes_the_qase_report_layout() {
     assert_eq!(run["environment"], "staging");
     assert_eq!(
         run["execution"],
-        json!({"start_time": T0, "end_time": T0 + 100, "duration": 100, "cumulative_duration": 36})
+        // Seconds, as the result files and the official reports give them; durations in ms.
+        json!({"start_time": 1_795_320_406.0, "end_time": 1_795_320_406.1, "duration": 100, "cumulative_duration": 36})
     );
     assert_eq!(
         run["stats"],

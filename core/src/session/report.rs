@@ -76,10 +76,12 @@ struct RunFile<'a> {
     host_data: HostData,
 }
 
+/// Times as the result files and the official reports give them: start and end in seconds
+/// (a millisecond fraction), durations in milliseconds.
 #[derive(Serialize)]
 struct Execution {
-    start_time: u64,
-    end_time: u64,
+    start_time: f64,
+    end_time: f64,
     duration: u64,
     cumulative_duration: u64,
 }
@@ -128,8 +130,8 @@ pub(crate) fn run_file(
     let run = RunFile {
         title: "Test run",
         execution: Execution {
-            start_time: started,
-            end_time: ended,
+            start_time: started as f64 / 1000.0,
+            end_time: ended as f64 / 1000.0,
             duration: ended.saturating_sub(started),
             cumulative_duration: results.iter().map(|r| r.duration).sum(),
         },
