@@ -33,7 +33,8 @@ function toTestResult(test, result, rootDir) {
   }
 }
 
-const annotation = (a) => ({ type: a.type, description: a.description })
+/** Playwright does not check what a test pushes: a value that is not text is sent as `String()` writes it. */
+const annotation = (a) => ({ type: String(a.type), description: a.description == null ? null : String(a.description) })
 
 const error = (e) => ({ message: e.message, stack: e.stack, value: e.value })
 

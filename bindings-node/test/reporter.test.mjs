@@ -52,6 +52,12 @@ test('case ids from QaseID annotations; invalid pieces are reported, not sent', 
   assert.equal(read(fakeTest(), fakeResult()).testops_ids, null)
 })
 
+test('an annotation whose description is no text still names its case ids (Playwright does not check what a test pushes)', () => {
+  const r = read(fakeTest({ annotations: [{ type: 'QaseID', description: 14 }, { type: 'QaseID' }] }), fakeResult())
+  assert.deepEqual(r.testops_ids, [14])
+  assert.deepEqual(said(r), [])
+})
+
 const metadata = (message) => ({ name: 'qase-metadata.json', contentType: 'application/qase.metadata+json', body: Buffer.from(typeof message === 'string' ? message : JSON.stringify(message)) })
 
 // A parameter named `__proto__` stays a parameter in the core (its unit tests); a JS object made

@@ -8,7 +8,6 @@ mod pytest;
 
 pub use playwright::{
     PlaywrightAnnotation, PlaywrightAttachment, PlaywrightError, PlaywrightFacts, PlaywrightStep,
-    PlaywrightStepError,
 };
 pub use pytest::PytestPhase;
 

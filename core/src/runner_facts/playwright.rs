@@ -26,8 +26,8 @@ use crate::result::{ErrorInfo, Framework, Outcome, Phase, TestResult};
 use crate::status::Status;
 use crate::warning::{Warning, WarningCode};
 use indexmap::IndexMap;
-use metadata::{Js, Metadata, js_order};
-use serde::{Deserialize, Deserializer, Serialize};
+use metadata::{Metadata, js_order};
+use serde::{Deserialize, Serialize};
 
 /// What a Playwright reporter reads off one finished test, as Playwright gives it: nothing
 /// here is decided by the host. Bodies of attachments cross base64-encoded, and only for
@@ -64,15 +64,15 @@ pub struct PlaywrightFacts {
     pub attachments: Vec<PlaywrightAttachment>,
 }
 
-/// One of `test.annotations`.
+/// One of `test.annotations` (hosts send a value that is not a string as JavaScript's
+/// `String()` writes it: Playwright does not check what a test pushes).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PlaywrightAnnotation {
-    /// `type`, e.g. `QaseID` (any JSON value is read as JavaScript's `String()` reads it).
-    #[serde(rename = "type", deserialize_with = "text")]
+    /// `type`, e.g. `QaseID`.
+    #[serde(rename = "type")]
     pub kind: String,
     /// `description`, e.g. `12,13`.
-    #[serde(deserialize_with = "optional_text")]
     pub description: Option<String>,
 }
 
@@ -99,22 +99,14 @@ pub struct PlaywrightStep {
     pub title: String,
     /// `category`: `test.step`, `hook`, `expect`, `fixture`, `pw:api`, ….
     pub category: String,
-    /// `error`, when the step failed.
-    pub error: Option<PlaywrightStepError>,
+    /// `error`, when the step failed (its `message` is read).
+    pub error: Option<PlaywrightError>,
     /// `startTime`, in milliseconds since the Unix epoch.
     pub start_time: Option<f64>,
     /// `duration`, in milliseconds.
     pub duration: Option<f64>,
     /// `steps`.
     pub steps: Vec<PlaywrightStep>,
-}
-
-/// A failed step's error.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PlaywrightStepError {
-    /// `message`, colours and all.
-    pub message: Option<String>,
 }
 
 /// One of `result.attachments`.
@@ -129,20 +121,6 @@ pub struct PlaywrightAttachment {
     pub path: Option<String>,
     /// `body`, base64-encoded, for an attachment that is not a file.
     pub body: Option<String>,
-}
-
-/// `String(value)` of any JSON value (`null` is empty).
-fn text<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
-    Ok(optional_text(de)?.unwrap_or_default())
-}
-
-/// `String(value)` of any JSON value but `null`.
-fn optional_text<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
-    Ok(match Js::deserialize(de)? {
-        Js::Null => None,
-        Js::String(s) => Some(s),
-        other => Some(other.text()),
-    })
 }
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -564,22 +542,5 @@ mod tests {
         };
         assert_eq!(*ignore, "1 result(s) not reported: qase.ignore()");
         assert!(summary.contains("2 results delivered"), "{summary}");
-    }
-
-    #[test]
-    fn annotations_of_any_json_value_are_read_as_javascript_strings() {
-        let facts: PlaywrightFacts = serde_json::from_str(
-            r#"{"annotations": [{"type": "QaseID", "description": 12}, {"type": "issue", "description": [1, null, 2]}, {"type": null}]}"#,
-        )
-        .unwrap();
-        let texts: Vec<_> = facts
-            .annotations
-            .iter()
-            .map(|a| (a.kind.as_str(), a.description.as_deref()))
-            .collect();
-        assert_eq!(
-            texts,
-            [("QaseID", Some("12")), ("issue", Some("1,,2")), ("", None)]
-        );
     }
 }

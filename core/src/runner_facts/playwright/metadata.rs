@@ -84,13 +84,7 @@ impl<'de> Deserialize<'de> for Js {
 }
 
 impl Js {
-    /// JavaScript's `String(value)`.
-    pub(super) fn text(&self) -> String {
-        let mut out = String::new();
-        self.write_text(&mut out);
-        out
-    }
-
+    /// JavaScript's `String(value)`, written to `out`.
     fn write_text(&self, out: &mut String) {
         match self {
             Js::Null => out.push_str("null"),
@@ -265,6 +259,13 @@ mod tests {
         serde_json::from_str(text).unwrap()
     }
 
+    /// `String(value)` of the JSON `text`.
+    fn string(text: &str) -> String {
+        let mut out = String::new();
+        js(text).write_text(&mut out);
+        out
+    }
+
     #[test]
     fn numbers_read_as_javascript_writes_them() {
         let texts: Vec<String> = [
@@ -279,7 +280,7 @@ mod tests {
             "123456789012",
         ]
         .iter()
-        .map(|t| js(t).text())
+        .map(|t| string(t))
         .collect();
         assert_eq!(
             texts,
@@ -300,7 +301,7 @@ mod tests {
     #[test]
     fn lists_join_as_javascript_joins_them() {
         assert_eq!(
-            js(r#"[1, "2,3", null, [4, [5]], true, {"a": 1}]"#).text(),
+            string(r#"[1, "2,3", null, [4, [5]], true, {"a": 1}]"#),
             "1,2,3,,4,5,true,[object Object]"
         );
     }
