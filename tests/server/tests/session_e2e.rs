@@ -53,8 +53,12 @@ fn test_result(i: usize) -> TestResult {
 /// Runs one session to its receipt: every request action is sent at once and answered
 /// before the next poll; waits jump virtual time; local files are acknowledged unwritten.
 fn run_session(config: Config, instance: &str, results: usize) -> Receipt {
+    run_job(config, SessionOptions::new(instance), results)
+}
+
+/// One job of a run, as its host describes itself (a shard, a worker, …).
+fn run_job(config: Config, options: SessionOptions, results: usize) -> Receipt {
     let agent = common::agent(10);
-    let options = SessionOptions::new(instance);
     let mut now = 1_795_320_400_000;
     let mut session = Session::new(config, options, now).expect("a valid session");
     let results = (0..results).map(test_result).collect();
@@ -181,8 +185,13 @@ fn shards_report_into_one_named_run_and_leave_it_open() {
         Some(json!({"project": "DEMO", "run": {"title": "CI"}})),
     );
     let run = created.body["id"].as_u64().unwrap();
-    for shard in ["shard-1", "shard-2", "shard-3"] {
-        let receipt = run_session(config(&server, Some(run), 5), shard, 10);
+    for current in 1..=3 {
+        // Each a shard of three: the complete-run step completes the run, not a shard.
+        let job = SessionOptions {
+            shard: Some(testrelay::host::Shard { current, total: 3 }),
+            ..SessionOptions::new(format!("shard-{current}"))
+        };
+        let receipt = run_job(config(&server, Some(run), 5), job, 10);
         assert_eq!((receipt.run_id, receipt.acknowledged), (Some(run), 10));
         assert!(!receipt.run_created && !receipt.completed, "{receipt:?}");
     }
