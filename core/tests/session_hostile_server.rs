@@ -320,3 +320,17 @@ fn an_interrupted_run_is_left_open() {
         "testrelay: 2 results delivered to run 7; run left open (the test run was interrupted)"
     );
 }
+
+#[test]
+fn a_host_that_aborts_at_the_deadline_gets_the_sessions_own_outcome() {
+    // The host's abort and the session's timer fall on the same millisecond: whichever the
+    // session hears first, the run fails for the start bound, said the same way.
+    let mut s = Session::new(testops_config(), options(), T0).unwrap();
+    drain(&mut s, T0);
+    s.handle_http_failed(T0 + 5_000, 1, "TimeoutError".into())
+        .unwrap();
+    assert_eq!(
+        render_all(&drain(&mut s, T0 + 5_000))[0],
+        "log error: could not open the test run (no answer within 5 s of the start (testops.startTimeoutMs)); results are saved to build/qase-report"
+    );
+}

@@ -192,6 +192,17 @@ impl Session {
                     message,
                 },
             ) => {
+                // A host that aborted the request at the deadline the session set: the
+                // session's own timers speak for it, so the outcome is the same whichever of
+                // the two comes first.
+                if self
+                    .in_flight
+                    .get(request_id)
+                    .is_some_and(|p| p.expires <= now)
+                {
+                    self.run_timers(now);
+                    return Ok(());
+                }
                 let pending = self.take_request(request_id)?;
                 let answer = retry::classify(None, None);
                 self.on_reply(
@@ -440,13 +451,7 @@ impl Session {
         if self.phase == Phase::Finished {
             return;
         }
-        if self.deadline.is_some_and(|d| now >= d) && self.phase != Phase::Finishing {
-            self.abandon_all(now);
-        }
-        if self.phase == Phase::Opening && now >= self.start_deadline() {
-            self.abandon_opening(now);
-        }
-        self.expire_requests(now);
+        self.run_timers(now);
         let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.scheduled)
             .into_iter()
             .partition(|(at, _)| *at <= now);
@@ -487,6 +492,17 @@ impl Session {
             Phase::Finishing if self.files.is_empty() => self.finish(now),
             _ => {}
         }
+    }
+
+    /// The deadlines that have passed: the end's, the start bound, each request's own.
+    fn run_timers(&mut self, now: u64) {
+        if self.deadline.is_some_and(|d| now >= d) && self.phase != Phase::Finishing {
+            self.abandon_all(now);
+        }
+        if self.phase == Phase::Opening && now >= self.start_deadline() {
+            self.abandon_opening(now);
+        }
+        self.expire_requests(now);
     }
 
     /// Requests whose answer did not come within their timeout: given up (a late answer is
