@@ -52,7 +52,7 @@ wheels() { # <target> <maturin compatibility>
 # does not know; maturin's own audit tags it, and the readelf checks stand for the rest.
 auditwheel_says() { # <wheel> <tag>
   auditwheel show "$1" | tee "$out/auditwheel.txt"
-  tr -s ' \n' ' ' <"$out/auditwheel.txt" | grep -q "consistent with the following platform tag: \"$2\"" ||
+  grep -qF "consistent with the following platform tag: \"$2\"" <<<"$(tr -s ' \n' ' ' <"$out/auditwheel.txt")" ||
     { echo "auditwheel does not find $(basename "$1") consistent with $2" >&2; return 1; }
 }
 wheels x86_64-unknown-linux-gnu manylinux2014
