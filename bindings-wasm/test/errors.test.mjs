@@ -11,7 +11,7 @@ const throwsCode = (fn, code) =>
 
 test('a value of the wrong shape is INVALID_INPUT', () => {
   throwsCode(() => tr.classify('not an outcome', null), 'INVALID_INPUT');
-  throwsCode(() => tr.planBatches(-1, 10), 'INVALID_INPUT');
+  throwsCode(() => tr.planBatches('ten', 10), 'INVALID_INPUT');
   throwsCode(() => tr.pipeline({ statuses: ['nope'] }), 'INVALID_INPUT');
   throwsCode(() => tr.failureLinks({ app: 'a' }), 'INVALID_INPUT');
 });
