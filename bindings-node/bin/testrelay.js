@@ -50,8 +50,10 @@ function readReceipts(dir) {
 
 async function completeRun(cli, receiptsDir, expectedJobs) {
   const sources = collectSources(null, { cli })
-  // The core decides: a run id, and (with receipts) whether every job delivered everything.
-  const plan = completeRunPlan({ sources, receipts: receiptsDir ? readReceipts(receiptsDir) : null, expected_jobs: expectedJobs })
+  // The core decides: a run id (asked first: without one, the receipts are not read), and with
+  // receipts whether every job delivered everything.
+  let plan = completeRunPlan({ sources, receipts: null, expected_jobs: expectedJobs })
+  if (plan.proceed && receiptsDir) plan = completeRunPlan({ sources, receipts: readReceipts(receiptsDir), expected_jobs: expectedJobs })
   for (const line of plan.lines) (plan.exit_code === 2 ? console.error : console.log)(line)
   if (plan.exit_code === 2) console.error(USAGE)
   if (!plan.proceed) return plan.exit_code

@@ -48,8 +48,11 @@ def complete_run(run_id: Optional[int], receipts: Optional[str], expected_jobs: 
     and, when it says so, a core session joined to the run completes it."""
     cli = {"testops": {"run": {"id": run_id}}} if run_id is not None else None
     src = collect_sources(None, None, os.environ, cli)
-    plan = _native.complete_run_plan({"sources": src, "receipts": read_receipts(receipts) if receipts else None,
-                                      "expected_jobs": expected_jobs})
+    # A run id is asked first: without one, the receipts are not read.
+    plan = _native.complete_run_plan({"sources": src, "receipts": None, "expected_jobs": expected_jobs})
+    if plan["proceed"] and receipts:
+        plan = _native.complete_run_plan({"sources": src, "receipts": read_receipts(receipts),
+                                          "expected_jobs": expected_jobs})
     for line in plan["lines"]:
         _say(line)
     if not plan["proceed"]:
