@@ -83,7 +83,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut s) = Session::new(
         config,
         SessionOptions {
-            instance: "fuzz".into(),
+            // Whether another step completes the run: the fuzzer picks the job kind too.
+            receipts: f.byte() % 2 == 1,
+            worker: f.byte() % 3 == 1,
+            ..SessionOptions::new("fuzz")
         },
         now,
     ) else {
