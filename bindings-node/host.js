@@ -55,7 +55,11 @@ class ReporterSession {
       this.session = null
       this.host = null
       this.mode = 'off'
-      const line = `testrelay: reporting disabled: ${error?.message ?? error}${error?.code ? ` [${error.code}]` : ''}`
+      // The causes too: a native binding that failed to load names the missing platform
+      // package only there.
+      const causes = []
+      for (let e = error; e && causes.length < 5; e = e.cause) causes.push(`${e?.message ?? e}${e?.code ? ` [${e.code}]` : ''}`)
+      const line = `testrelay: reporting disabled: ${causes.join(': ')}`
       ;(this.print ?? ((_, m) => console.error(m)))('error', line)
       return
     }
