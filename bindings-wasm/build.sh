@@ -15,9 +15,8 @@ wasm_opt="$here/node_modules/.bin/wasm-opt"
 [ -x "$wasm_opt" ] || { echo "missing $wasm_opt: run scripts/setup first" >&2; exit 1; }
 optimise() {
   # The features rustc enables by default for wasm32-unknown-unknown. The `producers` and
-  # `target_features` custom sections are metadata no host reads (0.2 KB gzipped). Identical,
-  # then similar functions merged once before -Oz too: the page module 1.4 KB smaller
-  # gzipped (measured; other passes and orders tried are in the README, footnote 1).
+  # `target_features` custom sections are metadata no host reads. Identical, then similar
+  # functions merged once before -Oz too: a smaller page module (this script prints its size).
   "$wasm_opt" --duplicate-function-elimination --merge-similar-functions -Oz \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
@@ -48,7 +47,7 @@ bind() { # <target> <out dir> [cargo flags…]
   optimise "$out/testrelay_wasm_bg.wasm"
 }
 # Node (and the vector runner): every export. The page: only previewReport, half the size;
-# first without the session (the page's first module, 133.5 KB gzipped against 170.5 KB with it).
+# first without the session (the page's first module), and with it (loaded when asked for).
 bind nodejs "$here/pkg-node"
 bind web "$here/pkg-web" --no-default-features
 bind web "$here/pkg-web-session" --no-default-features --features session-plan

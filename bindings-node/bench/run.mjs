@@ -1,4 +1,4 @@
-// Benchmark (issue 5, Performance): a no-browser Playwright suite run bare, with the official
+// Benchmark: a no-browser Playwright suite run bare, with the official
 // playwright-qase-reporter 2.7.0 (installed into a temporary folder, never committed) and with
 // testrelay, both in report mode; prints runner CPU, start-up, memory and wall side by side with
 // ratios. Then the per-result cost of the bulk binding call (classify + map + filter + queue).

@@ -1,4 +1,4 @@
-"""Benchmark (issue 6, Performance): bare pytest vs qase-pytest 9.0.0 vs testrelay, in report
+"""Benchmark: bare pytest vs qase-pytest 9.0.0 vs testrelay, in report
 mode, on N passing tests and on 1 test (start-up), best of R runs each (bare and testrelay
 taking turns; qase-pytest, 10-30 s a run, its own Q runs after them; the 1-test runs 3 R). Prints the figures
 side by side with ratios, twice: CPU time (user + system of the pytest process and all its

@@ -209,8 +209,8 @@ pub fn preview_report(
     to_js(&preview.map_err(error::core_error)?)
 }
 
-/// The allocator: talc instead of std's dlmalloc, 2.3 KB smaller gzipped (page module, measured
-/// 2026-12-06) at the same speed (previewReport of 10k tests). Single-threaded WASM only.
+/// The allocator: talc instead of std's dlmalloc, a smaller page module at the same speed
+/// (`bindings-wasm/build.sh` prints the size). Single-threaded WASM only.
 #[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -4,8 +4,8 @@
 //! serde_json also accepts a struct written as an array of its fields in order (`[7, "Login"]`
 //! for `{id, title}`), so every derived `Deserialize` of a struct carries a second reader for
 //! that form. No input of testrelay is written that way (the shapes are objects in every
-//! language, SPEC and vectors), and that second reader of each input shape was 7 KB of the
-//! gzipped WASM page module (measured). [`from_str`] asks serde_json for a map wherever a
+//! language, SPEC and vectors), and that second reader of each input shape weighs on the
+//! WASM page module (`bindings-wasm/build.sh` prints its size). [`from_str`] asks serde_json for a map wherever a
 //! struct is wanted, so the array form is an `invalid type: sequence, expected struct …`
 //! error, and its reader is never compiled. Everything else is serde_json's own behaviour:
 //! its parser, its errors with line and column, its nesting limit (128).

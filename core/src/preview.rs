@@ -1,4 +1,4 @@
-//! The preview (issue 7): what a reporter would decide for a list of finished tests, before
+//! The preview: what a reporter would decide for a list of finished tests, before
 //! anything is sent — per test the verdict (status, rule, evidence), what mapping and filter
 //! did and the failure links; for the whole list the counts, the run status and the batch
 //! plan; with a repository snapshot, the matching plan. One call for the whole list (or the

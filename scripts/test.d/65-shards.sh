@@ -1,4 +1,4 @@
-# One run across shards and workers (issue 9): 4 Playwright shard processes and 2 pytest -n 2
+# One run across shards and workers: 4 Playwright shard processes and 2 pytest -n 2
 # jobs report into one fake-qase run; `testrelay complete-run` (npm and Python) completes it
 # exactly once when all delivered, never when a job lost its connection; counts checked.
 source "$(dirname "$0")/../lib.sh"

@@ -181,7 +181,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// either side of the point may be empty but not both — except `inf` and `NaN`, which no
 /// caller keeps. Read by serde_json's number parser once the text is in JSON's grammar (one
 /// leading zero, digits on both sides of a point, no `+`): the module has that parser anyway,
-/// while std's exact algorithm and its tables weigh 14 KB gzipped in the WASM page (measured).
+/// while std's exact algorithm and its tables would weigh on the WASM page module.
 /// serde_json's default is best effort, within a unit in the last place: far below the
 /// microsecond the importers keep of a time.
 pub(crate) fn parse_decimal(text: &str) -> Option<f64> {

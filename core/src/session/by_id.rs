@@ -6,8 +6,8 @@
 //! Requests in flight are a bounded few; a held result leaves when its attachments are
 //! uploaded, and uploads go out oldest first (`attachment_queue`), a bounded number at a time,
 //! so the entries that leave are among the oldest, and a removal shifts the shorter side. The
-//! B-tree's insertion, removal and rebalancing code, instantiated once per value type, was
-//! 4.9 KB gzipped of the WASM page module for these two maps (measured).
+//! B-tree's insertion, removal and rebalancing code, instantiated once per value type, weighs
+//! on the WASM page module (`bindings-wasm/build.sh` prints its size).
 
 use std::collections::VecDeque;
 

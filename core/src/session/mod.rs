@@ -293,7 +293,7 @@ pub struct Session {
     scheduled: Vec<(u64, Pending)>,
     /// File writes in flight and request ids given up on. Hashed, not ordered: neither is
     /// ever iterated, and `FxHashSet<u64>` is `failed_attempts`' type already (one
-    /// instantiation less of the B-tree code each, 4.9 KB gzipped in the WASM page module).
+    /// instantiation less of the B-tree code each in the WASM page module).
     /// Fx, not std's `RandomState`: the core takes no randomness. The keys are the session's
     /// own request counters here, and in `failed_attempts` a fixed-key hash of a signature.
     files: FxHashMap<u64, FileJob>,
